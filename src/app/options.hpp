@@ -1,0 +1,50 @@
+#pragma once
+// Everything a run needs to know, merged from snipcheck.toml (found by walking
+// up from the current folder) and the command line, which wins.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snipcheck::app {
+
+enum class ColorChoice { automatic, always, never };
+
+struct ReportRequest
+{
+  std::string format; // json, junit, github
+  std::filesystem::path path; // empty: standard output
+};
+
+struct Shard
+{
+  int index = 1; // 1-based K of K/N
+  int count = 1;
+};
+
+struct Options
+{
+  std::filesystem::path book;
+  std::filesystem::path expected;
+  std::filesystem::path build_dir;
+  std::filesystem::path registry_directory; // local directory registry; empty: crates.io
+  std::vector<std::string> selectors;
+  std::vector<std::string> toolchains; // empty entry: the default toolchain
+  std::vector<std::string> editions;   // empty: the book's own
+  int jobs = 0;                        // 0: cargo's default
+  double timeout_seconds = 10;
+  bool use_cache = true;
+  bool verbose = false;
+  bool quiet = false;
+  ColorChoice color = ColorChoice::automatic;
+  std::vector<ReportRequest> reports;
+  std::optional<Shard> shard;
+  std::filesystem::path config_file; // the snipcheck.toml used, if any
+};
+
+// Finds snipcheck.toml from `start` upwards and applies it to the defaults;
+// relative paths in it are relative to its folder. Throws InputError.
+Options load_defaults(const std::filesystem::path& start);
+
+} // namespace snipcheck::app

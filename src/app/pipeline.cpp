@@ -1,0 +1,293 @@
+#include "app/pipeline.hpp"
+
+#include "app/build_lock.hpp"
+#include "app/select.hpp"
+#include "cargo/cargo.hpp"
+#include "scratch/workspace.hpp"
+#include "util/errors.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace snipcheck::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds since(Clock::time_point start)
+{
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+std::vector<ToolchainInfo> resolve_toolchains(const Options& options, cargo::CommandRunner& runner)
+{
+  std::vector<ToolchainInfo> toolchains;
+  auto names = options.toolchains;
+  if (names.empty()) {
+    names.push_back("");
+  }
+  for (const auto& name : names) {
+    ToolchainInfo info;
+    info.argument = name;
+    info.rustc = cargo::rustc_version(runner, name);
+    if (!name.empty()) {
+      info.name = name;
+    } else if (info.rustc.find("nightly") != std::string::npos) {
+      info.name = "nightly";
+    } else if (info.rustc.find("beta") != std::string::npos) {
+      info.name = "beta";
+    } else {
+      info.name = "stable";
+    }
+    toolchains.push_back(std::move(info));
+  }
+  return toolchains;
+}
+
+// Places a compiler message at the book's line through the scratch file's line map.
+check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::WrittenUnit& unit)
+{
+  check::Diagnostic diagnostic;
+  diagnostic.level = message.level;
+  diagnostic.code = message.code;
+  diagnostic.message = message.message;
+  diagnostic.rendered = message.rendered;
+  const auto& listing = *unit.unit->listing;
+  diagnostic.book_file = listing.files.front();
+  if (message.span && unit.path.string().ends_with(message.span->file)) {
+    const auto origin = unit.unit->source.origin_of(message.span->line);
+    diagnostic.column = message.span->column;
+    if (origin.origin == scratch::Origin::listing && origin.line <= static_cast<int>(listing.lines.size())) {
+      const auto& line = listing.lines[static_cast<std::size_t>(origin.line - 1)];
+      diagnostic.listing_line = origin.line;
+      diagnostic.book_line = line.source_line;
+      diagnostic.book_file = listing.files.at(static_cast<std::size_t>(line.file_index));
+    } else if (origin.origin == scratch::Origin::prelude) {
+      diagnostic.prelude_line = origin.line;
+    }
+  }
+  return diagnostic;
+}
+
+struct CellPlan
+{
+  const ToolchainInfo* toolchain = nullptr;
+  std::string edition;
+  std::vector<std::size_t> result_indexes; // results built in this cell
+  std::vector<scratch::Unit> units;        // parallel to the buildable results
+  std::vector<std::size_t> unit_result;    // unit index -> result index
+};
+
+std::string cell_folder(const ToolchainInfo& toolchain, const std::string& edition)
+{
+  return fmt::format("{}-{}", toolchain.name, edition);
+}
+
+void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, const cargo::BuildMessages& built,
+                  std::vector<ListingResult>& results, const Options& options, cargo::CommandRunner& runner)
+{
+  for (const auto& written : workspace.units) {
+    const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
+    auto& result = results[plan.unit_result[index]];
+    const auto outcome = result.expectation.outcome;
+    if ((outcome != check::Outcome::run && outcome != check::Outcome::run_fail)
+        || result.observed.build != check::Observed::Build::compiled) {
+      continue;
+    }
+    const auto executable = built.executables.find(written.path.string());
+    if (executable == built.executables.end()) {
+      result.observed.build = check::Observed::Build::not_built;
+      result.observed.environment_problem = "cargo built no executable for it";
+      continue;
+    }
+    const auto sandbox = options.build_dir / "run" / written.target;
+    std::error_code ec;
+    std::filesystem::remove_all(sandbox, ec);
+    std::filesystem::create_directories(sandbox, ec);
+    cargo::Command command;
+    command.argv = {executable->second};
+    command.working_dir = sandbox;
+    command.environment = cargo::Environment::clear;
+    command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", sandbox.string()}, {"LANG", "C.UTF-8"},
+                       {"RUST_BACKTRACE", "0"}};
+    command.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
+    command.output_limit = 1024 * 1024;
+    command.limits.address_space_bytes = std::size_t{4} << 30;
+    command.limits.cpu_seconds = static_cast<std::size_t>(options.timeout_seconds) + 1;
+    command.limits.file_size_bytes = std::size_t{64} << 20;
+    const auto ran = runner.run(command);
+    result.observed.run = check::RunOutput{ran.status, ran.out, ran.err, ran.out_truncated || ran.err_truncated};
+    result.duration += ran.duration;
+    std::filesystem::remove_all(sandbox, ec);
+  }
+}
+
+void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Options& options,
+                cargo::CommandRunner& runner, const Log& log)
+{
+  if (plan.units.empty()) {
+    return;
+  }
+  const auto started = Clock::now();
+  const auto cell_root = options.build_dir / cell_folder(*plan.toolchain, plan.edition);
+  scratch::WorkspaceSettings settings{cell_root / "workspace", options.registry_directory};
+  const auto workspace = scratch::write_workspace(plan.units, settings);
+
+  cargo::CargoSettings cargo_settings;
+  cargo_settings.workspace = workspace.root;
+  cargo_settings.target_dir = std::filesystem::absolute(options.build_dir / ("target-" + plan.toolchain->name));
+  cargo_settings.toolchain = plan.toolchain->argument;
+  cargo_settings.offline = !options.registry_directory.empty();
+
+  std::vector<std::string> arguments{"--workspace", "--keep-going"};
+  if (options.jobs > 0) {
+    arguments.push_back(fmt::format("--jobs={}", options.jobs));
+  }
+  const auto check_command = cargo::cargo_command(cargo_settings, "check", arguments);
+  log(check_command.display());
+  const auto checked = runner.run(check_command);
+  if (checked.status.kind == cargo::ExitStatus::Kind::not_started) {
+    throw Fatal(fmt::format("cannot run cargo: {}. Install a Rust toolchain (rustup, or `apt-get install cargo`)",
+                            checked.start_error));
+  }
+  if (checked.status.kind == cargo::ExitStatus::Kind::signaled) {
+    throw Fatal(fmt::format("cargo crashed ({}) while checking {}:\n{}", checked.status.describe(),
+                            workspace.root.string(), text::trim(checked.err)));
+  }
+  const auto messages = cargo::parse_cargo_messages(checked.out);
+  const bool any_compiler_error = std::any_of(messages.messages.begin(), messages.messages.end(),
+                                              [](const auto& m) { return m.level == "error"; });
+  if (!checked.status.success() && !any_compiler_error && messages.built.empty()) {
+    throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
+                            checked.status.describe(), text::trim(checked.err), workspace.root.string()));
+  }
+  for (const auto& written : workspace.units) {
+    const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
+    auto& observed = results[plan.unit_result[index]].observed;
+    observed.command = check_command.display();
+    bool has_error = false;
+    for (const auto& message : messages.messages) {
+      if (message.target_src_path != written.path.string() || cargo::is_summary_message(message)) {
+        continue;
+      }
+      if (message.level == "error" || message.level == "warning") {
+        observed.diagnostics.push_back(place(message, written));
+        has_error = has_error || message.level == "error";
+      }
+    }
+    if (has_error) {
+      observed.build = check::Observed::Build::failed;
+    } else if (messages.built.contains(written.path.string())) {
+      observed.build = check::Observed::Build::compiled;
+    } else {
+      observed.build = check::Observed::Build::not_built;
+      observed.environment_problem =
+        fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}", checked.status.describe(),
+                    text::trim(checked.err));
+    }
+  }
+
+  // Listings that must run are built for real, then executed one by one.
+  std::vector<std::string> build_arguments{"--keep-going"};
+  for (const auto& written : workspace.units) {
+    const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
+    const auto& result = results[plan.unit_result[index]];
+    const auto outcome = result.expectation.outcome;
+    if ((outcome == check::Outcome::run || outcome == check::Outcome::run_fail)
+        && result.observed.build == check::Observed::Build::compiled) {
+      build_arguments.insert(build_arguments.end(), {"-p", written.package, "--bin", written.target});
+    }
+  }
+  if (build_arguments.size() > 1) {
+    const auto build_command = cargo::cargo_command(cargo_settings, "build", build_arguments);
+    log(build_command.display());
+    const auto built = runner.run(build_command);
+    if (built.status.kind == cargo::ExitStatus::Kind::not_started || built.status.kind == cargo::ExitStatus::Kind::signaled) {
+      throw Fatal(fmt::format("cargo build failed to run ({}): {}", built.status.describe(), text::trim(built.err)));
+    }
+    run_binaries(plan, workspace, cargo::parse_cargo_messages(built.out), results, options, runner);
+  }
+  const auto elapsed = since(started);
+  for (const auto index : plan.unit_result) {
+    results[index].duration += elapsed / static_cast<long>(plan.units.size());
+  }
+}
+
+} // namespace
+
+LoadedBook load_book(const Options& options)
+{
+  if (options.book.empty()) {
+    throw InputError({}, 0, "no book given: pass --book PATH or set `book` in snipcheck.toml");
+  }
+  LoadedBook loaded{book::read_book(options.book), check::load_expectations(options.expected)};
+  if (loaded.book.listings.empty()) {
+    throw InputError(options.book, 0, "no code listings found in the book");
+  }
+  auto orphans = check::orphan_annotations(loaded.annotations, loaded.book);
+  if (!orphans.empty()) {
+    throw InputError(orphans);
+  }
+  return loaded;
+}
+
+CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log)
+{
+  const auto started = Clock::now();
+  auto loaded = load_book(options);
+  CheckRun run;
+  run.book = std::move(loaded.book);
+  const auto selected = select_listings(run.book, options.selectors, options.shard);
+  run.toolchains = resolve_toolchains(options, runner);
+  run.editions = options.editions.empty() ? std::vector<std::string>{run.book.edition} : options.editions;
+
+  const auto lock = BuildLock::acquire(options.build_dir, log);
+  std::vector<CellPlan> cells;
+  for (const auto& toolchain : run.toolchains) {
+    for (const auto& edition : run.editions) {
+      CellPlan cell;
+      cell.toolchain = &toolchain;
+      cell.edition = edition;
+      cells.push_back(std::move(cell));
+    }
+  }
+  // Results first (their addresses stay put), then the units that point at them.
+  for (auto& cell : cells) {
+    for (const auto* listing : selected) {
+      const auto found = loaded.annotations.find(listing->id);
+      ListingResult result;
+      result.listing = listing;
+      result.toolchain = cell.toolchain->name;
+      result.expectation = check::expectation_for(*listing, found == loaded.annotations.end() ? nullptr : &found->second,
+                                                  run.book.format);
+      result.edition = result.expectation.edition.value_or(cell.edition);
+      cell.result_indexes.push_back(run.results.size());
+      run.results.push_back(std::move(result));
+    }
+  }
+  for (auto& cell : cells) {
+    for (const auto index : cell.result_indexes) {
+      auto& result = run.results[index];
+      const auto outcome = result.expectation.outcome;
+      if (outcome == check::Outcome::skip || outcome == check::Outcome::not_rust) {
+        continue;
+      }
+      result.source = scratch::wrap_listing(*result.listing, result.expectation.wrap);
+      cell.units.push_back({result.listing, *result.source, result.expectation.wrap.crate_type, result.edition,
+                            result.expectation.deps});
+      cell.unit_result.push_back(index);
+    }
+    build_cell(cell, run.results, options, runner, log);
+  }
+  for (auto& result : run.results) {
+    result.verdict = check::compare(result.expectation, result.observed, result.listing->fingerprint());
+  }
+  run.duration = since(started);
+  return run;
+}
+
+} // namespace snipcheck::app

@@ -1,0 +1,62 @@
+#pragma once
+// The pipeline, the one place that wires the stages together:
+// book -> expectations -> scratch workspace -> cargo -> verdicts.
+// Reports and subcommands consume its CheckRun.
+
+#include "app/options.hpp"
+#include "book/listing.hpp"
+#include "cargo/process.hpp"
+#include "check/compare.hpp"
+#include "check/expectation.hpp"
+#include "scratch/wrap.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snipcheck::app {
+
+struct ToolchainInfo
+{
+  std::string name;  // as given to rustup ("stable"), or the default's channel
+  std::string rustc; // rustc -V
+  std::string argument; // what is passed as +toolchain; empty: the default
+};
+
+struct ListingResult
+{
+  const book::Listing* listing = nullptr;
+  std::string toolchain;
+  std::string edition;
+  check::Expectation expectation;
+  std::optional<scratch::ScratchSource> source; // the file as compiled
+  check::Observed observed;
+  check::Verdict verdict;
+  std::chrono::milliseconds duration{0};
+};
+
+struct CheckRun
+{
+  book::Book book;
+  std::vector<ToolchainInfo> toolchains;
+  std::vector<std::string> editions;
+  std::vector<ListingResult> results;
+  std::chrono::milliseconds duration{0};
+};
+
+// Notes on what the pipeline does (cargo commands, phases) for -v and progress.
+using Log = std::function<void(const std::string&)>;
+
+// The book and its annotations, validated against each other (InputError).
+struct LoadedBook
+{
+  book::Book book;
+  check::Annotations annotations;
+};
+LoadedBook load_book(const Options& options);
+
+CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log);
+
+} // namespace snipcheck::app

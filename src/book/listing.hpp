@@ -1,0 +1,69 @@
+#pragma once
+// First stage of the pipeline: a book's source becomes a list of Listings.
+// A Listing is one fenced block, rebuilt as the book's reader sees it, with the
+// source line of every line so later stages can report at the book's own lines.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snipcheck::book {
+
+enum class Format { plain_text, markdown, latex };
+
+// What a Markdown fence's info string says about its block (rustdoc's LangString).
+struct FenceAttributes
+{
+  bool ignore = false;
+  bool no_run = false;
+  bool compile_fail = false;
+  bool should_panic = false;
+  bool test_harness = false;
+  std::vector<std::string> error_codes; // E0106 ...
+  std::optional<std::string> edition;   // "2021"
+};
+
+struct ListingLine
+{
+  std::string text;
+  int source_line = 0;  // 1-based line in `file`
+  int file_index = 0;   // index into Listing::files (0 is the book file)
+  bool hidden = false;  // compiled but not shown (rustdoc's `# ` lines)
+};
+
+struct Listing
+{
+  std::string id;      // chNN/S.S-k, or a Markdown fence's id=NAME
+  int chapter = 0;
+  std::string section; // innermost numbered section, "2.3"
+  int ordinal = 0;     // 1-based within the section
+  std::vector<std::filesystem::path> files; // files[0]: where the fence is
+  int fence_line = 0;
+  std::vector<ListingLine> lines;
+  bool is_rust = true;
+  std::string info; // the fence's info string, as written
+  FenceAttributes fence;
+
+  int first_line() const; // first and last visible line in files[0]
+  int last_line() const;
+  std::string visible_text() const; // what the reader sees, '\n'-terminated lines
+  std::string fingerprint() const;  // hash of the visible text, trailing blanks removed
+};
+
+struct Book
+{
+  std::filesystem::path path;
+  Format format = Format::plain_text;
+  std::string edition = "2021"; // the book's own default, e.g. from book.toml
+  std::vector<Listing> listings;
+};
+
+// Reads a book in any supported format, chosen from the path (a folder with
+// book.toml, *.md, *.tex, anything else as plain text). Throws InputError.
+Book read_book(const std::filesystem::path& path);
+
+// Id helpers shared by readers: "ch02/2.3-1".
+std::string make_listing_id(int chapter, const std::string& section, int ordinal);
+
+} // namespace snipcheck::book

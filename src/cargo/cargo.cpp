@@ -1,0 +1,159 @@
+#include "cargo/cargo.hpp"
+
+#include "util/errors.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace snipcheck::cargo {
+
+namespace {
+
+using nlohmann::json;
+
+bool same_file(const std::string& span_file, const std::string& src_path)
+{
+  return span_file == src_path || src_path.ends_with("/" + span_file);
+}
+
+std::optional<SourceSpan> span_of(const json& span)
+{
+  if (!span.is_object()) {
+    return std::nullopt;
+  }
+  return SourceSpan{span.value("file_name", ""), span.value("line_start", 0), span.value("column_start", 0)};
+}
+
+// The primary span, or where the macro that produced it was invoked in the
+// target's own file.
+std::optional<SourceSpan> locate(const json& message, const std::string& src_path)
+{
+  const auto spans = message.value("spans", json::array());
+  const json* primary = nullptr;
+  for (const auto& span : spans) {
+    if (span.value("is_primary", false)) {
+      primary = &span;
+      break;
+    }
+  }
+  if (primary == nullptr && !spans.empty()) {
+    primary = &spans.front();
+  }
+  if (primary == nullptr) {
+    return std::nullopt;
+  }
+  const json* current = primary;
+  while (current != nullptr && !same_file(current->value("file_name", ""), src_path)) {
+    const auto expansion = current->find("expansion");
+    if (expansion == current->end() || !expansion->is_object() || !expansion->contains("span")) {
+      current = nullptr;
+      break;
+    }
+    current = &(*expansion)["span"];
+  }
+  return span_of(current != nullptr ? *current : *primary);
+}
+
+} // namespace
+
+Command cargo_command(const CargoSettings& settings, const std::string& subcommand,
+                      const std::vector<std::string>& arguments)
+{
+  Command command;
+  command.argv.push_back("cargo");
+  if (!settings.toolchain.empty()) {
+    command.argv.push_back("+" + settings.toolchain);
+  }
+  command.argv.push_back(subcommand);
+  command.argv.push_back("--message-format=json");
+  command.argv.push_back("--color=never");
+  if (settings.offline) {
+    command.argv.push_back("--offline");
+  }
+  command.argv.insert(command.argv.end(), arguments.begin(), arguments.end());
+  command.working_dir = settings.workspace;
+  command.set_env = {
+    {"CARGO_TARGET_DIR", settings.target_dir.string()},
+    {"CARGO_INCREMENTAL", "0"},
+    {"CARGO_TERM_COLOR", "never"},
+    {"CARGO_TERM_PROGRESS_WHEN", "never"},
+  };
+  // A user's flags would change what compiles; RUSTC_WRAPPER (sccache) only caches.
+  command.unset_env = {"RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_BUILD_RUSTFLAGS",
+                       "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "RUSTC", "CARGO_BUILD_TARGET_DIR"};
+  return command;
+}
+
+BuildMessages parse_cargo_messages(std::string_view json_lines)
+{
+  BuildMessages result;
+  for (const auto& line : text::split_lines(json_lines)) {
+    if (!line.starts_with('{')) {
+      continue;
+    }
+    const auto message = json::parse(line, nullptr, false);
+    if (message.is_discarded() || !message.is_object()) {
+      continue;
+    }
+    const auto reason = message.value("reason", "");
+    const auto target = message.value("target", json::object());
+    const auto src_path = target.value("src_path", "");
+    if (reason == "compiler-message") {
+      const auto& body = message["message"];
+      CompilerMessage parsed;
+      parsed.target_src_path = src_path;
+      parsed.level = body.value("level", "");
+      if (body.contains("code") && body["code"].is_object()) {
+        parsed.code = body["code"].value("code", "");
+      }
+      parsed.message = body.value("message", "");
+      parsed.span = locate(body, src_path);
+      if (!body.contains("rendered") || body["rendered"].is_null()) {
+        parsed.rendered = parsed.message;
+      } else {
+        parsed.rendered = body.value("rendered", "");
+      }
+      result.messages.push_back(std::move(parsed));
+    } else if (reason == "compiler-artifact") {
+      result.built.insert(src_path);
+      if (message.contains("executable") && message["executable"].is_string()) {
+        result.executables[src_path] = message["executable"].get<std::string>();
+      }
+    } else if (reason == "build-finished") {
+      result.finished_successfully = message.value("success", false);
+    }
+  }
+  return result;
+}
+
+bool is_summary_message(const CompilerMessage& message)
+{
+  return !message.span
+         && (message.message.starts_with("aborting due to") || message.message.starts_with("could not compile"));
+}
+
+std::string rustc_version(CommandRunner& runner, const std::string& toolchain)
+{
+  Command command;
+  command.argv = {"rustc"};
+  if (!toolchain.empty()) {
+    command.argv.push_back("+" + toolchain);
+  }
+  command.argv.push_back("-V");
+  command.timeout = std::chrono::seconds(60);
+  const auto result = runner.run(command);
+  if (result.status.kind == ExitStatus::Kind::not_started) {
+    throw Fatal(fmt::format("no Rust toolchain: {}. Install one with `rustup toolchain install stable` "
+                            "(or `apt-get install cargo`), and make sure cargo and rustc are on PATH",
+                            result.start_error));
+  }
+  if (!result.status.success()) {
+    const auto name = toolchain.empty() ? std::string("stable") : toolchain;
+    throw Fatal(fmt::format("toolchain `{}` is not usable ({}): {}\nInstall it with `rustup toolchain install {}`",
+                            name, result.status.describe(), text::trim(result.err), name));
+  }
+  return std::string(text::trim(result.out));
+}
+
+} // namespace snipcheck::cargo

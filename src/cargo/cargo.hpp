@@ -1,0 +1,66 @@
+#pragma once
+// How snipcheck drives cargo: one hardened command line (after trybuild's
+// src/cargo.rs) and the reading of `--message-format=json` output, split back
+// to the targets that produced each message. Message format:
+// https://doc.rust-lang.org/cargo/reference/external-tools.html#json-messages
+
+#include "cargo/process.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace snipcheck::cargo {
+
+struct CargoSettings
+{
+  std::filesystem::path workspace;  // folder with the workspace Cargo.toml
+  std::filesystem::path target_dir; // shared by every package
+  std::string toolchain;            // rustup toolchain name; empty: the default
+  bool offline = false;             // a local directory registry is configured
+};
+
+// `cargo [+toolchain] <subcommand> --message-format=json ...` with a clean,
+// reproducible environment: no inherited RUSTFLAGS, no colours, no incremental.
+Command cargo_command(const CargoSettings& settings, const std::string& subcommand,
+                      const std::vector<std::string>& arguments);
+
+struct SourceSpan
+{
+  std::string file; // as rustc printed it (relative to the workspace)
+  int line = 0;
+  int column = 0;
+};
+
+struct CompilerMessage
+{
+  std::string target_src_path; // which target (listing) produced it
+  std::string level;           // error, warning, note, ...
+  std::string code;            // E0106, a lint name, or empty
+  std::string message;
+  std::optional<SourceSpan> span; // primary span, followed out of macro expansions
+                                  // into the target's own file where possible
+  std::string rendered;
+};
+
+struct BuildMessages
+{
+  std::vector<CompilerMessage> messages;
+  std::set<std::string> built;                       // src_paths with an artifact
+  std::map<std::string, std::string> executables;    // src_path -> executable
+  std::optional<bool> finished_successfully;         // from "build-finished"
+};
+
+// Parses cargo's JSON lines; lines that are not JSON are ignored.
+BuildMessages parse_cargo_messages(std::string_view json_lines);
+
+// True for rustc's summary lines ("aborting due to 2 previous errors").
+bool is_summary_message(const CompilerMessage& message);
+
+// `rustc -vV` of a toolchain, e.g. "rustc 1.95.0 (59807616e 2026-04-14)"; throws Fatal.
+std::string rustc_version(CommandRunner& runner, const std::string& toolchain);
+
+} // namespace snipcheck::cargo

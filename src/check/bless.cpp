@@ -1,0 +1,154 @@
+#include "check/bless.hpp"
+
+#include "util/errors.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace snipcheck::check {
+
+namespace {
+
+std::string toml_string(const std::string& value)
+{
+  std::ostringstream out;
+  out << toml::value<std::string>(value);
+  return out.str();
+}
+
+std::string toml_string_array(const std::set<std::string>& values)
+{
+  std::vector<std::string> quoted;
+  for (const auto& value : values) {
+    quoted.push_back(toml_string(value));
+  }
+  return fmt::format("[{}]", fmt::join(quoted, ", "));
+}
+
+// The text of a field as it stands in the file, for the change log.
+std::string current_text(const std::vector<std::string>& lines, int first, int last)
+{
+  std::string text;
+  for (int k = first; k <= last; ++k) {
+    text += (k > first ? " " : "") + std::string(text::trim(lines[static_cast<std::size_t>(k - 1)]));
+  }
+  const auto equals = text.find('=');
+  return equals == std::string::npos ? text : std::string(text::trim(std::string_view(text).substr(equals + 1)));
+}
+
+struct FieldEdit
+{
+  std::string key;
+  std::optional<std::string> value; // none: remove the field
+};
+
+} // namespace
+
+BlessResult bless_file(const std::string& content, const std::filesystem::path& path,
+                       const std::vector<BlessUpdate>& updates)
+{
+  toml::table document;
+  try {
+    document = toml::parse(content, path.string());
+  } catch (const toml::parse_error& error) {
+    throw InputError(path, static_cast<int>(error.source().begin.line),
+                     fmt::format("malformed TOML, not blessed: {}", error.description()));
+  }
+  auto lines = text::split_lines(content);
+  BlessResult result;
+  std::string appended;
+
+  // Edits go bottom-up so earlier line numbers stay valid.
+  struct LineEdit
+  {
+    int first, last; // 1-based, inclusive; first > last means insert before `first`
+    std::vector<std::string> replacement;
+    std::size_t sequence = 0;
+  };
+  std::vector<LineEdit> edits;
+
+  for (const auto& update : updates) {
+    std::vector<FieldEdit> fields;
+    if (update.expect) fields.push_back({"expect", toml_string(*update.expect)});
+    if (update.errors) fields.push_back({"errors", toml_string_array(*update.errors)});
+    if (update.remove_errors) {
+      fields.push_back({"errors", std::nullopt});
+      fields.push_back({"error-lines", std::nullopt});
+    }
+    if (update.stdout_text) fields.push_back({"stdout", toml_string(*update.stdout_text)});
+    fields.push_back({"fingerprint", toml_string(update.fingerprint)});
+
+    const auto* table = document.get_as<toml::table>(update.id);
+    if (table == nullptr) {
+      appended += fmt::format("\n{}[{}]\n", update.comment.empty() ? "" : "# " + update.comment + "\n",
+                              toml_string(update.id));
+      for (const auto& field : fields) {
+        if (field.value) {
+          appended += fmt::format("{} = {}\n", field.key, *field.value);
+        }
+      }
+      result.changes.push_back(fmt::format("{}: added [\"{}\"]", path.string(), update.id));
+      continue;
+    }
+    int table_end = static_cast<int>(table->source().begin.line);
+    for (const auto& [key, node] : *table) {
+      table_end = std::max(table_end, static_cast<int>(node.source().end.line));
+    }
+    for (const auto& field : fields) {
+      const auto* node = table->get(field.key);
+      if (node == nullptr) {
+        if (field.value) {
+          edits.push_back({table_end + 1, table_end, {fmt::format("{} = {}", field.key, *field.value)}});
+          result.changes.push_back(fmt::format("{}: {}: {} = {}", path.string(), update.id, field.key, *field.value));
+        }
+        continue;
+      }
+      int first = 0;
+      for (const auto& [key, value] : *table) {
+        if (key.str() == field.key) {
+          first = static_cast<int>(key.source().begin.line);
+        }
+      }
+      const int last = static_cast<int>(node->source().end.line);
+      const auto before = current_text(lines, first, last);
+      if (field.value && before == *field.value) {
+        continue;
+      }
+      // Keep the field's indentation and any comment after a one-line value.
+      const auto& first_line = lines[static_cast<std::size_t>(first - 1)];
+      const auto indent = first_line.substr(0, first_line.find_first_not_of(" \t"));
+      std::vector<std::string> replacement;
+      if (field.value) {
+        replacement.push_back(fmt::format("{}{} = {}", indent, field.key, *field.value));
+      }
+      edits.push_back({first, last, replacement});
+      result.changes.push_back(fmt::format("{}: {}: {} {} -> {}", path.string(), update.id, field.key, before,
+                                           field.value.value_or("(removed)")));
+    }
+  }
+  for (std::size_t k = 0; k < edits.size(); ++k) {
+    edits[k].sequence = k;
+  }
+  // Bottom-up; insertions at one place are applied last-first so they keep their order.
+  std::sort(edits.begin(), edits.end(), [](const LineEdit& a, const LineEdit& b) {
+    return a.first != b.first ? a.first > b.first : a.sequence > b.sequence;
+  });
+  for (const auto& edit : edits) {
+    const auto begin = lines.begin() + (edit.first - 1);
+    if (edit.first > edit.last) {
+      lines.insert(begin, edit.replacement.begin(), edit.replacement.end());
+    } else {
+      lines.erase(begin, lines.begin() + edit.last);
+      lines.insert(lines.begin() + (edit.first - 1), edit.replacement.begin(), edit.replacement.end());
+    }
+  }
+  result.content = text::join_lines(lines) + appended;
+  return result;
+}
+
+} // namespace snipcheck::check

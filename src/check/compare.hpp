@@ -1,0 +1,89 @@
+#pragma once
+// The verdict: what was expected against what happened. A Verdict is a closed
+// sum type (after ninja's BuildResult); each failing alternative carries what
+// a maintainer needs to see why.
+
+#include "cargo/process.hpp"
+#include "check/expectation.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace snipcheck::check {
+
+// A compiler message placed at the book's line.
+struct Diagnostic
+{
+  std::string level; // error, warning
+  std::string code;  // E0106, a lint name, or empty
+  std::string message;
+  std::filesystem::path book_file;
+  int book_line = 0;    // 0: not in the listing (prelude, std, a dependency)
+  int listing_line = 0; // 1-based line within the listing
+  int prelude_line = 0; // set when the message points into the scaffolding prelude
+  int column = 0;
+  std::string rendered; // rustc's own rendering, scratch paths and all
+};
+
+struct RunOutput
+{
+  cargo::ExitStatus status;
+  std::string stdout_text;
+  std::string stderr_text;
+  bool truncated = false;
+};
+
+struct Observed
+{
+  enum class Build { compiled, failed, not_built };
+  Build build = Build::not_built;
+  std::vector<Diagnostic> diagnostics;
+  std::optional<RunOutput> run;
+  std::string command;             // the cargo command that built it
+  std::string environment_problem; // for not_built: what went wrong around the listing
+  bool cached = false;
+
+  std::set<std::string> error_codes() const; // uncoded errors count as "error"
+  std::string outcome_name() const;          // compile, compile-fail, run, run-fail, not-built
+};
+
+namespace verdict {
+struct Pass {};
+struct Skipped { std::string reason; };
+struct NotRust {};
+struct Stale { std::string recorded; std::string current; };
+struct UnexpectedSuccess {};            // expected to fail to compile, but compiled
+struct UnexpectedFailure {};            // expected to compile, but did not
+struct ErrorMismatch                    // failed, but not as expected
+{
+  std::set<std::string> missing;        // expected codes that did not occur
+  std::set<std::string> unexpected;     // codes that occurred unannotated
+  std::vector<InlineMarker> unmatched;  // claimed error lines without an error there
+};
+struct RunFailed { cargo::ExitStatus status; };          // expected a clean run
+struct UnexpectedRunSuccess {};                           // expected a panic / non-zero exit
+struct TimedOut {};
+struct OutputMismatch { std::string diff; };
+struct EnvironmentFailure { std::string message; };      // never the listing's fault
+} // namespace verdict
+
+using Verdict = std::variant<verdict::Pass, verdict::Skipped, verdict::NotRust, verdict::Stale,
+                             verdict::UnexpectedSuccess, verdict::UnexpectedFailure, verdict::ErrorMismatch,
+                             verdict::RunFailed, verdict::UnexpectedRunSuccess, verdict::TimedOut,
+                             verdict::OutputMismatch, verdict::EnvironmentFailure>;
+
+// SPEC §7 status: pass, fail, stale, skip, not-rust, error.
+std::string_view status_name(const Verdict& verdict);
+// One line saying why, for anything but a pass.
+std::string explain(const Verdict& verdict, const Expectation& expectation, const Observed& observed);
+
+Verdict compare(const Expectation& expectation, const Observed& observed, const std::string& current_fingerprint);
+
+// A unified diff of two texts, line by line (for stdout mismatches).
+std::string unified_diff(const std::string& expected, const std::string& actual);
+
+} // namespace snipcheck::check

@@ -1,0 +1,436 @@
+#include "check/expectation.hpp"
+
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <regex>
+
+namespace snipcheck::check {
+
+namespace {
+
+constexpr std::string_view known_fields[] = {
+  "expect", "errors", "error-lines", "stdout", "edition", "prelude", "deps", "elide",
+  "wrap", "crate-type", "reason", "erratum", "fix", "fingerprint",
+};
+
+// Collects problems while one file is parsed, so the maintainer sees all at once.
+class FileParser
+{
+public:
+  FileParser(const std::filesystem::path& path) : m_path(path) {}
+
+  void problem(const toml::source_region& where, std::string message)
+  {
+    m_problems.push_back({m_path, static_cast<int>(where.begin.line), std::move(message)});
+  }
+  const std::vector<InputProblem>& problems() const { return m_problems; }
+
+  std::optional<std::string> string_field(const toml::node& node, std::string_view field)
+  {
+    if (auto value = node.value<std::string>()) {
+      return *value;
+    }
+    problem(node.source(), fmt::format("`{}` must be a string", field));
+    return std::nullopt;
+  }
+
+  Annotation parse_entry(const std::string& id, const toml::table& table);
+
+private:
+  void parse_dependencies(const toml::node& node, Annotation& annotation);
+  std::filesystem::path m_path;
+  std::vector<InputProblem> m_problems;
+};
+
+bool is_error_code(std::string_view code)
+{
+  static const std::regex pattern(R"(E\d{4}|error|[a-z_]+)");
+  return std::regex_match(code.begin(), code.end(), pattern);
+}
+
+void FileParser::parse_dependencies(const toml::node& node, Annotation& annotation)
+{
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    problem(node.source(), "`deps` must be a table: deps = { tokio = { version = \"1\", features = [\"full\"] } }");
+    return;
+  }
+  for (const auto& [name, spec] : *table) {
+    Dependency dependency;
+    dependency.name = std::string(name.str());
+    if (auto version = spec.value<std::string>()) {
+      dependency.version = *version;
+    } else if (const auto* detail = spec.as_table()) {
+      for (const auto& [key, value] : *detail) {
+        if (key == "version") {
+          dependency.version = string_field(value, "version").value_or("");
+        } else if (key == "features") {
+          const auto* features = value.as_array();
+          if (features == nullptr) {
+            problem(value.source(), "`features` must be an array of strings");
+            continue;
+          }
+          for (const auto& feature : *features) {
+            dependency.features.push_back(string_field(feature, "features").value_or(""));
+          }
+        } else if (key == "default-features") {
+          if (auto flag = value.value<bool>()) {
+            dependency.default_features = *flag;
+          } else {
+            problem(value.source(), "`default-features` must be true or false");
+          }
+        } else {
+          problem(key.source(), fmt::format("unknown dependency field `{}` (known: version, features, default-features)",
+                                            key.str()));
+        }
+      }
+    } else {
+      problem(spec.source(), fmt::format("dependency `{}` must be a version string or a table", name.str()));
+      continue;
+    }
+    if (dependency.version.empty()) {
+      problem(spec.source(), fmt::format("dependency `{}` needs a version", name.str()));
+    }
+    annotation.deps.push_back(std::move(dependency));
+  }
+}
+
+Annotation FileParser::parse_entry(const std::string& id, const toml::table& table)
+{
+  Annotation annotation;
+  annotation.id = id;
+  annotation.file = m_path;
+  annotation.line = static_cast<int>(table.source().begin.line);
+  for (const auto& [key, node] : table) {
+    const auto field = key.str();
+    if (std::find(std::begin(known_fields), std::end(known_fields), field) == std::end(known_fields)) {
+      problem(key.source(), fmt::format("unknown field `{}` in [\"{}\"] (known: {})", field, id,
+                                        fmt::join(known_fields, ", ")));
+      continue;
+    }
+    if (field == "expect") {
+      if (auto name = string_field(node, field)) {
+        annotation.expect = parse_outcome(*name);
+        if (!annotation.expect) {
+          problem(node.source(), fmt::format("unknown outcome `{}` (use compile, compile-fail, run, run-fail, "
+                                             "skip or not-rust)",
+                                             *name));
+        }
+      }
+    } else if (field == "errors") {
+      const auto* codes = node.as_array();
+      if (codes == nullptr) {
+        problem(node.source(), "`errors` must be an array of error codes, like [\"E0106\"]");
+        continue;
+      }
+      annotation.errors.emplace();
+      for (const auto& code : *codes) {
+        auto text = string_field(code, field);
+        if (text && !is_error_code(*text)) {
+          problem(code.source(), fmt::format("`{}` is not an error code (E0106), a lint name, or \"error\"", *text));
+        } else if (text) {
+          annotation.errors->insert(*text);
+        }
+      }
+    } else if (field == "error-lines") {
+      const auto* lines = node.as_array();
+      if (lines == nullptr) {
+        problem(node.source(), "`error-lines` must be an array of listing line numbers");
+        continue;
+      }
+      for (const auto& line : *lines) {
+        auto number = line.value<int64_t>();
+        if (!number || *number < 1) {
+          problem(line.source(), "`error-lines` entries must be positive listing line numbers");
+          continue;
+        }
+        annotation.error_lines.push_back(static_cast<int>(*number));
+      }
+    } else if (field == "stdout") {
+      annotation.stdout_text = string_field(node, field);
+    } else if (field == "edition") {
+      annotation.edition = string_field(node, field);
+      if (annotation.edition && !std::regex_match(*annotation.edition, std::regex("20(15|18|21|24)"))) {
+        problem(node.source(), fmt::format("unknown edition `{}` (use 2015, 2018, 2021 or 2024)", *annotation.edition));
+      }
+    } else if (field == "prelude") {
+      annotation.prelude = string_field(node, field).value_or("");
+    } else if (field == "deps") {
+      parse_dependencies(node, annotation);
+    } else if (field == "elide") {
+      const auto mode = string_field(node, field).value_or("");
+      if (mode == "todo") {
+        annotation.elide = scratch::ElideMode::todo;
+      } else if (mode == "bodies") {
+        annotation.elide = scratch::ElideMode::bodies;
+      } else if (mode == "none") {
+        annotation.elide = scratch::ElideMode::none;
+      } else {
+        problem(node.source(), fmt::format("unknown elide mode `{}` (use todo, bodies or none)", mode));
+      }
+    } else if (field == "wrap") {
+      const auto mode = string_field(node, field).value_or("");
+      if (mode == "auto") {
+        annotation.wrap = scratch::WrapMode::automatic;
+      } else if (mode == "main") {
+        annotation.wrap = scratch::WrapMode::main;
+      } else if (mode == "none") {
+        annotation.wrap = scratch::WrapMode::none;
+      } else {
+        problem(node.source(), fmt::format("unknown wrap mode `{}` (use auto, main or none)", mode));
+      }
+    } else if (field == "crate-type") {
+      const auto type = string_field(node, field).value_or("");
+      if (type == "bin") {
+        annotation.crate_type = scratch::CrateType::bin;
+      } else if (type == "lib") {
+        annotation.crate_type = scratch::CrateType::lib;
+      } else if (type == "proc-macro") {
+        annotation.crate_type = scratch::CrateType::proc_macro;
+      } else {
+        problem(node.source(), fmt::format("unknown crate-type `{}` (use bin, lib or proc-macro)", type));
+      }
+    } else if (field == "reason") {
+      annotation.reason = string_field(node, field);
+    } else if (field == "erratum") {
+      annotation.erratum = string_field(node, field);
+    } else if (field == "fix") {
+      annotation.fix = string_field(node, field);
+    } else if (field == "fingerprint") {
+      annotation.fingerprint = string_field(node, field);
+    }
+  }
+  const auto outcome = annotation.expect.value_or(Outcome::compile);
+  const auto where = table.source();
+  if (outcome == Outcome::skip && !annotation.reason) {
+    problem(where, fmt::format("[\"{}\"] is `skip` without a `reason`; say why it cannot be checked", id));
+  }
+  if (annotation.erratum && outcome != Outcome::compile_fail && outcome != Outcome::run_fail
+      && outcome != Outcome::skip) {
+    problem(where, fmt::format("[\"{}\"] has an `erratum` but expects `{}`: an erratum records how the listing "
+                               "fails today",
+                               id, outcome_name(outcome)));
+  }
+  if (annotation.erratum && !annotation.fix) {
+    problem(where, fmt::format("[\"{}\"] has an `erratum` without a `fix`", id));
+  }
+  if ((annotation.errors || !annotation.error_lines.empty()) && outcome != Outcome::compile_fail) {
+    problem(where, fmt::format("[\"{}\"] lists errors but expects `{}`", id, outcome_name(outcome)));
+  }
+  return annotation;
+}
+
+} // namespace
+
+std::optional<Outcome> parse_outcome(std::string_view name)
+{
+  if (name == "compile") return Outcome::compile;
+  if (name == "compile-fail") return Outcome::compile_fail;
+  if (name == "run") return Outcome::run;
+  if (name == "run-fail") return Outcome::run_fail;
+  if (name == "skip") return Outcome::skip;
+  if (name == "not-rust") return Outcome::not_rust;
+  return std::nullopt;
+}
+
+std::string_view outcome_name(Outcome outcome)
+{
+  switch (outcome) {
+  case Outcome::compile: return "compile";
+  case Outcome::compile_fail: return "compile-fail";
+  case Outcome::run: return "run";
+  case Outcome::run_fail: return "run-fail";
+  case Outcome::skip: return "skip";
+  case Outcome::not_rust: return "not-rust";
+  }
+  return "compile";
+}
+
+Annotations parse_expectation_file(std::string_view content, const std::filesystem::path& path)
+{
+  if (auto bad_line = text::first_invalid_utf8_line(content)) {
+    throw InputError(path, *bad_line, "invalid UTF-8");
+  }
+  toml::table document;
+  try {
+    document = toml::parse(content, path.string());
+  } catch (const toml::parse_error& error) {
+    throw InputError(path, static_cast<int>(error.source().begin.line),
+                     fmt::format("malformed TOML: {}", error.description()));
+  }
+  FileParser parser(path);
+  Annotations annotations;
+  for (const auto& [key, node] : document) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      parser.problem(key.source(), fmt::format("`{}` must be a table keyed by a listing id, like [\"ch02/2.3-1\"]",
+                                               key.str()));
+      continue;
+    }
+    const std::string id(key.str());
+    annotations.emplace(id, parser.parse_entry(id, *table));
+  }
+  if (!parser.problems().empty()) {
+    throw InputError(parser.problems());
+  }
+  return annotations;
+}
+
+Annotations load_expectations(const std::filesystem::path& folder)
+{
+  Annotations all;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    return all;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<InputProblem> problems;
+  for (const auto& file : files) {
+    try {
+      for (auto& [id, annotation] : parse_expectation_file(text::read_file(file), file)) {
+        const auto expected_file = fmt::format("{}.toml", id.substr(0, id.find('/')));
+        if (id.find('/') != std::string::npos && file.filename() != expected_file) {
+          problems.push_back({file, annotation.line,
+                              fmt::format("[\"{}\"] belongs in {}", id, expected_file)});
+        }
+        all.emplace(id, std::move(annotation));
+      }
+    } catch (const InputError& error) {
+      problems.insert(problems.end(), error.problems().begin(), error.problems().end());
+    }
+  }
+  if (!problems.empty()) {
+    throw InputError(problems);
+  }
+  return all;
+}
+
+std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
+{
+  static const std::regex compiletest(R"(//~(\^*)\s*ERROR\b\s*(E\d{4})?)");
+  static const std::regex error_comment(R"(//\s*(Error|ERROR|error)\b)");
+  std::vector<InlineMarker> markers;
+  for (std::size_t k = 0; k < listing.lines.size(); ++k) {
+    const auto& line = listing.lines[k].text;
+    const int listing_line = static_cast<int>(k) + 1;
+    std::smatch match;
+    if (std::regex_search(line, match, compiletest)) {
+      InlineMarker marker{listing_line - static_cast<int>(match[1].length()), std::nullopt};
+      if (match[2].matched) {
+        marker.code = match[2].str();
+      }
+      markers.push_back(marker);
+      continue;
+    }
+    // `// Error!` after code claims an error there; on a commented-out line it claims nothing.
+    if (std::regex_search(line, match, error_comment)) {
+      const auto before = text::trim(std::string_view(line).substr(0, static_cast<std::size_t>(match.position(0))));
+      if (!before.empty() && !before.starts_with("//")) {
+        markers.push_back({listing_line, std::nullopt});
+      }
+    }
+  }
+  return markers;
+}
+
+Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format)
+{
+  Expectation expectation;
+  expectation.required = find_inline_markers(listing);
+  if (!listing.is_rust) {
+    expectation.outcome = Outcome::not_rust;
+    expectation.from = "default";
+  } else if (format == book::Format::markdown) {
+    const auto& fence = listing.fence;
+    expectation.from = "fence";
+    if (fence.ignore) {
+      expectation.outcome = Outcome::skip;
+      expectation.reason = "marked `ignore` in the book";
+    } else if (fence.compile_fail) {
+      expectation.outcome = Outcome::compile_fail;
+      if (!fence.error_codes.empty()) {
+        expectation.errors = std::set<std::string>(fence.error_codes.begin(), fence.error_codes.end());
+      }
+    } else if (fence.should_panic) {
+      expectation.outcome = fence.no_run ? Outcome::compile : Outcome::run_fail;
+    } else {
+      expectation.outcome = fence.no_run ? Outcome::compile : Outcome::run;
+    }
+    if (fence.edition) {
+      expectation.edition = fence.edition;
+    }
+  } else if (!expectation.required.empty()) {
+    expectation.outcome = Outcome::compile_fail;
+    expectation.from = "inline";
+  } else {
+    expectation.outcome = Outcome::compile;
+    expectation.from = "default";
+  }
+  if (!expectation.required.empty() && listing.is_rust && expectation.outcome != Outcome::skip) {
+    expectation.outcome = Outcome::compile_fail;
+    if (expectation.from == "default") {
+      expectation.from = "inline";
+    }
+  }
+
+  if (annotation == nullptr) {
+    return expectation;
+  }
+  expectation.from = annotation->file.parent_path().filename().string() + "/" + annotation->file.filename().string();
+  if (annotation->expect) {
+    expectation.outcome = *annotation->expect;
+  }
+  if (annotation->errors) {
+    expectation.errors = annotation->errors;
+  }
+  for (const int line : annotation->error_lines) {
+    expectation.required.push_back({line, std::nullopt});
+  }
+  if (expectation.outcome != Outcome::compile_fail) {
+    expectation.required.clear();
+    expectation.errors.reset();
+  }
+  if (annotation->stdout_text) {
+    expectation.stdout_text = annotation->stdout_text;
+  }
+  if (annotation->edition) {
+    expectation.edition = annotation->edition;
+  }
+  expectation.reason = annotation->reason;
+  expectation.erratum = annotation->erratum;
+  expectation.fix = annotation->fix;
+  expectation.recorded_fingerprint = annotation->fingerprint;
+  expectation.stale = annotation->fingerprint && *annotation->fingerprint != listing.fingerprint();
+  expectation.wrap = {annotation->wrap, annotation->elide, annotation->crate_type, annotation->prelude};
+  expectation.deps = annotation->deps;
+  return expectation;
+}
+
+std::vector<InputProblem> orphan_annotations(const Annotations& annotations, const book::Book& book)
+{
+  std::set<std::string> ids;
+  for (const auto& listing : book.listings) {
+    ids.insert(listing.id);
+  }
+  std::vector<InputProblem> problems;
+  for (const auto& [id, annotation] : annotations) {
+    if (!ids.contains(id)) {
+      problems.push_back({annotation.file, annotation.line,
+                          fmt::format("[\"{}\"] matches no listing of {} (a typo, or the listing was removed)", id,
+                                      book.path.string())});
+    }
+  }
+  return problems;
+}
+
+} // namespace snipcheck::check

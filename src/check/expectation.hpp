@@ -1,0 +1,88 @@
+#pragma once
+// What a listing is expected to do (SPEC §3), from the strongest source down:
+// the maintainers' expected/chNN.toml, the book's own markers (fence
+// attributes, `// Error!` and `//~ ERROR E0106` comments), then the default.
+// File format: docs in README.md, "Expectation files".
+
+#include "book/listing.hpp"
+#include "scratch/workspace.hpp"
+#include "scratch/wrap.hpp"
+#include "util/errors.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace snipcheck::check {
+
+enum class Outcome { compile, compile_fail, run, run_fail, skip, not_rust };
+
+std::optional<Outcome> parse_outcome(std::string_view name);
+std::string_view outcome_name(Outcome outcome);
+
+using Dependency = scratch::Dependency;
+
+// One entry of expected/chNN.toml, as the maintainer wrote it.
+struct Annotation
+{
+  std::string id;
+  std::filesystem::path file;
+  int line = 0; // where the entry's table starts
+  std::optional<Outcome> expect;
+  std::optional<std::set<std::string>> errors;
+  std::vector<int> error_lines;
+  std::optional<std::string> stdout_text;
+  std::optional<std::string> edition;
+  std::string prelude;
+  std::vector<Dependency> deps;
+  scratch::ElideMode elide = scratch::ElideMode::none;
+  scratch::WrapMode wrap = scratch::WrapMode::automatic;
+  scratch::CrateType crate_type = scratch::CrateType::bin;
+  std::optional<std::string> reason;
+  std::optional<std::string> erratum;
+  std::optional<std::string> fix;
+  std::optional<std::string> fingerprint;
+};
+
+using Annotations = std::map<std::string, Annotation>; // by listing id
+
+// Parses one expected/ file; every problem is collected, then thrown as one InputError.
+Annotations parse_expectation_file(std::string_view content, const std::filesystem::path& path);
+// Loads every chNN.toml in `folder` (a missing folder is an empty set).
+Annotations load_expectations(const std::filesystem::path& folder);
+
+// An error the book itself claims, on a listing line.
+struct InlineMarker
+{
+  int listing_line = 0;
+  std::optional<std::string> code; // from `//~ ERROR E0106`; none for `// Error!`
+};
+std::vector<InlineMarker> find_inline_markers(const book::Listing& listing);
+
+// The merged expectation the checker compares against.
+struct Expectation
+{
+  Outcome outcome = Outcome::compile;
+  std::optional<std::set<std::string>> errors; // exact set; unset: any errors
+  std::vector<InlineMarker> required;          // each must see an error on its line
+  std::optional<std::string> stdout_text;
+  std::string from; // "expected/ch02.toml", "fence", "inline", "default"
+  std::optional<std::string> reason;
+  std::optional<std::string> erratum;
+  std::optional<std::string> fix;
+  std::optional<std::string> recorded_fingerprint;
+  bool stale = false;
+  scratch::WrapOptions wrap;
+  std::vector<Dependency> deps;
+  std::optional<std::string> edition;
+};
+
+Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format);
+
+// Annotations whose id names no listing of the book: a typo or a removed listing.
+std::vector<InputProblem> orphan_annotations(const Annotations& annotations, const book::Book& book);
+
+} // namespace snipcheck::check

@@ -1,0 +1,25 @@
+#pragma once
+// The command line (SPEC §5). `main` parses with CLI11 and hands each
+// subcommand, defined in its own file, the merged Options.
+
+#include "app/options.hpp"
+
+#include <string>
+#include <vector>
+
+namespace snipcheck::cli {
+
+struct Output
+{
+  bool color = false;
+};
+
+int main(int argc, char** argv);
+
+int check_command(const app::Options& options, const Output& output);
+int list_command(const app::Options& options);
+int show_command(const app::Options& options, const std::string& id, const Output& output);
+int bless_command(const app::Options& options, const Output& output);
+int extract_command(const app::Options& options, const std::string& out_dir);
+
+} // namespace snipcheck::cli

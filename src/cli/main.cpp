@@ -1,0 +1,190 @@
+#include "cli/commands.hpp"
+
+#include "util/errors.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <regex>
+#include <unistd.h>
+
+namespace snipcheck::cli {
+
+namespace {
+
+struct CommonArguments
+{
+  std::string book;
+  std::string expected;
+  std::string build_dir;
+  std::string color = "auto";
+  std::vector<std::string> toolchains;
+  std::vector<std::string> editions;
+  std::vector<std::string> reports;
+  std::string shard;
+  int jobs = 0;
+  double timeout = 0;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_cache = false;
+};
+
+void add_common_options(CLI::App& app, CommonArguments& arguments)
+{
+  app.add_option("--book", arguments.book, "The book: a text, Markdown or LaTeX file, or an mdBook folder");
+  app.add_option("--expected", arguments.expected, "Folder of expectation files (chNN.toml)");
+  app.add_option("--build-dir", arguments.build_dir, "Where the scratch workspace and target folder live");
+  app.add_option("--toolchain", arguments.toolchains, "rustup toolchains to check with: stable,nightly,1.80")
+    ->delimiter(',');
+  app.add_option("--edition", arguments.editions, "Editions to check: 2021,2024")->delimiter(',');
+  app.add_option("--jobs,-j", arguments.jobs, "Parallel jobs for cargo");
+  app.add_option("--timeout", arguments.timeout, "Seconds a listing may run (default 10)");
+  app.add_option("--report", arguments.reports, "FORMAT=PATH, repeatable: json=out.json, junit=out.xml, github");
+  app.add_option("--color", arguments.color, "auto, always or never (NO_COLOR is honoured)")
+    ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("--shard", arguments.shard, "K/N: check the K-th of N stable parts");
+  app.add_flag("--quiet,-q", arguments.quiet, "Print failures and the summary only");
+  app.add_flag("--verbose,-v", arguments.verbose, "Print each cargo command");
+  app.add_flag("--no-cache", arguments.no_cache, "Ignore cached results");
+}
+
+app::Options merge(const CommonArguments& arguments, std::vector<std::string> selectors)
+{
+  auto options = app::load_defaults(std::filesystem::current_path());
+  if (!arguments.book.empty()) options.book = arguments.book;
+  if (!arguments.expected.empty()) options.expected = arguments.expected;
+  if (!arguments.build_dir.empty()) options.build_dir = arguments.build_dir;
+  if (!arguments.toolchains.empty()) options.toolchains = arguments.toolchains;
+  if (!arguments.editions.empty()) options.editions = arguments.editions;
+  if (arguments.jobs > 0) options.jobs = arguments.jobs;
+  if (arguments.timeout > 0) options.timeout_seconds = arguments.timeout;
+  options.quiet = arguments.quiet;
+  options.verbose = arguments.verbose;
+  options.use_cache = !arguments.no_cache;
+  options.selectors = std::move(selectors);
+  options.color = arguments.color == "always"  ? app::ColorChoice::always
+                  : arguments.color == "never" ? app::ColorChoice::never
+                                               : app::ColorChoice::automatic;
+  for (const auto& edition : options.editions) {
+    if (!std::regex_match(edition, std::regex("20(15|18|21|24)"))) {
+      throw InputError({}, 0, fmt::format("unknown edition `{}` (use 2015, 2018, 2021 or 2024)", edition));
+    }
+  }
+  for (const auto& report : arguments.reports) {
+    const auto equals = report.find('=');
+    app::ReportRequest request{report.substr(0, equals), equals == std::string::npos ? "" : report.substr(equals + 1)};
+    if (request.format != "json" && request.format != "junit" && request.format != "github") {
+      throw InputError({}, 0, fmt::format("unknown report format `{}` (use json=PATH, junit=PATH or github)",
+                                          request.format));
+    }
+    if (request.path.empty() && request.format != "github") {
+      throw InputError({}, 0, fmt::format("--report {} needs a path: --report {}=PATH", request.format, request.format));
+    }
+    options.reports.push_back(std::move(request));
+  }
+  if (!arguments.shard.empty()) {
+    std::smatch match;
+    if (!std::regex_match(arguments.shard, match, std::regex(R"((\d+)/(\d+))"))
+        || std::stoi(match[1].str()) < 1 || std::stoi(match[1].str()) > std::stoi(match[2].str())) {
+      throw InputError({}, 0, fmt::format("--shard `{}` must be K/N with 1 <= K <= N, like 2/4", arguments.shard));
+    }
+    options.shard = app::Shard{std::stoi(match[1].str()), std::stoi(match[2].str())};
+  }
+  if (options.jobs < 0 || options.timeout_seconds <= 0) {
+    throw InputError({}, 0, "--jobs and --timeout must be positive");
+  }
+  return options;
+}
+
+bool use_color(const app::Options& options)
+{
+  if (options.color == app::ColorChoice::always) return true;
+  if (options.color == app::ColorChoice::never) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0');
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  CLI::App cli{"snipcheck: checks that every Rust listing of a book behaves as its maintainers expect"};
+  cli.name("snipcheck");
+  CommonArguments common;
+  add_common_options(cli, common);
+  std::vector<std::string> selectors;
+  cli.add_option("selectors", selectors, "Chapters (2, 3-5), sections (2.3), ids (ch02/2.3-1) or globs (ch04/*)");
+  cli.fallthrough();
+  cli.require_subcommand(0, 1);
+
+  auto* check = cli.add_subcommand("check", "Extract, build and compare (the default)");
+  std::vector<std::string> check_selectors;
+  check->add_option("selectors", check_selectors, "What to check");
+  auto* chapter = cli.add_subcommand("chapter", "Check one chapter or a range: chapter 5, chapter 3-5");
+  std::string chapter_range;
+  chapter->add_option("N", chapter_range, "Chapter number or range")->required();
+  auto* list = cli.add_subcommand("list", "One line per listing: id, book location, expectation");
+  std::vector<std::string> list_selectors;
+  list->add_option("selectors", list_selectors, "What to list");
+  auto* show = cli.add_subcommand("show", "A listing, the file as compiled, its expectation and result");
+  std::string show_id;
+  show->add_option("ID", show_id, "Listing id")->required();
+  auto* bless = cli.add_subcommand("bless", "Record today's outcomes in expected/");
+  std::vector<std::string> bless_selectors;
+  bless->add_option("selectors", bless_selectors, "What to bless");
+  auto* extract = cli.add_subcommand("extract", "Write the scratch workspace without building");
+  std::string extract_out;
+  extract->add_option("--out", extract_out, "Folder to write")->required();
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return cli.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return cli.exit(help);
+  } catch (const CLI::ParseError& error) {
+    cli.exit(error);
+    return exit_bad_input;
+  }
+
+  try {
+    Output output;
+    if (*chapter) {
+      auto options = merge(common, {chapter_range});
+      output.color = use_color(options);
+      return check_command(options, output);
+    }
+    if (*list) {
+      return list_command(merge(common, list_selectors));
+    }
+    if (*show) {
+      auto options = merge(common, {show_id});
+      output.color = use_color(options);
+      return show_command(options, show_id, output);
+    }
+    if (*bless) {
+      auto options = merge(common, bless_selectors);
+      output.color = use_color(options);
+      return bless_command(options, output);
+    }
+    if (*extract) {
+      return extract_command(merge(common, selectors), extract_out);
+    }
+    auto all_selectors = selectors;
+    all_selectors.insert(all_selectors.end(), check_selectors.begin(), check_selectors.end());
+    auto options = merge(common, all_selectors);
+    output.color = use_color(options);
+    return check_command(options, output);
+  } catch (const InputError& error) {
+    for (const auto& problem : error.problems()) {
+      fmt::print(stderr, "error: {}\n", problem.to_string());
+    }
+    return exit_bad_input;
+  } catch (const Fatal& error) {
+    fmt::print(stderr, "error: {}\n", error.what());
+    return exit_environment;
+  }
+}
+
+} // namespace snipcheck::cli

@@ -1,0 +1,165 @@
+#include "report/ci_reports.hpp"
+
+#include "report/terminal.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace snipcheck::report {
+
+namespace {
+
+struct SuiteCounts
+{
+  int tests = 0, failures = 0, errors = 0, skipped = 0;
+  double seconds = 0;
+  std::string cases;
+};
+
+// The first error placed in the book, else the listing's first line.
+std::pair<std::string, int> book_position(const app::ListingResult& result)
+{
+  for (const auto& diagnostic : result.observed.diagnostics) {
+    if (diagnostic.level == "error" && diagnostic.book_line > 0) {
+      return {diagnostic.book_file.string(), diagnostic.book_line};
+    }
+  }
+  return {result.listing->files.front().string(), result.listing->first_line()};
+}
+
+} // namespace
+
+std::string xml_escape(std::string_view text)
+{
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&apos;"; break;
+    default:
+      // XML 1.0 forbids most control characters, even escaped.
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+        out += '?';
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
+}
+
+std::string junit_report(const app::CheckRun& run)
+{
+  std::map<std::string, SuiteCounts> suites;
+  const Style plain{false};
+  for (const auto& result : run.results) {
+    const auto suite_name = fmt::format("ch{:02}", result.listing->chapter);
+    auto& suite = suites[suite_name];
+    const auto status = check::status_name(result.verdict);
+    const auto seconds = static_cast<double>(result.duration.count()) / 1000.0;
+    ++suite.tests;
+    suite.seconds += seconds;
+    const auto [file, line] = book_position(result);
+    std::string body;
+    if (status == "fail" || status == "stale") {
+      ++suite.failures;
+      body = fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", status,
+                         xml_escape(check::explain(result.verdict, result.expectation, result.observed)),
+                         xml_escape(failure_details(result, plain)));
+    } else if (status == "error") {
+      ++suite.errors;
+      body = fmt::format("      <error type=\"environment\" message=\"{}\">{}</error>\n",
+                         xml_escape(check::explain(result.verdict, result.expectation, result.observed)),
+                         xml_escape(failure_details(result, plain)));
+    } else if (status == "skip" || status == "not-rust") {
+      ++suite.skipped;
+      body = fmt::format("      <skipped message=\"{}\"/>\n",
+                         xml_escape(status == "skip" ? result.expectation.reason.value_or("skip") : "not Rust"));
+    }
+    suite.cases += fmt::format("    <testcase name=\"{} [{} {}]\" classname=\"{}\" file=\"{}\" line=\"{}\" "
+                               "time=\"{:.3f}\"{}",
+                               xml_escape(result.listing->id), xml_escape(result.toolchain), result.edition,
+                               suite_name, xml_escape(file), line, seconds, body.empty() ? "/>\n" : ">\n");
+    if (!body.empty()) {
+      suite.cases += body + "    </testcase>\n";
+    }
+  }
+  SuiteCounts total;
+  std::string suites_xml;
+  for (const auto& [name, suite] : suites) {
+    total.tests += suite.tests;
+    total.failures += suite.failures;
+    total.errors += suite.errors;
+    total.skipped += suite.skipped;
+    total.seconds += suite.seconds;
+    suites_xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+                              "time=\"{:.3f}\">\n{}  </testsuite>\n",
+                              name, suite.tests, suite.failures, suite.errors, suite.skipped, suite.seconds,
+                              suite.cases);
+  }
+  return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<testsuites name=\"snipcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+                     "time=\"{:.3f}\">\n{}</testsuites>\n",
+                     total.tests, total.failures, total.errors, total.skipped,
+                     static_cast<double>(run.duration.count()) / 1000.0, suites_xml);
+}
+
+std::string github_escape_data(std::string_view text)
+{
+  std::string out;
+  for (const char c : text) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out += c;
+  }
+  return out;
+}
+
+std::string github_escape_property(std::string_view text)
+{
+  std::string out;
+  for (const char c : github_escape_data(text)) {
+    if (c == ':') out += "%3A";
+    else if (c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+std::string github_annotations(const app::CheckRun& run)
+{
+  std::string out;
+  for (const auto& result : run.results) {
+    const auto status = check::status_name(result.verdict);
+    if (status != "fail" && status != "stale" && status != "error") {
+      continue;
+    }
+    const auto title = fmt::format("snipcheck {} [{} {}]", result.listing->id, result.toolchain, result.edition);
+    const auto summary = check::explain(result.verdict, result.expectation, result.observed);
+    bool placed = false;
+    for (const auto& diagnostic : result.observed.diagnostics) {
+      if (diagnostic.level != "error" || diagnostic.book_line == 0) {
+        continue;
+      }
+      placed = true;
+      const auto code = diagnostic.code.empty() ? std::string() : fmt::format("[{}]", diagnostic.code);
+      out += fmt::format("::error file={},line={},col={},title={}::{}\n",
+                         github_escape_property(diagnostic.book_file.string()), diagnostic.book_line,
+                         diagnostic.column, github_escape_property(title),
+                         github_escape_data(fmt::format("error{}: {}\n{}", code, diagnostic.message, summary)));
+    }
+    if (!placed) {
+      out += fmt::format("::error file={},line={},endLine={},title={}::{}\n",
+                         github_escape_property(result.listing->files.front().string()), result.listing->first_line(),
+                         result.listing->last_line(), github_escape_property(title), github_escape_data(summary));
+    }
+  }
+  return out;
+}
+
+} // namespace snipcheck::report

@@ -1,0 +1,130 @@
+#include "report/json_report.hpp"
+
+namespace snipcheck::report {
+
+namespace {
+
+using nlohmann::json;
+
+json nullable(const std::optional<std::string>& value)
+{
+  return value ? json(*value) : json(nullptr);
+}
+
+json diagnostics_json(const check::Observed& observed)
+{
+  json list = json::array();
+  for (const auto& diagnostic : observed.diagnostics) {
+    json entry{{"level", diagnostic.level},
+               {"code", diagnostic.code.empty() ? json(nullptr) : json(diagnostic.code)},
+               {"message", diagnostic.message},
+               {"book_line", diagnostic.book_line > 0 ? json(diagnostic.book_line) : json(nullptr)},
+               {"listing_line", diagnostic.listing_line > 0 ? json(diagnostic.listing_line) : json(nullptr)},
+               {"column", diagnostic.column > 0 ? json(diagnostic.column) : json(nullptr)},
+               {"file", diagnostic.book_file.string()}};
+    if (diagnostic.prelude_line > 0) {
+      entry["prelude_line"] = diagnostic.prelude_line;
+    }
+    list.push_back(std::move(entry));
+  }
+  return list;
+}
+
+json result_json(const app::ListingResult& result)
+{
+  const auto& listing = *result.listing;
+  const auto& expectation = result.expectation;
+  const auto& observed = result.observed;
+  json expected{{"outcome", check::outcome_name(expectation.outcome)},
+                {"errors", expectation.errors ? json(*expectation.errors) : json(nullptr)},
+                {"from", expectation.from},
+                {"reason", nullable(expectation.reason)},
+                {"erratum", nullable(expectation.erratum)},
+                {"fix", nullable(expectation.fix)}};
+  if (expectation.stdout_text) {
+    expected["stdout"] = *expectation.stdout_text;
+  }
+  json actual = nullptr;
+  if (observed.build != check::Observed::Build::not_built || !observed.environment_problem.empty()) {
+    actual = json{{"outcome", observed.outcome_name()},
+                  {"errors", observed.error_codes()},
+                  {"diagnostics", diagnostics_json(observed)},
+                  {"stdout", observed.run ? json(observed.run->stdout_text) : json(nullptr)},
+                  {"exit_code", observed.run && observed.run->status.kind == cargo::ExitStatus::Kind::exited
+                                  ? json(observed.run->status.code)
+                                  : json(nullptr)}};
+    if (observed.run && observed.run->status.kind == cargo::ExitStatus::Kind::signaled) {
+      actual["signal"] = observed.run->status.signal;
+    }
+    if (!observed.environment_problem.empty()) {
+      actual["environment_problem"] = observed.environment_problem;
+    }
+  }
+  return json{{"id", listing.id},
+              {"chapter", listing.chapter},
+              {"section", listing.section},
+              {"ordinal", listing.ordinal},
+              {"source",
+               {{"file", listing.files.front().string()},
+                {"fence_line", listing.fence_line},
+                {"first_line", listing.first_line()},
+                {"last_line", listing.last_line()}}},
+              {"fingerprint", listing.fingerprint()},
+              {"toolchain", result.toolchain},
+              {"edition", result.edition},
+              {"expected", std::move(expected)},
+              {"actual", std::move(actual)},
+              {"status", check::status_name(result.verdict)},
+              {"message", check::explain(result.verdict, expectation, observed)},
+              {"cached", observed.cached},
+              {"duration_ms", result.duration.count()}};
+}
+
+} // namespace
+
+Summary summarize(const app::CheckRun& run)
+{
+  Summary summary;
+  for (const auto& result : run.results) {
+    ++summary.listings;
+    const auto status = check::status_name(result.verdict);
+    if (status == "pass") ++summary.pass;
+    else if (status == "fail") ++summary.fail;
+    else if (status == "stale") ++summary.stale;
+    else if (status == "skip") ++summary.skip;
+    else if (status == "not-rust") ++summary.not_rust;
+    else ++summary.error;
+    if (result.observed.cached) ++summary.cached;
+  }
+  return summary;
+}
+
+json json_report(const app::CheckRun& run)
+{
+  const auto summary = summarize(run);
+  json toolchains = json::array();
+  for (const auto& toolchain : run.toolchains) {
+    toolchains.push_back({{"name", toolchain.name}, {"rustc", toolchain.rustc}});
+  }
+  json results = json::array();
+  for (const auto& result : run.results) {
+    results.push_back(result_json(result));
+  }
+  return json{{"schema", "snipcheck-report/1"},
+              {"book", run.book.path.string()},
+              {"toolchains", std::move(toolchains)},
+              {"editions", run.editions},
+              {"summary",
+               {{"listings", summary.listings},
+                {"pass", summary.pass},
+                {"fail", summary.fail},
+                {"stale", summary.stale},
+                {"skip", summary.skip},
+                {"not_rust", summary.not_rust},
+                {"error", summary.error},
+                {"duration_ms", run.duration.count()},
+                {"cached", summary.cached}}},
+              {"results", std::move(results)}};
+}
+
+} // namespace snipcheck::report

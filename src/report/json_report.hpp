@@ -1,0 +1,19 @@
+#pragma once
+// The JSON report, schema `snipcheck-report/1` (SPEC §7): a pure function of
+// one finished run. Fields may be added, never renamed.
+
+#include "app/pipeline.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace snipcheck::report {
+
+struct Summary
+{
+  int listings = 0, pass = 0, fail = 0, stale = 0, skip = 0, not_rust = 0, error = 0, cached = 0;
+};
+Summary summarize(const app::CheckRun& run);
+
+nlohmann::json json_report(const app::CheckRun& run);
+
+} // namespace snipcheck::report

@@ -1,0 +1,149 @@
+#include "report/terminal.hpp"
+
+#include "report/json_report.hpp"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+
+namespace snipcheck::report {
+
+namespace {
+
+std::string paint(const Style& style, fmt::text_style text_style, std::string_view text)
+{
+  return style.color ? fmt::format(text_style, "{}", text) : std::string(text);
+}
+
+fmt::text_style status_style(std::string_view status)
+{
+  if (status == "pass") return fmt::fg(fmt::terminal_color::green);
+  if (status == "fail" || status == "error") return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
+  if (status == "stale") return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
+  return fmt::fg(fmt::terminal_color::cyan);
+}
+
+std::string diagnostic_line(const check::Diagnostic& diagnostic, const Style& style)
+{
+  const auto code = diagnostic.code.empty() ? std::string() : fmt::format("[{}]", diagnostic.code);
+  const auto level = paint(style, diagnostic.level == "error" ? fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold
+                                                              : fmt::fg(fmt::terminal_color::yellow),
+                           diagnostic.level + code);
+  if (diagnostic.book_line > 0) {
+    return fmt::format("  {}:{}:{}: {}: {} (listing line {})", diagnostic.book_file.string(), diagnostic.book_line,
+                       diagnostic.column, level, diagnostic.message, diagnostic.listing_line);
+  }
+  if (diagnostic.prelude_line > 0) {
+    return fmt::format("  (scaffolding prelude, line {}): {}: {}", diagnostic.prelude_line, level, diagnostic.message);
+  }
+  return fmt::format("  (outside the listing): {}: {}", level, diagnostic.message);
+}
+
+} // namespace
+
+std::string location(const book::Listing& listing)
+{
+  return fmt::format("{}:{}-{}", listing.files.front().string(), listing.first_line(), listing.last_line());
+}
+
+std::string status_line(const app::ListingResult& result, const Style& style, bool show_cell)
+{
+  const auto status = check::status_name(result.verdict);
+  std::string label(status);
+  for (auto& c : label) {
+    c = static_cast<char>(std::toupper(c));
+  }
+  const auto cell = show_cell ? fmt::format(" [{} {}]", result.toolchain, result.edition) : std::string();
+  std::string note;
+  if (status == "pass" && result.expectation.erratum) {
+    note = " (erratum)";
+  } else if (status == "skip") {
+    note = fmt::format(" ({})", result.expectation.reason.value_or(""));
+  } else if (status != "pass" && status != "not-rust") {
+    note = " - " + check::explain(result.verdict, result.expectation, result.observed);
+  }
+  return fmt::format("{:<9} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), label), result.listing->id,
+                     check::outcome_name(result.expectation.outcome), location(*result.listing), cell,
+                     result.observed.cached ? " (cached)" : "", note);
+}
+
+std::string failure_details(const app::ListingResult& result, const Style& style)
+{
+  const auto& expectation = result.expectation;
+  std::string text = fmt::format("{} {} at {}\n", paint(style, fmt::emphasis::bold, "----"), result.listing->id,
+                                 location(*result.listing));
+  text += fmt::format("  {}\n", check::explain(result.verdict, expectation, result.observed));
+  text += fmt::format("  expected: {}", check::outcome_name(expectation.outcome));
+  if (expectation.errors) {
+    text += fmt::format(" [{}]", fmt::join(*expectation.errors, ", "));
+  }
+  text += fmt::format(" (from {})\n", expectation.from);
+  if (expectation.reason) {
+    text += fmt::format("  reason: {}\n", *expectation.reason);
+  }
+  for (const auto& diagnostic : result.observed.diagnostics) {
+    if (diagnostic.level == "error") {
+      text += diagnostic_line(diagnostic, style) + "\n";
+    }
+  }
+  if (const auto* mismatch = std::get_if<check::verdict::OutputMismatch>(&result.verdict)) {
+    text += mismatch->diff;
+  }
+  if (result.observed.run && !result.observed.run->status.success()) {
+    text += fmt::format("  stderr:\n{}\n", result.observed.run->stderr_text);
+  }
+  if (!result.observed.command.empty()) {
+    text += fmt::format("  built with: {}\n", result.observed.command);
+  }
+  return text;
+}
+
+std::string summary_line(const app::CheckRun& run, const Style& style)
+{
+  const auto summary = summarize(run);
+  const bool green = summary.fail == 0 && summary.stale == 0 && summary.error == 0;
+  return fmt::format("{}: {} listings: {} pass, {} fail, {} stale, {} skip, {} not-rust, {} error{}; {:.1f}s",
+                     paint(style, green ? fmt::fg(fmt::terminal_color::green) | fmt::emphasis::bold
+                                        : fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold,
+                           green ? "ok" : "FAILED"),
+                     summary.listings, summary.pass, summary.fail, summary.stale, summary.skip, summary.not_rust,
+                     summary.error, summary.cached > 0 ? fmt::format(" ({} cached)", summary.cached) : "",
+                     static_cast<double>(run.duration.count()) / 1000.0);
+}
+
+std::string matrix_table(const app::CheckRun& run)
+{
+  std::vector<std::string> cells;
+  std::map<std::string, std::map<std::string, std::string>> rows; // id -> cell -> status
+  std::vector<std::string> order;
+  for (const auto& result : run.results) {
+    const auto cell = fmt::format("{} {}", result.toolchain, result.edition);
+    if (std::find(cells.begin(), cells.end(), cell) == cells.end()) {
+      cells.push_back(cell);
+    }
+    if (!rows.contains(result.listing->id)) {
+      order.push_back(result.listing->id);
+    }
+    rows[result.listing->id][cell] = std::string(check::status_name(result.verdict));
+  }
+  if (cells.size() < 2) {
+    return {};
+  }
+  std::string text = fmt::format("{:<16}", "listing");
+  for (const auto& cell : cells) {
+    text += fmt::format(" {:<14}", cell);
+  }
+  text += "\n";
+  for (const auto& id : order) {
+    text += fmt::format("{:<16}", id);
+    for (const auto& cell : cells) {
+      text += fmt::format(" {:<14}", rows[id].contains(cell) ? rows[id][cell] : "-");
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+} // namespace snipcheck::report

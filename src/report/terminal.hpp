@@ -1,0 +1,25 @@
+#pragma once
+// Human output: pure functions from results to text. Colour is decided by the
+// caller (a terminal, never with NO_COLOR) and passed in as a Style.
+
+#include "app/pipeline.hpp"
+
+#include <string>
+
+namespace snipcheck::report {
+
+struct Style
+{
+  bool color = false;
+};
+
+std::string status_line(const app::ListingResult& result, const Style& style, bool show_cell);
+// The why of a result that is not a pass: expectation, diagnostics at book lines, diff.
+std::string failure_details(const app::ListingResult& result, const Style& style);
+std::string summary_line(const app::CheckRun& run, const Style& style);
+// A per-edition/toolchain matrix of statuses, when the run has more than one cell.
+std::string matrix_table(const app::CheckRun& run);
+// "snippets/book.txt:285-293"
+std::string location(const book::Listing& listing);
+
+} // namespace snipcheck::report

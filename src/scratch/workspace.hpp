@@ -1,0 +1,68 @@
+#pragma once
+// Lays out the scratch Cargo workspace (SPEC §4): one package per chapter and
+// edition with one bin target per listing, a package of its own for each
+// library or proc-macro listing, one shared target folder. Files are rewritten
+// only when their content changes, so cargo's freshness checks keep working.
+
+#include "book/listing.hpp"
+#include "scratch/wrap.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace snipcheck::scratch {
+
+// A crate a listing needs, as in a Cargo.toml [dependencies] entry.
+struct Dependency
+{
+  std::string name;
+  std::string version;
+  std::vector<std::string> features;
+  bool default_features = true;
+
+  bool operator==(const Dependency&) const = default;
+};
+
+// One listing ready to be written: its compiled source and build settings.
+struct Unit
+{
+  const book::Listing* listing = nullptr;
+  ScratchSource source;
+  CrateType crate_type = CrateType::bin;
+  std::string edition = "2021";
+  std::vector<Dependency> deps;
+};
+
+struct WorkspaceSettings
+{
+  std::filesystem::path root;                // <build-dir>/workspace
+  std::filesystem::path registry_directory;  // a local directory registry, or empty for crates.io
+};
+
+struct WrittenUnit
+{
+  const Unit* unit = nullptr;
+  std::string package;        // cargo package name
+  std::string target;         // cargo target name
+  std::filesystem::path path; // absolute path of the source file
+};
+
+struct Workspace
+{
+  std::filesystem::path root;
+  std::vector<std::string> packages;
+  std::vector<WrittenUnit> units;
+
+  const WrittenUnit* find_by_source(const std::string& src_path) const;
+};
+
+// A target name derived from a listing id: "ch02/2.3-1" -> "ch02_2_3_1".
+std::string target_name(const std::string& listing_id);
+
+// Writes the workspace; throws Fatal when the folder cannot be written and
+// InputError when two listings of a package ask for incompatible crates.
+Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSettings& settings);
+
+} // namespace snipcheck::scratch

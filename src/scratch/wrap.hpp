@@ -1,0 +1,49 @@
+#pragma once
+// Turns a listing into the Rust source file that is compiled, the way rustdoc
+// does for doctests (wrap in `fn main`, hoist `#![...]` and `extern crate`),
+// plus the maintainers' scaffolding from expected/ (prelude, elided bodies).
+// Every line of the result remembers where it came from, so diagnostics can
+// be reported at the book's lines.
+
+#include "book/listing.hpp"
+
+#include <string>
+#include <vector>
+
+namespace snipcheck::scratch {
+
+enum class WrapMode { automatic, main, none };
+enum class ElideMode { none, todo, bodies };
+enum class CrateType { bin, lib, proc_macro };
+
+struct WrapOptions
+{
+  WrapMode wrap = WrapMode::automatic;
+  ElideMode elide = ElideMode::none;
+  CrateType crate_type = CrateType::bin;
+  std::string prelude; // placed before the listing, hidden from the book
+};
+
+enum class Origin { synthetic, prelude, listing };
+
+struct LineOrigin
+{
+  Origin origin = Origin::synthetic;
+  int line = 0; // 1-based line of the listing (or of the prelude)
+};
+
+struct ScratchSource
+{
+  std::string text;
+  std::vector<LineOrigin> origins; // origins[k] describes line k+1 of `text`
+  bool wrapped_in_main = false;
+
+  LineOrigin origin_of(int scratch_line) const;
+};
+
+// rustdoc's test: is there a real `fn main` (not in a comment or string)?
+bool has_main_function(const std::vector<std::string>& code_lines);
+
+ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& options);
+
+} // namespace snipcheck::scratch

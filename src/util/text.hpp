@@ -1,0 +1,36 @@
+#pragma once
+// Small text helpers shared by every stage: line splitting, trimming, hashing,
+// UTF-8 validation and atomic file writes.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace snipcheck::text {
+
+// Splits on '\n', dropping one '\r' before it; a final newline adds no empty line.
+std::vector<std::string> split_lines(std::string_view text);
+std::string join_lines(const std::vector<std::string>& lines); // each line ends in '\n'
+
+std::string_view trim(std::string_view text);
+std::string_view trim_end(std::string_view text);
+bool starts_with_word(std::string_view text, std::string_view word);
+
+// 1-based line of the first invalid UTF-8 sequence, if any.
+std::optional<int> first_invalid_utf8_line(std::string_view text);
+bool looks_binary(std::string_view text); // NUL bytes in the first 8 KiB
+
+// 64-bit FNV-1a as 16 lowercase hex digits: stable across platforms and runs.
+std::string fnv1a_hex(std::string_view data);
+
+std::string read_file(const std::filesystem::path& path); // throws InputError
+// Writes to a temporary file beside `path` and renames it over `path`, so a
+// crash leaves either the old file or the new one. Throws Fatal.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+// Writes only when the content differs, keeping mtimes (and cargo's freshness) intact.
+bool write_file_if_changed(const std::filesystem::path& path, std::string_view content);
+
+} // namespace snipcheck::text
