@@ -66,8 +66,14 @@ check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::Wr
       diagnostic.listing_line = origin.line;
       diagnostic.book_line = line.source_line;
       diagnostic.book_file = listing.files.at(static_cast<std::size_t>(line.file_index));
-    } else if (origin.origin == scratch::Origin::prelude) {
+    } else if (origin.origin == scratch::Origin::prelude || origin.origin == scratch::Origin::epilogue) {
       diagnostic.prelude_line = origin.line;
+    }
+    for (const auto& span : message.other_primary_spans) {
+      const auto other = unit.unit->source.origin_of(span.line);
+      if (other.origin == scratch::Origin::listing && unit.path.string().ends_with(span.file)) {
+        diagnostic.other_listing_lines.push_back(other.line);
+      }
     }
   }
   return diagnostic;

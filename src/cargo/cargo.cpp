@@ -109,6 +109,15 @@ BuildMessages parse_cargo_messages(std::string_view json_lines)
       }
       parsed.message = body.value("message", "");
       parsed.span = locate(body, src_path);
+      bool first_primary = true;
+      for (const auto& span : body.value("spans", json::array())) {
+        if (span.value("is_primary", false)) {
+          if (!first_primary) {
+            parsed.other_primary_spans.push_back(*span_of(span));
+          }
+          first_primary = false;
+        }
+      }
       if (!body.contains("rendered") || body["rendered"].is_null()) {
         parsed.rendered = parsed.message;
       } else {

@@ -43,6 +43,7 @@ struct CompilerMessage
   std::string message;
   std::optional<SourceSpan> span; // primary span, followed out of macro expansions
                                   // into the target's own file where possible
+  std::vector<SourceSpan> other_primary_spans; // e.g. both ends of a mismatched delimiter
   std::string rendered;
 };
 

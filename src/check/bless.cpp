@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+
+#include <functional>
 
 #include <algorithm>
 #include <sstream>
@@ -14,11 +17,10 @@ namespace snipcheck::check {
 
 namespace {
 
+// A JSON string is a valid TOML basic string: "..." with \n, \" and \uXXXX escapes.
 std::string toml_string(const std::string& value)
 {
-  std::ostringstream out;
-  out << toml::value<std::string>(value);
-  return out.str();
+  return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string toml_string_array(const std::set<std::string>& values)
@@ -44,8 +46,30 @@ std::string current_text(const std::vector<std::string>& lines, int first, int l
 struct FieldEdit
 {
   std::string key;
-  std::optional<std::string> value; // none: remove the field
+  std::optional<std::string> value; // rendered TOML; none: remove the field
+  std::function<bool(const toml::node&)> unchanged = [](const toml::node&) { return false; };
 };
+
+FieldEdit string_field(std::string key, const std::string& value)
+{
+  return {std::move(key), toml_string(value),
+          [value](const toml::node& node) { return node.value<std::string>() == value; }};
+}
+
+FieldEdit set_field(std::string key, const std::set<std::string>& values)
+{
+  return {std::move(key), toml_string_array(values), [values](const toml::node& node) {
+            const auto* array = node.as_array();
+            if (array == nullptr) {
+              return false;
+            }
+            std::set<std::string> current;
+            for (const auto& element : *array) {
+              current.insert(element.value<std::string>().value_or(""));
+            }
+            return current == values;
+          }};
+}
 
 } // namespace
 
@@ -74,14 +98,14 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
 
   for (const auto& update : updates) {
     std::vector<FieldEdit> fields;
-    if (update.expect) fields.push_back({"expect", toml_string(*update.expect)});
-    if (update.errors) fields.push_back({"errors", toml_string_array(*update.errors)});
+    if (update.expect) fields.push_back(string_field("expect", *update.expect));
+    if (update.errors) fields.push_back(set_field("errors", *update.errors));
     if (update.remove_errors) {
       fields.push_back({"errors", std::nullopt});
       fields.push_back({"error-lines", std::nullopt});
     }
-    if (update.stdout_text) fields.push_back({"stdout", toml_string(*update.stdout_text)});
-    fields.push_back({"fingerprint", toml_string(update.fingerprint)});
+    if (update.stdout_text) fields.push_back(string_field("stdout", *update.stdout_text));
+    fields.push_back(string_field("fingerprint", update.fingerprint));
 
     const auto* table = document.get_as<toml::table>(update.id);
     if (table == nullptr) {
@@ -115,10 +139,10 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
         }
       }
       const int last = static_cast<int>(node->source().end.line);
-      const auto before = current_text(lines, first, last);
-      if (field.value && before == *field.value) {
+      if (field.value && field.unchanged(*node)) {
         continue;
       }
+      const auto before = current_text(lines, first, last);
       // Keep the field's indentation and any comment after a one-line value.
       const auto& first_line = lines[static_cast<std::size_t>(first - 1)];
       const auto indent = first_line.substr(0, first_line.find_first_not_of(" \t"));

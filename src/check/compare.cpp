@@ -42,7 +42,10 @@ Verdict compare_compile_fail(const Expectation& expectation, const Observed& obs
   }
   for (const auto& marker : expectation.required) {
     const bool found = std::any_of(observed.diagnostics.begin(), observed.diagnostics.end(), [&](const Diagnostic& d) {
-      return d.level == "error" && d.listing_line == marker.listing_line && (!marker.code || d.code == *marker.code);
+      const bool on_line = d.listing_line == marker.listing_line
+                           || std::find(d.other_listing_lines.begin(), d.other_listing_lines.end(), marker.listing_line)
+                                != d.other_listing_lines.end();
+      return d.level == "error" && on_line && (!marker.code || d.code == *marker.code);
     });
     if (!found) {
       mismatch.unmatched.push_back(marker);

@@ -24,6 +24,7 @@ struct Diagnostic
   std::filesystem::path book_file;
   int book_line = 0;    // 0: not in the listing (prelude, std, a dependency)
   int listing_line = 0; // 1-based line within the listing
+  std::vector<int> other_listing_lines; // further primary spans of the same message
   int prelude_line = 0; // set when the message points into the scaffolding prelude
   int column = 0;
   std::string rendered; // rustc's own rendering, scratch paths and all

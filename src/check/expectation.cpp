@@ -13,7 +13,7 @@ namespace snipcheck::check {
 namespace {
 
 constexpr std::string_view known_fields[] = {
-  "expect", "errors", "error-lines", "stdout", "edition", "prelude", "deps", "elide",
+  "expect", "errors", "error-lines", "stdout", "edition", "prelude", "epilogue", "deps", "elide",
   "wrap", "crate-type", "reason", "erratum", "fix", "fingerprint",
 };
 
@@ -159,6 +159,8 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
       }
     } else if (field == "prelude") {
       annotation.prelude = string_field(node, field).value_or("");
+    } else if (field == "epilogue") {
+      annotation.epilogue = string_field(node, field).value_or("");
     } else if (field == "deps") {
       parse_dependencies(node, annotation);
     } else if (field == "elide") {
@@ -180,8 +182,10 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
         annotation.wrap = scratch::WrapMode::main;
       } else if (mode == "none") {
         annotation.wrap = scratch::WrapMode::none;
+      } else if (mode == "async-main") {
+        annotation.wrap = scratch::WrapMode::async_main;
       } else {
-        problem(node.source(), fmt::format("unknown wrap mode `{}` (use auto, main or none)", mode));
+        problem(node.source(), fmt::format("unknown wrap mode `{}` (use auto, main, async-main or none)", mode));
       }
     } else if (field == "crate-type") {
       const auto type = string_field(node, field).value_or("");
@@ -411,7 +415,8 @@ Expectation expectation_for(const book::Listing& listing, const Annotation* anno
   expectation.fix = annotation->fix;
   expectation.recorded_fingerprint = annotation->fingerprint;
   expectation.stale = annotation->fingerprint && *annotation->fingerprint != listing.fingerprint();
-  expectation.wrap = {annotation->wrap, annotation->elide, annotation->crate_type, annotation->prelude};
+  expectation.wrap = {annotation->wrap, annotation->elide, annotation->crate_type, annotation->prelude,
+                      annotation->epilogue};
   expectation.deps = annotation->deps;
   return expectation;
 }

@@ -37,6 +37,7 @@ struct Annotation
   std::optional<std::string> stdout_text;
   std::optional<std::string> edition;
   std::string prelude;
+  std::string epilogue;
   std::vector<Dependency> deps;
   scratch::ElideMode elide = scratch::ElideMode::none;
   scratch::WrapMode wrap = scratch::WrapMode::automatic;

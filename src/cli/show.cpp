@@ -41,6 +41,7 @@ int show_command(const app::Options& options, const std::string& id, const Outpu
         const auto origin = result.source->origins[k];
         const auto tag = origin.origin == scratch::Origin::listing   ? fmt::format("L{}", origin.line)
                          : origin.origin == scratch::Origin::prelude ? fmt::format("P{}", origin.line)
+                         : origin.origin == scratch::Origin::epilogue ? fmt::format("E{}", origin.line)
                                                                      : std::string("+");
         fmt::print("{:>5} | {}\n", tag, lines[k]);
       }

@@ -181,8 +181,9 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
 
   const bool is_library = options.crate_type != CrateType::bin;
   const bool has_main = has_main_function(code);
-  const bool wrap_in_main = !is_library
-                            && (options.wrap == WrapMode::main || (options.wrap == WrapMode::automatic && !has_main));
+  const bool async_main = !is_library && options.wrap == WrapMode::async_main;
+  const bool wrap_in_main = !is_library && (options.wrap == WrapMode::main || async_main
+                                            || (options.wrap == WrapMode::automatic && !has_main));
 
   // rustdoc hoists the leading crate attributes and `extern crate` lines.
   std::size_t body_start = 0;
@@ -210,7 +211,10 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
       out.add(code[k], {Origin::listing, static_cast<int>(k) + 1});
     }
   }
-  if (wrap_in_main) {
+  if (async_main) {
+    out.add("#[tokio::main]", {});
+    out.add("async fn main() -> Result<(), Box<dyn std::error::Error>> {", {});
+  } else if (wrap_in_main) {
     out.add(main_signature(code), {});
   }
   for (std::size_t k = body_start; k < code.size(); ++k) {
@@ -218,6 +222,14 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
     if (insert_todo_after[k]) {
       out.add("todo!()", {});
     }
+  }
+  const auto epilogue = text::split_lines(options.epilogue);
+  for (std::size_t k = 0; k < epilogue.size(); ++k) {
+    out.add(epilogue[k], {Origin::epilogue, static_cast<int>(k) + 1});
+  }
+  if (async_main) {
+    out.add("#[allow(unreachable_code)]", {});
+    out.add("Ok(())", {});
   }
   if (wrap_in_main) {
     out.add("}", {});

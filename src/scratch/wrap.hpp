@@ -12,7 +12,9 @@
 
 namespace snipcheck::scratch {
 
-enum class WrapMode { automatic, main, none };
+// automatic: rustdoc's rule; main: always wrap; none: the listing is the file;
+// async_main: wrap in `#[tokio::main] async fn main() -> Result<..>` for async fragments.
+enum class WrapMode { automatic, main, none, async_main };
 enum class ElideMode { none, todo, bodies };
 enum class CrateType { bin, lib, proc_macro };
 
@@ -21,10 +23,11 @@ struct WrapOptions
   WrapMode wrap = WrapMode::automatic;
   ElideMode elide = ElideMode::none;
   CrateType crate_type = CrateType::bin;
-  std::string prelude; // placed before the listing, hidden from the book
+  std::string prelude;  // placed before the listing, hidden from the book
+  std::string epilogue; // placed after the listing, inside `main` when wrapped
 };
 
-enum class Origin { synthetic, prelude, listing };
+enum class Origin { synthetic, prelude, listing, epilogue };
 
 struct LineOrigin
 {
