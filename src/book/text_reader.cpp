@@ -150,7 +150,10 @@ std::vector<NumberedLine> strip_gutter(const std::vector<RawLine>& body)
   const auto is_pipe = [](std::string_view rest) {
     return text::trim(rest).starts_with('|');
   };
+  // Padding needs evidence: a short number followed by exactly the padding and
+  // then code ("8  #[repr"); "9     }" alone could be either layout.
   bool padded = true;
+  bool evidence = false;
   for (const auto& split : splits) {
     if (is_pipe(split.rest) || split.rest.empty()) {
       continue;
@@ -158,8 +161,11 @@ std::vector<NumberedLine> strip_gutter(const std::vector<RawLine>& body)
     const auto pad = widest + 1 - split.digits;
     if (split.rest.size() < pad || split.rest.substr(0, pad).find_first_not_of(' ') != std::string_view::npos) {
       padded = false;
+    } else if (pad > 1 && split.rest.size() > pad && split.rest[pad] != ' ') {
+      evidence = true;
     }
   }
+  padded = padded && evidence;
   std::vector<NumberedLine> lines;
   for (const auto& split : splits) {
     std::string_view content = split.rest;

@@ -163,10 +163,16 @@ std::string explain(const Verdict& verdict, const Expectation& expectation, cons
       [](const verdict::Pass&) { return std::string("behaved as expected"); },
       [](const verdict::Skipped& skipped) { return fmt::format("skipped: {}", skipped.reason); },
       [](const verdict::NotRust&) { return std::string("not Rust"); },
-      [](const verdict::Stale& stale) {
-        return fmt::format("stale: the listing changed since it was annotated (fingerprint {} recorded, {} now); "
-                           "review it and run `snipcheck bless` on it",
-                           stale.recorded, stale.current);
+      [&](const verdict::Stale& stale) {
+        std::string now;
+        switch (observed.build) {
+        case Observed::Build::compiled: now = "it now compiles"; break;
+        case Observed::Build::failed: now = fmt::format("it now fails with [{}]", fmt::join(codes, ", ")); break;
+        case Observed::Build::not_built: now = "it was not built"; break;
+        }
+        return fmt::format("stale: the listing changed since it was annotated (fingerprint {} recorded, {} now); {}, "
+                           "annotated as {}; review it, then `snipcheck bless` it",
+                           stale.recorded, stale.current, now, outcome_name(expectation.outcome));
       },
       [&](const verdict::UnexpectedSuccess&) {
         return fmt::format("expected to fail with {}, but it compiled",
@@ -222,10 +228,10 @@ std::string unified_diff(const std::string& expected, const std::string& actual)
       diff += " " + a[i] + "\n";
       ++i;
       ++j;
-    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      diff += "+" + b[j++] + "\n";
-    } else {
+    } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
       diff += "-" + a[i++] + "\n";
+    } else {
+      diff += "+" + b[j++] + "\n";
     }
   }
   return diff;

@@ -279,7 +279,11 @@ Annotations parse_expectation_file(std::string_view content, const std::filesyst
     annotations.emplace(id, parser.parse_entry(id, *table));
   }
   if (!parser.problems().empty()) {
-    throw InputError(parser.problems());
+    // toml++ iterates keys in sorted order; report in the file's order.
+    auto problems = parser.problems();
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const InputProblem& a, const InputProblem& b) { return a.line < b.line; });
+    throw InputError(problems);
   }
   return annotations;
 }
