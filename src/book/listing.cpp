@@ -1,5 +1,7 @@
 #include "book/listing.hpp"
 
+#include "book/latex_reader.hpp"
+#include "book/markdown_reader.hpp"
 #include "book/text_reader.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -67,10 +69,20 @@ Book read_book(const std::filesystem::path& path)
 {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
+    if (std::filesystem::exists(path / "book.toml")) {
+      return read_mdbook(path);
+    }
     throw InputError(path, 0, "is a folder without book.toml; pass a book file or an mdBook folder");
   }
   if (!std::filesystem::exists(path, ec)) {
     throw InputError(path, 0, "book not found; pass an existing file with --book");
+  }
+  const auto extension = path.extension().string();
+  if (extension == ".md" || extension == ".markdown") {
+    return read_markdown_file(path);
+  }
+  if (extension == ".tex") {
+    return read_latex_file(path);
   }
   return read_text_book(path);
 }

@@ -1,0 +1,2 @@
+#pragma once
+// Result cache (placeholder until the cache lands).
