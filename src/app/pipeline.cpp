@@ -269,7 +269,7 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       result.listing = listing;
       result.toolchain = cell.toolchain->name;
       result.expectation = check::expectation_for(*listing, found == loaded.annotations.end() ? nullptr : &found->second,
-                                                  run.book.format);
+                                                  run.book.format, {cell.toolchain->name, cell.edition});
       result.edition = result.expectation.edition.value_or(cell.edition);
       cell.result_indexes.push_back(run.results.size());
       run.results.push_back(std::move(result));

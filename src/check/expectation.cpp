@@ -17,6 +17,10 @@ constexpr std::string_view known_fields[] = {
   "wrap", "crate-type", "reason", "erratum", "fix", "fingerprint",
 };
 
+constexpr std::string_view cell_fields[] = {
+  "expect", "errors", "error-lines", "stdout", "reason", "erratum", "fix",
+};
+
 // Collects problems while one file is parsed, so the maintainer sees all at once.
 class FileParser
 {
@@ -38,7 +42,7 @@ public:
     return std::nullopt;
   }
 
-  Annotation parse_entry(const std::string& id, const toml::table& table);
+  Annotation parse_entry(const std::string& id, const toml::table& table, bool is_cell = false);
 
 private:
   void parse_dependencies(const toml::node& node, Annotation& annotation);
@@ -99,17 +103,34 @@ void FileParser::parse_dependencies(const toml::node& node, Annotation& annotati
   }
 }
 
-Annotation FileParser::parse_entry(const std::string& id, const toml::table& table)
+Annotation FileParser::parse_entry(const std::string& id, const toml::table& table, bool is_cell)
 {
+  static const std::regex cell_key(R"((edition-20(15|18|21|24))|(toolchain-[A-Za-z0-9._-]+))");
   Annotation annotation;
   annotation.id = id;
   annotation.file = m_path;
   annotation.line = static_cast<int>(table.source().begin.line);
   for (const auto& [key, node] : table) {
     const auto field = key.str();
+    if (!is_cell && std::regex_match(field.begin(), field.end(), cell_key)) {
+      if (const auto* cell = node.as_table()) {
+        annotation.cells.emplace(std::string(field), parse_entry(id, *cell, true));
+      } else {
+        problem(node.source(), fmt::format("`{}` must be a table of what differs in that cell, like "
+                                           "{{ expect = \"compile-fail\", errors = [\"E0133\"] }}",
+                                           field));
+      }
+      continue;
+    }
+    if (is_cell && std::find(std::begin(cell_fields), std::end(cell_fields), field) == std::end(cell_fields)) {
+      problem(key.source(), fmt::format("`{}` cannot differ per edition or toolchain (these can: {})", field,
+                                        fmt::join(cell_fields, ", ")));
+      continue;
+    }
     if (std::find(std::begin(known_fields), std::end(known_fields), field) == std::end(known_fields)) {
-      problem(key.source(), fmt::format("unknown field `{}` in [\"{}\"] (known: {})", field, id,
-                                        fmt::join(known_fields, ", ")));
+      problem(key.source(), fmt::format("unknown field `{}` in [\"{}\"] (known: {}, and per-cell tables "
+                                        "edition-NNNN / toolchain-NAME)",
+                                        field, id, fmt::join(known_fields, ", ")));
       continue;
     }
     if (field == "expect") {
@@ -207,6 +228,9 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
     } else if (field == "fingerprint") {
       annotation.fingerprint = string_field(node, field);
     }
+  }
+  if (is_cell) {
+    return annotation; // checked as part of the entry it refines
   }
   const auto outcome = annotation.expect.value_or(Outcome::compile);
   const auto where = table.source();
@@ -351,8 +375,45 @@ std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
   return markers;
 }
 
-Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format)
+namespace {
+
+// The entry as it applies in one cell: per-cell fields over the entry's own.
+Annotation annotation_in_cell(const Annotation& annotation, const Cell& cell)
 {
+  Annotation merged = annotation;
+  for (const auto& key : {"edition-" + cell.edition, "toolchain-" + cell.toolchain}) {
+    const auto found = annotation.cells.find(key);
+    if (found == annotation.cells.end()) {
+      continue;
+    }
+    const auto& differs = found->second;
+    if (differs.expect) {
+      merged.expect = differs.expect;
+      if (*differs.expect != Outcome::compile_fail) {
+        merged.errors.reset();
+        merged.error_lines.clear();
+      }
+    }
+    if (differs.errors) merged.errors = differs.errors;
+    if (!differs.error_lines.empty()) merged.error_lines = differs.error_lines;
+    if (differs.stdout_text) merged.stdout_text = differs.stdout_text;
+    if (differs.reason) merged.reason = differs.reason;
+    if (differs.erratum) merged.erratum = differs.erratum;
+    if (differs.fix) merged.fix = differs.fix;
+  }
+  return merged;
+}
+
+} // namespace
+
+Expectation expectation_for(const book::Listing& listing, const Annotation* entry, book::Format format,
+                            const Cell& cell)
+{
+  std::optional<Annotation> in_cell;
+  if (entry != nullptr) {
+    in_cell = annotation_in_cell(*entry, cell);
+  }
+  const Annotation* annotation = in_cell ? &*in_cell : nullptr;
   Expectation expectation;
   expectation.required = find_inline_markers(listing);
   if (!listing.is_rust) {

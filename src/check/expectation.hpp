@@ -46,6 +46,10 @@ struct Annotation
   std::optional<std::string> erratum;
   std::optional<std::string> fix;
   std::optional<std::string> fingerprint;
+  // Per-cell differences, "edition-2024" or "toolchain-nightly": what the
+  // listing does in that edition or toolchain (expect, errors, error-lines,
+  // stdout, reason, erratum, fix), applied over the fields above.
+  std::map<std::string, Annotation> cells;
 };
 
 using Annotations = std::map<std::string, Annotation>; // by listing id
@@ -81,7 +85,15 @@ struct Expectation
   std::optional<std::string> edition;
 };
 
-Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format);
+// The (toolchain, edition) a listing is checked in, for per-cell annotations.
+struct Cell
+{
+  std::string toolchain; // "stable", "nightly", "1.80"
+  std::string edition;   // "2021"
+};
+
+Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format,
+                            const Cell& cell = {});
 
 // Annotations whose id names no listing of the book: a typo or a removed listing.
 std::vector<InputProblem> orphan_annotations(const Annotations& annotations, const book::Book& book);
