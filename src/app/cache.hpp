@@ -1,2 +1,46 @@
 #pragma once
-// Result cache (placeholder until the cache lands).
+// The result cache: what a listing did, keyed on everything that can change
+// it (the compiled source with its scaffolding, crate type, edition,
+// dependencies, the toolchain's `rustc -vV`, whether and how it ran, the
+// registry's contents, and snipcheck's own binary). A re-run with nothing
+// changed answers from here without launching cargo.
+
+#include "check/compare.hpp"
+#include "scratch/workspace.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace snipcheck::app {
+
+struct CacheContext
+{
+  std::string rustc_verbose_version; // `rustc -vV`, whole
+  std::filesystem::path registry_directory;
+  bool runs = false;          // the listing is executed after building
+  double timeout_seconds = 0; // part of how it runs
+};
+
+std::string cache_key(const scratch::Unit& unit, const CacheContext& context);
+
+class ResultCache
+{
+public:
+  explicit ResultCache(std::filesystem::path folder) : m_folder(std::move(folder)) {}
+
+  std::optional<check::Observed> load(const std::string& key) const;
+  // Stores only deterministic outcomes: never environment failures or timeouts.
+  void store(const std::string& key, const check::Observed& observed) const;
+
+private:
+  std::filesystem::path m_folder;
+};
+
+// Observed <-> JSON, for the cache (and tests).
+nlohmann::json observed_to_json(const check::Observed& observed);
+check::Observed observed_from_json(const nlohmann::json& json);
+
+} // namespace snipcheck::app

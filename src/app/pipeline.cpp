@@ -1,6 +1,7 @@
 #include "app/pipeline.hpp"
 
 #include "app/build_lock.hpp"
+#include "app/cache.hpp"
 #include "app/select.hpp"
 #include "cargo/cargo.hpp"
 #include "scratch/workspace.hpp"
@@ -33,7 +34,8 @@ std::vector<ToolchainInfo> resolve_toolchains(const Options& options, cargo::Com
   for (const auto& name : names) {
     ToolchainInfo info;
     info.argument = name;
-    info.rustc = cargo::rustc_version(runner, name);
+    info.rustc_verbose = cargo::rustc_version(runner, name);
+    info.rustc = text::split_lines(info.rustc_verbose).front();
     if (!name.empty()) {
       info.name = name;
     } else if (info.rustc.find("nightly") != std::string::npos) {
@@ -86,6 +88,7 @@ struct CellPlan
   std::vector<std::size_t> result_indexes; // results built in this cell
   std::vector<scratch::Unit> units;        // parallel to the buildable results
   std::vector<std::size_t> unit_result;    // unit index -> result index
+  std::vector<std::string> unit_keys;      // unit index -> cache key
 };
 
 std::string cell_folder(const ToolchainInfo& toolchain, const std::string& edition)
@@ -252,6 +255,7 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   run.editions = options.editions.empty() ? std::vector<std::string>{run.book.edition} : options.editions;
 
   const auto lock = BuildLock::acquire(options.build_dir, log);
+  const ResultCache cache(options.build_dir / "cache");
   std::vector<CellPlan> cells;
   for (const auto& toolchain : run.toolchains) {
     for (const auto& edition : run.editions) {
@@ -283,11 +287,26 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
         continue;
       }
       result.source = scratch::wrap_listing(*result.listing, result.expectation.wrap);
-      cell.units.push_back({result.listing, *result.source, result.expectation.wrap.crate_type, result.edition,
-                            result.expectation.deps});
+      scratch::Unit unit{result.listing, *result.source, result.expectation.wrap.crate_type, result.edition,
+                         result.expectation.deps};
+      const CacheContext context{cell.toolchain->rustc_verbose, options.registry_directory,
+                                 outcome == check::Outcome::run || outcome == check::Outcome::run_fail,
+                                 options.timeout_seconds};
+      auto key = cache_key(unit, context);
+      if (options.use_cache) {
+        if (auto cached = cache.load(key)) {
+          result.observed = std::move(*cached);
+          continue;
+        }
+      }
+      cell.units.push_back(std::move(unit));
       cell.unit_result.push_back(index);
+      cell.unit_keys.push_back(std::move(key));
     }
     build_cell(cell, run.results, options, runner, log);
+    for (std::size_t k = 0; k < cell.units.size(); ++k) {
+      cache.store(cell.unit_keys[k], run.results[cell.unit_result[k]].observed);
+    }
   }
   for (auto& result : run.results) {
     result.verdict = check::compare(result.expectation, result.observed, result.listing->fingerprint());

@@ -149,7 +149,7 @@ std::string rustc_version(CommandRunner& runner, const std::string& toolchain)
   if (!toolchain.empty()) {
     command.argv.push_back("+" + toolchain);
   }
-  command.argv.push_back("-V");
+  command.argv.push_back("-vV");
   command.timeout = std::chrono::seconds(60);
   const auto result = runner.run(command);
   if (result.status.kind == ExitStatus::Kind::not_started) {

@@ -61,7 +61,8 @@ BuildMessages parse_cargo_messages(std::string_view json_lines);
 // True for rustc's summary lines ("aborting due to 2 previous errors").
 bool is_summary_message(const CompilerMessage& message);
 
-// `rustc -vV` of a toolchain, e.g. "rustc 1.95.0 (59807616e 2026-04-14)"; throws Fatal.
+// `rustc -vV` of a toolchain; its first line reads "rustc 1.95.0 (59807616e 2026-04-14)".
+// Throws Fatal when the toolchain is missing or broken.
 std::string rustc_version(CommandRunner& runner, const std::string& toolchain);
 
 } // namespace snipcheck::cargo
