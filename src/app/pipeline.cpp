@@ -11,7 +11,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
+#include <unistd.h>
 
 namespace snipcheck::app {
 
@@ -96,8 +99,61 @@ std::string cell_folder(const ToolchainInfo& toolchain, const std::string& editi
   return fmt::format("{}-{}", toolchain.name, edition);
 }
 
+// A private folder in /tmp for one run, with a copy of the program: reachable
+// by the unprivileged sandbox uid wherever the build folder lives.
+std::filesystem::path make_run_folder(const std::filesystem::path& executable)
+{
+  std::string pattern = (std::filesystem::temp_directory_path() / "snipcheck-run-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw Fatal(fmt::format("cannot create a folder to run listings in {}: {}",
+                            std::filesystem::temp_directory_path().string(), std::strerror(errno)));
+  }
+  const std::filesystem::path folder = pattern;
+  std::error_code ec;
+  std::filesystem::copy_file(executable, folder / "program", ec);
+  if (ec) {
+    throw Fatal(fmt::format("cannot copy {} to {}: {}", executable.string(), folder.string(), ec.message()));
+  }
+  if (::geteuid() == 0) {
+    const auto uid = cargo::sandbox_uid();
+    if (::chown(folder.c_str(), uid, uid) != 0 || ::chown((folder / "program").c_str(), uid, uid) != 0) {
+      throw Fatal(fmt::format("cannot hand {} to the sandbox user: {}", folder.string(), std::strerror(errno)));
+    }
+  }
+  return folder;
+}
+
+cargo::Command sandboxed_command(const std::filesystem::path& folder, const Options& options, const Log& log)
+{
+  cargo::Command command;
+  command.argv = {(folder / "program").string()};
+  command.working_dir = folder;
+  command.environment = cargo::Environment::clear;
+  command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", folder.string()}, {"TMPDIR", folder.string()},
+                     {"LANG", "C.UTF-8"}, {"RUST_BACKTRACE", "0"}};
+  command.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
+  command.output_limit = 1024 * 1024;
+  command.kill_on_output_limit = true;
+  command.limits.address_space_bytes = std::size_t{2} << 30;
+  command.limits.cpu_seconds = static_cast<std::size_t>(options.timeout_seconds) + 1;
+  command.limits.file_size_bytes = std::size_t{64} << 20;
+  if (::geteuid() == 0) {
+    command.sandbox.run_as_uid = cargo::sandbox_uid();
+    command.limits.processes = 256; // counted per uid: the sandbox uid owns nothing else
+  }
+  static bool noticed = false;
+  if (cargo::network_isolation_available()) {
+    command.sandbox.new_network_namespace = true;
+  } else if (!noticed) {
+    noticed = true;
+    log("notice: this machine does not allow a private network namespace; listings run with network access");
+  }
+  return command;
+}
+
 void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, const cargo::BuildMessages& built,
-                  std::vector<ListingResult>& results, const Options& options, cargo::CommandRunner& runner)
+                  std::vector<ListingResult>& results, const Options& options, cargo::CommandRunner& runner,
+                  const Log& log)
 {
   for (const auto& written : workspace.units) {
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
@@ -113,25 +169,22 @@ void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, con
       result.observed.environment_problem = "cargo built no executable for it";
       continue;
     }
-    const auto sandbox = options.build_dir / "run" / written.target;
-    std::error_code ec;
-    std::filesystem::remove_all(sandbox, ec);
-    std::filesystem::create_directories(sandbox, ec);
-    cargo::Command command;
-    command.argv = {executable->second};
-    command.working_dir = sandbox;
-    command.environment = cargo::Environment::clear;
-    command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", sandbox.string()}, {"LANG", "C.UTF-8"},
-                       {"RUST_BACKTRACE", "0"}};
-    command.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
-    command.output_limit = 1024 * 1024;
-    command.limits.address_space_bytes = std::size_t{4} << 30;
-    command.limits.cpu_seconds = static_cast<std::size_t>(options.timeout_seconds) + 1;
-    command.limits.file_size_bytes = std::size_t{64} << 20;
+    const auto folder = make_run_folder(executable->second);
+    const auto command = sandboxed_command(folder, options, log);
+    log(fmt::format("{} (in {}, limit {}s)", result.listing->id, folder.string(), options.timeout_seconds));
     const auto ran = runner.run(command);
+    if (command.sandbox.run_as_uid) {
+      cargo::kill_all_owned_by(*command.sandbox.run_as_uid); // whatever escaped the process group
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(folder, ec);
+    if (ran.status.kind == cargo::ExitStatus::Kind::not_started) {
+      result.observed.build = check::Observed::Build::not_built;
+      result.observed.environment_problem = fmt::format("could not start the listing's program: {}", ran.start_error);
+      continue;
+    }
     result.observed.run = check::RunOutput{ran.status, ran.out, ran.err, ran.out_truncated || ran.err_truncated};
     result.duration += ran.duration;
-    std::filesystem::remove_all(sandbox, ec);
   }
 }
 
@@ -218,7 +271,7 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
     if (built.status.kind == cargo::ExitStatus::Kind::not_started || built.status.kind == cargo::ExitStatus::Kind::signaled) {
       throw Fatal(fmt::format("cargo build failed to run ({}): {}", built.status.describe(), text::trim(built.err)));
     }
-    run_binaries(plan, workspace, cargo::parse_cargo_messages(built.out), results, options, runner);
+    run_binaries(plan, workspace, cargo::parse_cargo_messages(built.out), results, options, runner, log);
   }
   const auto elapsed = since(started);
   for (const auto index : plan.unit_result) {

@@ -110,7 +110,9 @@ bool has_gutter(const std::vector<RawLine>& body)
       continue;
     }
     const auto digits = count_digits(trimmed);
-    if (digits == 0) {
+    // More than nine digits is code, not a line number (and would overflow
+    // the int that strip_gutter parses it into).
+    if (digits == 0 || digits > 9) {
       return false;
     }
     if (digits < trimmed.size() && trimmed[digits] != ' ' && trimmed[digits] != '\t'

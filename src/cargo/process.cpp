@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <functional>
+
 #define BOOST_PROCESS_USE_STD_FS 1
 // Compile the library's out-of-line parts here, once (src.hpp below).
 #define BOOST_PROCESS_V2_SEPARATE_COMPILATION 1
@@ -22,7 +24,13 @@
 #include <boost/process/v2/stdio.hpp>
 #include <boost/process/v2/src.hpp> // the out-of-line parts, compiled here once
 
+#include <array>
+#include <atomic>
 #include <csignal>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/file.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,7 +44,31 @@ namespace bp = boost::process::v2;
 
 namespace {
 
-// Runs in the child between fork and exec: new process group, rlimits.
+// Children alive now, by process group, so an interrupt can take them down.
+std::array<std::atomic<int>, 16> g_running_groups{};
+std::atomic<bool> g_sandbox_used{false};
+std::atomic<unsigned> g_sandbox_uid{0};
+
+void register_group(int pid)
+{
+  for (auto& slot : g_running_groups) {
+    int expected = 0;
+    if (slot.compare_exchange_strong(expected, pid)) {
+      return;
+    }
+  }
+}
+
+void unregister_group(int pid)
+{
+  for (auto& slot : g_running_groups) {
+    int expected = pid;
+    slot.compare_exchange_strong(expected, 0);
+  }
+}
+
+// Runs in the child between fork and exec: process group, namespaces,
+// rlimits, then the unprivileged uid (last: it removes the right to do the rest).
 struct ChildSetup
 {
   const Command* command;
@@ -46,6 +78,11 @@ struct ChildSetup
   {
     if (command->own_process_group) {
       ::setpgid(0, 0);
+    }
+    if (command->sandbox.new_network_namespace) {
+      if (::unshare(::geteuid() == 0 ? CLONE_NEWNET : CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+        return {errno, bp::system_category()};
+      }
     }
     const auto limit = [](int resource, const std::optional<std::size_t>& value) {
       if (value) {
@@ -57,6 +94,12 @@ struct ChildSetup
     limit(RLIMIT_CPU, command->limits.cpu_seconds);
     limit(RLIMIT_FSIZE, command->limits.file_size_bytes);
     limit(RLIMIT_NPROC, command->limits.processes);
+    if (command->sandbox.run_as_uid) {
+      const auto id = *command->sandbox.run_as_uid;
+      if (::setgroups(0, nullptr) != 0 || ::setgid(id) != 0 || ::setuid(id) != 0) {
+        return {errno, bp::system_category()};
+      }
+    }
     return {};
   }
 };
@@ -90,8 +133,9 @@ std::vector<std::string> child_environment(const Command& command)
 class CappedReader
 {
 public:
-  CappedReader(asio::readable_pipe& pipe, std::string& sink, bool& truncated, std::size_t limit)
-    : m_pipe(pipe), m_sink(sink), m_truncated(truncated), m_limit(limit)
+  CappedReader(asio::readable_pipe& pipe, std::string& sink, bool& truncated, std::size_t limit,
+               std::function<void()> on_limit)
+    : m_pipe(pipe), m_sink(sink), m_truncated(truncated), m_limit(limit), m_on_limit(std::move(on_limit))
   {
   }
 
@@ -100,8 +144,11 @@ public:
     m_pipe.async_read_some(asio::buffer(m_chunk), [this](const bp::error_code& ec, std::size_t n) {
       const auto room = m_limit > m_sink.size() ? m_limit - m_sink.size() : 0;
       m_sink.append(m_chunk.data(), std::min(n, room));
-      if (n > room) {
+      if (n > room && !m_truncated) {
         m_truncated = true;
+        if (m_on_limit) {
+          m_on_limit();
+        }
       }
       if (!ec) {
         start();
@@ -114,6 +161,7 @@ private:
   std::string& m_sink;
   bool& m_truncated;
   std::size_t m_limit;
+  std::function<void()> m_on_limit;
   std::array<char, 65536> m_chunk{};
 };
 
@@ -147,8 +195,22 @@ public:
       return result;
     }
     const auto pid = child->id();
-    CappedReader out_reader(out_pipe, result.out, result.out_truncated, command.output_limit);
-    CappedReader err_reader(err_pipe, result.err, result.err_truncated, command.output_limit);
+    if (command.own_process_group) {
+      register_group(pid);
+    }
+    if (command.sandbox.run_as_uid) {
+      g_sandbox_uid = *command.sandbox.run_as_uid;
+      g_sandbox_used = true;
+    }
+    bool output_limited = false;
+    const auto stop_on_limit = [&] {
+      if (command.kill_on_output_limit) {
+        output_limited = true;
+        kill_tree(pid, command.own_process_group);
+      }
+    };
+    CappedReader out_reader(out_pipe, result.out, result.out_truncated, command.output_limit, stop_on_limit);
+    CappedReader err_reader(err_pipe, result.err, result.err_truncated, command.output_limit, stop_on_limit);
     out_reader.start();
     err_reader.start();
 
@@ -173,9 +235,14 @@ public:
       }
     });
     context.run();
+    if (command.own_process_group) {
+      unregister_group(pid);
+    }
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (timed_out) {
       result.status.kind = ExitStatus::Kind::timed_out;
+    } else if (output_limited) {
+      result.status.kind = ExitStatus::Kind::output_limit;
     } else if (WIFSIGNALED(native_status)) {
       result.status.kind = ExitStatus::Kind::signaled;
       result.status.signal = WTERMSIG(native_status);
@@ -220,6 +287,7 @@ std::string ExitStatus::describe() const
   case Kind::exited: return fmt::format("exit code {}", code);
   case Kind::signaled: return fmt::format("killed by signal {} ({})", signal, ::strsignal(signal));
   case Kind::timed_out: return "timed out";
+  case Kind::output_limit: return "stopped: printed more than the output limit";
   case Kind::not_started: return "not started";
   }
   return "unknown";
@@ -228,6 +296,85 @@ std::string ExitStatus::describe() const
 std::unique_ptr<CommandRunner> make_process_runner()
 {
   return std::make_unique<ProcessRunner>();
+}
+
+unsigned sandbox_uid()
+{
+  static const unsigned uid = [] {
+    constexpr unsigned base = 62000;
+    for (unsigned candidate = 0; candidate < 1000; ++candidate) {
+      const auto path = fmt::format("/tmp/snipcheck-sandbox-uid-{}.lock", base + candidate);
+      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      // Held until this process exits: the uid is ours alone meanwhile.
+      if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        return base + candidate;
+      }
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+    throw std::runtime_error("no free sandbox uid (1000 snipcheck runs at once?)");
+  }();
+  return uid;
+}
+
+bool network_isolation_available()
+{
+  static const bool available = [] {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::_exit(::unshare(::geteuid() == 0 ? CLONE_NEWNET : CLONE_NEWUSER | CLONE_NEWNET) == 0 ? 0 : 1);
+    }
+    int status = 0;
+    return child > 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }();
+  return available;
+}
+
+void kill_all_owned_by(unsigned uid)
+{
+  if (::geteuid() != 0) {
+    return;
+  }
+  // kill(-1) from a process running as `uid` reaches exactly that uid's processes.
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setgid(uid) == 0 && ::setuid(uid) == 0) {
+      ::kill(-1, SIGKILL);
+    }
+    ::_exit(0);
+  }
+  if (child > 0) {
+    int status = 0;
+    ::waitpid(child, &status, 0);
+  }
+}
+
+namespace {
+extern "C" void on_interrupt(int signal_number)
+{
+  for (auto& slot : g_running_groups) {
+    const int pid = slot.load();
+    if (pid > 0) {
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+    }
+  }
+  if (g_sandbox_used) {
+    kill_all_owned_by(g_sandbox_uid.load());
+  }
+  ::signal(signal_number, SIG_DFL);
+  ::_exit(128 + signal_number);
+}
+} // namespace
+
+void install_interrupt_handler()
+{
+  struct sigaction action{};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
 }
 
 std::filesystem::path find_executable(const std::string& name)

@@ -25,6 +25,19 @@ struct Limits
 
 enum class Environment { inherit, clear };
 
+// Isolation for running a book's code (never used for cargo itself).
+struct Sandbox
+{
+  bool new_network_namespace = false;  // no network: a fresh namespace with only a down loopback
+  std::optional<unsigned> run_as_uid;  // drop to this uid/gid (when started as root)
+};
+
+// The uid a book's programs run as when snipcheck runs as root: an unnamed
+// uid reserved for this snipcheck process alone (a lock file per candidate
+// keeps concurrent runs apart), so every process it owns after a run is a
+// leftover of ours to kill.
+unsigned sandbox_uid();
+
 struct Command
 {
   std::vector<std::string> argv; // argv[0] is looked up on PATH
@@ -35,7 +48,9 @@ struct Command
   std::optional<std::chrono::milliseconds> timeout;
   std::size_t output_limit = 64 * 1024 * 1024;  // per stream; the rest is discarded
   Limits limits;
+  Sandbox sandbox;
   bool own_process_group = true; // so a timeout kills the whole tree
+  bool kill_on_output_limit = false; // stop a program that prints without bound
 
   std::string display() const; // shell-like, for -v and reports
 };
@@ -43,7 +58,7 @@ struct Command
 // How a child ended: these are kept apart (after Bear's ExitStatus).
 struct ExitStatus
 {
-  enum class Kind { exited, signaled, timed_out, not_started };
+  enum class Kind { exited, signaled, timed_out, output_limit, not_started };
   Kind kind = Kind::not_started;
   int code = 0;   // exit code when exited
   int signal = 0; // signal number when signaled
@@ -71,6 +86,17 @@ public:
 };
 
 std::unique_ptr<CommandRunner> make_process_runner();
+
+// Whether this machine lets an unprivileged process (or root) enter a new
+// network namespace; probed once with a throwaway child.
+bool network_isolation_available();
+
+// Kills every process a sandboxed run left behind under `uid` (root only).
+void kill_all_owned_by(unsigned uid);
+
+// On SIGINT/SIGTERM: kill the running children's process groups (and any
+// sandboxed leftovers), then exit 130. Installed once by the command line.
+void install_interrupt_handler();
 
 // Finds an executable on PATH; empty when missing.
 std::filesystem::path find_executable(const std::string& name);

@@ -119,8 +119,24 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
       result.changes.push_back(fmt::format("{}: added [\"{}\"]", path.string(), update.id));
       continue;
     }
-    int table_end = static_cast<int>(table->source().begin.line);
+    // Edits are made on the lines below the entry's `["id"]` header; an entry
+    // written as an inline table or with dotted keys ("id".expect = ...) has no
+    // such lines, and editing around it would break the file.
+    const int header_line = static_cast<int>(table->source().begin.line);
+    if (table->is_inline() || header_line < 1 || header_line > static_cast<int>(lines.size())
+        || !text::trim(lines[static_cast<std::size_t>(header_line - 1)]).starts_with('[')) {
+      throw InputError(path, header_line,
+                       fmt::format("[{}] is written inline or with dotted keys; bless only edits entries under "
+                                   "their own [{}] header, so rewrite it as one",
+                                   toml_string(update.id), toml_string(update.id)));
+    }
+    int table_end = header_line;
     for (const auto& [key, node] : *table) {
+      // A sub-table with its own header (["id".deps]) comes after the entry's
+      // fields: a field added after it would land in the sub-table.
+      if (const auto* sub = node.as_table(); sub != nullptr && !sub->is_inline()) {
+        continue;
+      }
       table_end = std::max(table_end, static_cast<int>(node.source().end.line));
     }
     for (const auto& field : fields) {

@@ -27,6 +27,20 @@ std::string normalize_output(std::string text)
   return result;
 }
 
+// A Markdown `compile_fail` block that states no codes passes on any error in
+// rustdoc; a misspelt import (E0432/E0433), a missing crate (E0463) or a
+// syntax error (no code) then hides that the example no longer shows anything.
+// Stricter than rustdoc on purpose: README.md, "Differences from rustdoc".
+bool failed_for_the_wrong_reason(const Expectation& expectation, const std::set<std::string>& actual)
+{
+  if (expectation.from != "fence" || expectation.errors || !expectation.required.empty() || actual.empty()) {
+    return false;
+  }
+  return std::all_of(actual.begin(), actual.end(), [](const std::string& code) {
+    return code == "E0432" || code == "E0433" || code == "E0463" || code == "error";
+  });
+}
+
 Verdict compare_compile_fail(const Expectation& expectation, const Observed& observed)
 {
   if (observed.build == Observed::Build::compiled) {
@@ -34,6 +48,10 @@ Verdict compare_compile_fail(const Expectation& expectation, const Observed& obs
   }
   const auto actual = observed.error_codes();
   verdict::ErrorMismatch mismatch;
+  if (failed_for_the_wrong_reason(expectation, actual)) {
+    mismatch.unexpected = actual;
+    return mismatch;
+  }
   if (expectation.errors) {
     std::set_difference(expectation.errors->begin(), expectation.errors->end(), actual.begin(), actual.end(),
                         std::inserter(mismatch.missing, mismatch.missing.end()));
@@ -71,6 +89,9 @@ Verdict compare_run(const Expectation& expectation, const Observed& observed)
   }
   if (run.status.kind == cargo::ExitStatus::Kind::not_started) {
     return verdict::EnvironmentFailure{"the listing's program could not be started"};
+  }
+  if (run.status.kind == cargo::ExitStatus::Kind::output_limit) {
+    return verdict::RunFailed{run.status}; // a flood of output is never the expected behaviour
   }
   if (expectation.outcome == Outcome::run_fail) {
     return run.status.success() ? Verdict{verdict::UnexpectedRunSuccess{}} : Verdict{verdict::Pass{}};

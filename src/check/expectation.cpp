@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 namespace snipcheck::check {
@@ -50,10 +51,103 @@ private:
   std::vector<InputProblem> m_problems;
 };
 
+// The checks on user text below are written by hand, not with std::regex:
+// libstdc++'s regex executor recurses once per character it matches and
+// overflows the stack on long input (fuzzing found it with a 1 MB error code,
+// table key and listing line).
+
+bool all_of_chars(std::string_view text, bool (*allowed)(char))
+{
+  return !text.empty() && std::all_of(text.begin(), text.end(), allowed);
+}
+
+bool is_ascii_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+// E\d{4} | error | [a-z_]+
 bool is_error_code(std::string_view code)
 {
-  static const std::regex pattern(R"(E\d{4}|error|[a-z_]+)");
-  return std::regex_match(code.begin(), code.end(), pattern);
+  if (code.size() == 5 && code[0] == 'E' && all_of_chars(code.substr(1), is_ascii_digit)) {
+    return true;
+  }
+  return all_of_chars(code, [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
+
+// edition-20(15|18|21|24) | toolchain-[A-Za-z0-9._-]+
+bool is_cell_key(std::string_view key)
+{
+  if (key.starts_with("edition-")) {
+    const auto year = key.substr(8);
+    return year == "2015" || year == "2018" || year == "2021" || year == "2024";
+  }
+  return key.starts_with("toolchain-") && all_of_chars(key.substr(10), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+         });
+}
+
+bool is_regex_space(char c) // ECMAScript \s within ASCII
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool is_word_char(char c) // what \b looks at
+{
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+std::size_t skip_spaces(std::string_view text, std::size_t pos)
+{
+  while (pos < text.size() && is_regex_space(text[pos])) {
+    ++pos;
+  }
+  return pos;
+}
+
+// `word` at `pos`, ending at a word boundary.
+bool word_at(std::string_view text, std::size_t pos, std::string_view word)
+{
+  const auto end = pos + word.size();
+  return text.substr(pos).starts_with(word) && (end == text.size() || !is_word_char(text[end]));
+}
+
+// `//~^^ ERROR E0106` (compiletest): the first such marker on the line, as
+// //~(\^*)\s*ERROR\b\s*(E\d{4})? would find it.
+std::optional<InlineMarker> compiletest_marker(std::string_view line, int listing_line)
+{
+  for (auto at = line.find("//~"); at != std::string_view::npos; at = line.find("//~", at + 1)) {
+    auto pos = at + 3;
+    int carets = 0;
+    while (pos < line.size() && line[pos] == '^') {
+      ++carets;
+      ++pos;
+    }
+    pos = skip_spaces(line, pos);
+    if (!word_at(line, pos, "ERROR")) {
+      continue;
+    }
+    pos = skip_spaces(line, pos + 5);
+    InlineMarker marker{listing_line - carets, std::nullopt};
+    const auto code = line.substr(pos, 5);
+    if (code.size() == 5 && code[0] == 'E' && all_of_chars(code.substr(1), is_ascii_digit)) {
+      marker.code = std::string(code);
+    }
+    return marker;
+  }
+  return std::nullopt;
+}
+
+// Where `// Error!` (//\s*(Error|ERROR|error)\b) starts on the line, if anywhere.
+std::optional<std::size_t> error_comment_position(std::string_view line)
+{
+  for (auto at = line.find("//"); at != std::string_view::npos; at = line.find("//", at + 1)) {
+    const auto pos = skip_spaces(line, at + 2);
+    if (word_at(line, pos, "Error") || word_at(line, pos, "ERROR") || word_at(line, pos, "error")) {
+      return at;
+    }
+  }
+  return std::nullopt;
 }
 
 void FileParser::parse_dependencies(const toml::node& node, Annotation& annotation)
@@ -105,14 +199,13 @@ void FileParser::parse_dependencies(const toml::node& node, Annotation& annotati
 
 Annotation FileParser::parse_entry(const std::string& id, const toml::table& table, bool is_cell)
 {
-  static const std::regex cell_key(R"((edition-20(15|18|21|24))|(toolchain-[A-Za-z0-9._-]+))");
   Annotation annotation;
   annotation.id = id;
   annotation.file = m_path;
   annotation.line = static_cast<int>(table.source().begin.line);
   for (const auto& [key, node] : table) {
     const auto field = key.str();
-    if (!is_cell && std::regex_match(field.begin(), field.end(), cell_key)) {
+    if (!is_cell && is_cell_key(field)) {
       if (const auto* cell = node.as_table()) {
         annotation.cells.emplace(std::string(field), parse_entry(id, *cell, true));
       } else {
@@ -349,24 +442,17 @@ Annotations load_expectations(const std::filesystem::path& folder)
 
 std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
 {
-  static const std::regex compiletest(R"(//~(\^*)\s*ERROR\b\s*(E\d{4})?)");
-  static const std::regex error_comment(R"(//\s*(Error|ERROR|error)\b)");
   std::vector<InlineMarker> markers;
   for (std::size_t k = 0; k < listing.lines.size(); ++k) {
-    const auto& line = listing.lines[k].text;
+    const std::string_view line = listing.lines[k].text;
     const int listing_line = static_cast<int>(k) + 1;
-    std::smatch match;
-    if (std::regex_search(line, match, compiletest)) {
-      InlineMarker marker{listing_line - static_cast<int>(match[1].length()), std::nullopt};
-      if (match[2].matched) {
-        marker.code = match[2].str();
-      }
-      markers.push_back(marker);
+    if (auto marker = compiletest_marker(line, listing_line)) {
+      markers.push_back(*marker);
       continue;
     }
     // `// Error!` after code claims an error there; on a commented-out line it claims nothing.
-    if (std::regex_search(line, match, error_comment)) {
-      const auto before = text::trim(std::string_view(line).substr(0, static_cast<std::size_t>(match.position(0))));
+    if (const auto position = error_comment_position(line)) {
+      const auto before = text::trim(line.substr(0, *position));
       if (!before.empty() && !before.starts_with("//")) {
         markers.push_back({listing_line, std::nullopt});
       }

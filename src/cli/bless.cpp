@@ -61,11 +61,7 @@ std::optional<check::BlessUpdate> update_for(const app::ListingResult& result)
 int bless_command(const app::Options& options, const Output&)
 {
   auto runner = cargo::make_process_runner();
-  const auto run = app::run_check(options, *runner, [&options](const std::string& note) {
-    if (options.verbose) {
-      fmt::print(stderr, "     Running {}\n", note);
-    }
-  });
+  const auto run = app::run_check(options, *runner, verbose_log(options));
   std::map<std::filesystem::path, std::vector<check::BlessUpdate>> by_file;
   int environment_errors = 0;
   for (const auto& result : run.results) {

@@ -38,11 +38,7 @@ int check_command(const app::Options& options, const Output& output)
 {
   const report::Style style{output.color};
   auto runner = cargo::make_process_runner();
-  const app::Log log = [&options](const std::string& note) {
-    if (options.verbose) {
-      fmt::print(stderr, "     Running {}\n", note);
-    }
-  };
+  const app::Log log = verbose_log(options);
   const auto run = app::run_check(options, *runner, log);
   const bool matrix = run.toolchains.size() * run.editions.size() > 1;
   for (const auto& result : run.results) {

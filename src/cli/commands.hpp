@@ -4,6 +4,7 @@
 
 #include "app/options.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct Output
 };
 
 int main(int argc, char** argv);
+
+// Prints the pipeline's notes: notices always, each command with --verbose.
+std::function<void(const std::string&)> verbose_log(const app::Options& options);
 
 int check_command(const app::Options& options, const Output& output);
 int list_command(const app::Options& options);

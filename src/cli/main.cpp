@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cargo/process.hpp"
 #include "util/errors.hpp"
 
 #include <CLI/CLI.hpp>
@@ -35,12 +36,15 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   app.add_option("--book", arguments.book, "The book: a text, Markdown or LaTeX file, or an mdBook folder");
   app.add_option("--expected", arguments.expected, "Folder of expectation files (chNN.toml)");
   app.add_option("--build-dir", arguments.build_dir, "Where the scratch workspace and target folder live");
+  // Each occurrence takes exactly one value, so a selector after them stays a selector.
   app.add_option("--toolchain", arguments.toolchains, "rustup toolchains to check with: stable,nightly,1.80")
-    ->delimiter(',');
-  app.add_option("--edition", arguments.editions, "Editions to check: 2021,2024")->delimiter(',');
+    ->delimiter(',')
+    ->allow_extra_args(false);
+  app.add_option("--edition", arguments.editions, "Editions to check: 2021,2024")->delimiter(',')->allow_extra_args(false);
   app.add_option("--jobs,-j", arguments.jobs, "Parallel jobs for cargo");
   app.add_option("--timeout", arguments.timeout, "Seconds a listing may run (default 10)");
-  app.add_option("--report", arguments.reports, "FORMAT=PATH, repeatable: json=out.json, junit=out.xml, github");
+  app.add_option("--report", arguments.reports, "FORMAT=PATH, repeatable: json=out.json, junit=out.xml, github")
+    ->allow_extra_args(false);
   app.add_option("--color", arguments.color, "auto, always or never (NO_COLOR is honoured)")
     ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--shard", arguments.shard, "K/N: check the K-th of N stable parts");
@@ -107,6 +111,16 @@ bool use_color(const app::Options& options)
 
 } // namespace
 
+std::function<void(const std::string&)> verbose_log(const app::Options& options)
+{
+  return [verbose = options.verbose, quiet = options.quiet](const std::string& note) {
+    const bool notice = note.starts_with("notice:") || note.starts_with("waiting");
+    if (verbose || (notice && !quiet)) {
+      fmt::print(stderr, "{}{}\n", notice ? "" : "     Running ", note);
+    }
+  };
+}
+
 int main(int argc, char** argv)
 {
   CLI::App cli{"snipcheck: checks that every Rust listing of a book behaves as its maintainers expect"};
@@ -148,6 +162,7 @@ int main(int argc, char** argv)
     return exit_bad_input;
   }
 
+  cargo::install_interrupt_handler();
   try {
     Output output;
     if (*chapter) {

@@ -15,7 +15,7 @@ namespace snipcheck::cli {
 int show_command(const app::Options& options, const std::string& id, const Output& output)
 {
   auto runner = cargo::make_process_runner();
-  const auto run = app::run_check(options, *runner, [](const std::string&) {});
+  const auto run = app::run_check(options, *runner, verbose_log(options));
   for (const auto& result : run.results) {
     const auto& listing = *result.listing;
     fmt::print("{} at {} (fence at line {}, fingerprint {})\n\n", listing.id, report::location(listing),

@@ -1,1 +1,229 @@
-// Tests for this module are added with it.
+// End-to-end: running a book's code is contained (issue: run listings safely),
+// and bad input or interruptions never crash or corrupt anything.
+#include "cargo/process.hpp"
+#include "util/text.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using snipcheck::text::read_file;
+
+const fs::path source_dir = SNIPCHECK_SOURCE_DIR;
+const fs::path binary = SNIPCHECK_BINARY;
+
+struct Finished
+{
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  double seconds = 0;
+};
+
+class Hostile : public ::testing::Test
+{
+protected:
+  void SetUp() override
+  {
+    m_temp = fs::temp_directory_path() / ("snipcheck-sandbox-" + std::to_string(::getpid()) + "-"
+                                          + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(m_temp);
+    fs::create_directories(m_temp);
+  }
+  void TearDown() override { fs::remove_all(m_temp); }
+
+  // Starts snipcheck with argv in m_temp; returns its pid.
+  pid_t start(const std::vector<std::string>& arguments) const
+  {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::chdir(m_temp.c_str());
+      const int out = ::open((m_temp / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = ::open((m_temp / "err.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+      for (const auto& argument : arguments) {
+        argv.push_back(const_cast<char*>(argument.c_str()));
+      }
+      argv.push_back(nullptr);
+      ::execv(binary.c_str(), argv.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  Finished wait_for(pid_t pid, std::chrono::steady_clock::time_point started) const
+  {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    Finished finished;
+    finished.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    finished.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    finished.out = read_file(m_temp / "out.txt");
+    finished.err = read_file(m_temp / "err.txt");
+    return finished;
+  }
+
+  Finished snipcheck(const std::vector<std::string>& arguments) const
+  {
+    const auto started = std::chrono::steady_clock::now();
+    return wait_for(start(arguments), started);
+  }
+
+  std::vector<std::string> hostile(const std::string& selector, const std::string& timeout = "2") const
+  {
+    return {"--book", (source_dir / "tests/e2e/books/hostile.txt").string(), "--expected",
+            (source_dir / "tests/e2e/books/hostile-expected").string(), "--build-dir", (m_temp / "build").string(),
+            "--timeout", timeout, "--no-cache", "--report", "json=" + (m_temp / "report.json").string(), selector};
+  }
+
+  json result(const std::string& id) const
+  {
+    const auto report = json::parse(read_file(m_temp / "report.json"));
+    for (const auto& entry : report["results"]) {
+      if (entry["id"] == id) {
+        return entry;
+      }
+    }
+    throw std::runtime_error("no result for " + id);
+  }
+
+  // Processes still running a program from a snipcheck run folder.
+  static int leftovers()
+  {
+    int count = 0;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      std::ifstream cmdline(entry.path() / "cmdline");
+      std::string text;
+      std::getline(cmdline, text, '\0');
+      count += text.find("snipcheck-run-") != std::string::npos ? 1 : 0;
+    }
+    return count;
+  }
+
+  fs::path m_temp;
+};
+
+TEST_F(Hostile, EndlessLoopTimesOutWithinItsLimitAndLeavesNothing)
+{
+  const auto run = snipcheck(hostile("1.1"));
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  const auto entry = result("ch01/1.1-1");
+  EXPECT_EQ(entry["status"], "fail");
+  EXPECT_EQ(entry["actual"]["outcome"], "timeout");
+  EXPECT_NE(entry["message"].get<std::string>().find("timed out"), std::string::npos);
+  EXPECT_LT(entry["duration_ms"].get<double>(), 2000 + 1000 + 2000); // limit + 1 s, plus the build's share
+  EXPECT_EQ(leftovers(), 0);
+}
+
+TEST_F(Hostile, ForkBombIsContained)
+{
+  const auto run = snipcheck(hostile("1.2"));
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(result("ch01/1.2-1")["actual"]["outcome"], "timeout");
+  EXPECT_LT(run.seconds, 60);
+  EXPECT_EQ(leftovers(), 0);
+}
+
+TEST_F(Hostile, MemoryHogIsStoppedByItsLimit)
+{
+  const auto run = snipcheck(hostile("1.3", "20"));
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  const auto entry = result("ch01/1.3-1");
+  EXPECT_EQ(entry["actual"]["outcome"], "run-fail"); // allocation failure aborts, well before the timeout
+  EXPECT_NE(entry["message"].get<std::string>().find("ran but failed"), std::string::npos);
+  EXPECT_LT(run.seconds, 20);
+}
+
+TEST_F(Hostile, OutputFloodIsCutAtTheCap)
+{
+  const auto run = snipcheck(hostile("1.4", "20"));
+  EXPECT_EQ(run.exit_code, 1);
+  const auto entry = result("ch01/1.4-1");
+  EXPECT_NE(entry["message"].get<std::string>().find("output limit"), std::string::npos) << entry.dump();
+  EXPECT_LE(entry["actual"]["stdout"].get<std::string>().size(), 1024u * 1024u);
+  EXPECT_LT(run.seconds, 20);
+}
+
+TEST_F(Hostile, PanicIsWhatRunFailExpects)
+{
+  const auto run = snipcheck(hostile("1.5"));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(result("ch01/1.5-1")["actual"]["exit_code"], 101);
+}
+
+TEST_F(Hostile, NetworkIsCutOffWhereTheMachineAllows)
+{
+  if (!snipcheck::cargo::network_isolation_available()) {
+    GTEST_SKIP() << "this machine allows no private network namespace; snipcheck prints a notice instead";
+  }
+  const auto run = snipcheck(hostile("1.6"));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(result("ch01/1.6-1")["actual"]["stdout"], "no network\n");
+}
+
+TEST_F(Hostile, EnvironmentIsClearedAndTheFolderIsFresh)
+{
+  const auto run = snipcheck(hostile("1.7"));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto lines = snipcheck::text::split_lines(result("ch01/1.7-1")["actual"]["stdout"].get<std::string>());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "HOME,LANG,PATH,RUST_BACKTRACE,TMPDIR");
+  EXPECT_NE(lines[1].find("snipcheck-run-"), std::string::npos);
+  EXPECT_FALSE(fs::exists(lines[1])); // removed after the run
+}
+
+TEST_F(Hostile, InterruptKillsChildrenAndExits)
+{
+  // Warm the build so the interrupt lands while the listing runs.
+  snipcheck(hostile("1.1", "1"));
+  const auto started = std::chrono::steady_clock::now();
+  auto arguments = hostile("1.1", "60");
+  arguments.insert(arguments.begin(), "-v");
+  const pid_t pid = start(arguments);
+  for (int waited = 0; waited < 100 && read_file(m_temp / "err.txt").find("snipcheck-run-") == std::string::npos;
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, SIGINT);
+  const auto run = wait_for(pid, started);
+  EXPECT_EQ(run.exit_code, 130);
+  EXPECT_LT(run.seconds, 30);
+  EXPECT_EQ(leftovers(), 0);
+  EXPECT_FALSE(fs::exists(m_temp / "report.json.tmp")); // nothing half-written
+}
+
+TEST_F(Hostile, TwoRunsOnOneBuildFolderTakeTurns)
+{
+  snipcheck(hostile("1.5")); // build first, so the two runs overlap while running
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t first = start(hostile("1.1", "3")); // holds the build folder for about 3 s
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // The second run, on the same build folder, from a sibling folder of its own.
+  const auto other_dir = m_temp / "second";
+  fs::create_directories(other_dir);
+  const std::string command = "cd '" + other_dir.string() + "' && '" + binary.string() + "' --book '"
+                              + (source_dir / "tests/e2e/books/hostile.txt").string() + "' --expected '"
+                              + (source_dir / "tests/e2e/books/hostile-expected").string() + "' --build-dir '"
+                              + (m_temp / "build").string() + "' --no-cache 1.5 > out.txt 2> err.txt";
+  const int second = std::system(command.c_str());
+  const auto first_run = wait_for(first, started);
+  EXPECT_EQ(first_run.exit_code, 1) << first_run.out << first_run.err; // the endless loop timed out
+  EXPECT_EQ(WEXITSTATUS(second), 0) << read_file(other_dir / "out.txt") << read_file(other_dir / "err.txt");
+  EXPECT_NE(read_file(other_dir / "err.txt").find("waiting for another snipcheck run"), std::string::npos);
+}
+
+} // namespace
