@@ -9,11 +9,13 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <set>
 #include <unistd.h>
 
 namespace snipcheck::app {
@@ -84,10 +86,27 @@ check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::Wr
   return diagnostic;
 }
 
+// A cached result was placed in whatever book held the listing then; the same
+// text may now stand at other lines (or in a copy of the book): place it again.
+void relocate(check::Observed& observed, const book::Listing& listing)
+{
+  for (auto& diagnostic : observed.diagnostics) {
+    diagnostic.book_file = listing.files.front();
+    diagnostic.book_line = 0;
+    if (diagnostic.listing_line > 0 && diagnostic.listing_line <= static_cast<int>(listing.lines.size())) {
+      const auto& line = listing.lines[static_cast<std::size_t>(diagnostic.listing_line - 1)];
+      diagnostic.book_line = line.source_line;
+      diagnostic.book_file = listing.files.at(static_cast<std::size_t>(line.file_index));
+    }
+  }
+}
+
 struct CellPlan
 {
   const ToolchainInfo* toolchain = nullptr;
   std::string edition;
+  int total = 0; // listings of the cell, cached ones included
+  int done = 0;
   std::vector<std::size_t> result_indexes; // results built in this cell
   std::vector<scratch::Unit> units;        // parallel to the buildable results
   std::vector<std::size_t> unit_result;    // unit index -> result index
@@ -151,9 +170,16 @@ cargo::Command sandboxed_command(const std::filesystem::path& folder, const Opti
   return command;
 }
 
+void report_progress(const CellPlan& plan, const std::string& phase, const ProgressFn& progress)
+{
+  if (progress) {
+    progress({fmt::format("{} {}", plan.toolchain->name, plan.edition), phase, plan.done, plan.total});
+  }
+}
+
 void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, const cargo::BuildMessages& built,
                   std::vector<ListingResult>& results, const Options& options, cargo::CommandRunner& runner,
-                  const Log& log)
+                  const Log& log, const ProgressFn& progress)
 {
   for (const auto& written : workspace.units) {
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
@@ -169,6 +195,7 @@ void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, con
       result.observed.environment_problem = "cargo built no executable for it";
       continue;
     }
+    report_progress(plan, "running " + result.listing->id, progress);
     const auto folder = make_run_folder(executable->second);
     const auto command = sandboxed_command(folder, options, log);
     log(fmt::format("{} (in {}, limit {}s)", result.listing->id, folder.string(), options.timeout_seconds));
@@ -189,11 +216,12 @@ void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, con
 }
 
 void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Options& options,
-                cargo::CommandRunner& runner, const Log& log)
+                cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress)
 {
   if (plan.units.empty()) {
     return;
   }
+  report_progress(plan, "building", progress);
   const auto started = Clock::now();
   const auto cell_root = options.build_dir / cell_folder(*plan.toolchain, plan.edition);
   scratch::WorkspaceSettings settings{cell_root / "workspace", options.registry_directory};
@@ -209,7 +237,21 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
   if (options.jobs > 0) {
     arguments.push_back(fmt::format("--jobs={}", options.jobs));
   }
-  const auto check_command = cargo::cargo_command(cargo_settings, "check", arguments);
+  auto check_command = cargo::cargo_command(cargo_settings, "check", arguments);
+  std::set<std::string> finished; // outlives the command: the callback below refers to it
+  if (progress) {
+    check_command.on_stdout_line = [&](std::string_view line) {
+      if (line.find("\"compiler-artifact\"") == std::string_view::npos) {
+        return;
+      }
+      const auto message = nlohmann::json::parse(line, nullptr, false);
+      const auto src_path = message.is_object() ? message.value("/target/src_path"_json_pointer, std::string()) : "";
+      if (workspace.find_by_source(src_path) != nullptr && finished.insert(src_path).second) {
+        ++plan.done;
+        report_progress(plan, "building", progress);
+      }
+    };
+  }
   log(check_command.display());
   const auto checked = runner.run(check_command);
   if (checked.status.kind == cargo::ExitStatus::Kind::not_started) {
@@ -226,6 +268,14 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
   if (!checked.status.success() && !any_compiler_error && messages.built.empty()) {
     throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
                             checked.status.describe(), text::trim(checked.err), workspace.root.string()));
+  }
+  // Errors in no listing's target: a dependency that does not build here.
+  std::string foreign_errors;
+  for (const auto& message : messages.messages) {
+    if (message.level == "error" && !cargo::is_summary_message(message)
+        && workspace.find_by_source(message.target_src_path) == nullptr) {
+      foreign_errors += fmt::format("in {}: {}\n", message.target_src_path, text::trim(message.rendered));
+    }
   }
   for (const auto& written : workspace.units) {
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
@@ -248,8 +298,8 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
     } else {
       observed.build = check::Observed::Build::not_built;
       observed.environment_problem =
-        fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}", checked.status.describe(),
-                    text::trim(checked.err));
+        fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}{}", checked.status.describe(),
+                    foreign_errors, text::trim(checked.err));
     }
   }
 
@@ -271,7 +321,7 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
     if (built.status.kind == cargo::ExitStatus::Kind::not_started || built.status.kind == cargo::ExitStatus::Kind::signaled) {
       throw Fatal(fmt::format("cargo build failed to run ({}): {}", built.status.describe(), text::trim(built.err)));
     }
-    run_binaries(plan, workspace, cargo::parse_cargo_messages(built.out), results, options, runner, log);
+    run_binaries(plan, workspace, cargo::parse_cargo_messages(built.out), results, options, runner, log, progress);
   }
   const auto elapsed = since(started);
   for (const auto index : plan.unit_result) {
@@ -297,7 +347,7 @@ LoadedBook load_book(const Options& options)
   return loaded;
 }
 
-CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log)
+CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress)
 {
   const auto started = Clock::now();
   auto loaded = load_book(options);
@@ -349,6 +399,7 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       if (options.use_cache) {
         if (auto cached = cache.load(key)) {
           result.observed = std::move(*cached);
+          relocate(result.observed, *result.listing);
           continue;
         }
       }
@@ -356,7 +407,11 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       cell.unit_result.push_back(index);
       cell.unit_keys.push_back(std::move(key));
     }
-    build_cell(cell, run.results, options, runner, log);
+    cell.total = static_cast<int>(cell.result_indexes.size());
+    cell.done = cell.total - static_cast<int>(cell.units.size());
+    build_cell(cell, run.results, options, runner, log, progress);
+    cell.done = cell.total;
+    report_progress(cell, "done", progress);
     for (std::size_t k = 0; k < cell.units.size(); ++k) {
       cache.store(cell.unit_keys[k], run.results[cell.unit_result[k]].observed);
     }

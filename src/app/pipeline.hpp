@@ -47,8 +47,18 @@ struct CheckRun
   std::chrono::milliseconds duration{0};
 };
 
-// Notes on what the pipeline does (cargo commands, phases) for -v and progress.
+// Notes on what the pipeline does (cargo commands, notices) for -v.
 using Log = std::function<void(const std::string&)>;
+
+// Where a run is, for a live progress line.
+struct Progress
+{
+  std::string cell;  // "stable 2021"
+  std::string phase; // "building", "running ch05/5.1-1"
+  int done = 0;      // listings finished in this cell
+  int total = 0;
+};
+using ProgressFn = std::function<void(const Progress&)>;
 
 // The book and its annotations, validated against each other (InputError).
 struct LoadedBook
@@ -58,6 +68,7 @@ struct LoadedBook
 };
 LoadedBook load_book(const Options& options);
 
-CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log);
+CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log,
+                   const ProgressFn& progress = {});
 
 } // namespace snipcheck::app

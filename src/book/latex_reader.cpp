@@ -1,12 +1,424 @@
 #include "book/latex_reader.hpp"
 
 #include "util/errors.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <regex>
 
 namespace snipcheck::book {
 
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lowercase(std::string_view text)
+{
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+// The line up to its first unescaped `%`: what TeX reads outside verbatim code.
+std::string_view without_comment(std::string_view line)
+{
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == '%') {
+      return line.substr(0, i);
+    }
+  }
+  return line;
+}
+
+// A `{...}` or `[...]` group starting at `pos` (at the opening character), with
+// nested braces; the group may run over several lines. Returns the contents
+// and moves (line, pos) past the closing character.
+std::optional<std::string> read_group(const std::vector<std::string>& lines, std::size_t& line, std::size_t& pos,
+                                      char open, char close)
+{
+  if (line >= lines.size() || pos >= lines[line].size() || lines[line][pos] != open) {
+    return std::nullopt;
+  }
+  const auto start_line = line;
+  const auto start_pos = pos;
+  std::string contents;
+  int depth = 0;
+  bool first = true;
+  while (line < lines.size()) {
+    const auto text = without_comment(lines[line]);
+    for (; pos < text.size(); ++pos) {
+      const char c = text[pos];
+      if (first) {
+        first = false;
+        depth = 1;
+        continue;
+      }
+      if (c == '\\' && pos + 1 < text.size()) {
+        contents += c;
+        contents += text[++pos];
+        continue;
+      }
+      if (c == '{' || (c == open && open != '{')) {
+        ++depth;
+      } else if (c == '}' || c == close) {
+        if (--depth == 0 && c == close) {
+          ++pos;
+          return contents;
+        }
+      }
+      contents += c;
+    }
+    ++line;
+    pos = 0;
+    contents += ' ';
+  }
+  line = start_line; // never closed: nothing consumed
+  pos = start_pos;
+  return std::nullopt;
+}
+
+// `language=Rust, caption={A, b}` -> {language: Rust, caption: A, b}
+std::map<std::string, std::string> key_values(std::string_view options)
+{
+  std::map<std::string, std::string> result;
+  std::string current;
+  int depth = 0;
+  auto flush = [&] {
+    const auto equals = current.find('=');
+    auto key = lowercase(text::trim(std::string_view(current).substr(0, equals)));
+    std::string value;
+    if (equals != std::string::npos) {
+      value = std::string(text::trim(std::string_view(current).substr(equals + 1)));
+      if (value.size() >= 2 && value.front() == '{' && value.back() == '}') {
+        value = std::string(text::trim(std::string_view(value).substr(1, value.size() - 2)));
+      }
+    }
+    if (!key.empty()) {
+      result[key] = value;
+    }
+    current.clear();
+  };
+  for (const char c : options) {
+    if (c == '{') {
+      ++depth;
+    } else if (c == '}') {
+      --depth;
+    }
+    if (c == ',' && depth == 0) {
+      flush();
+    } else {
+      current += c;
+    }
+  }
+  flush();
+  return result;
+}
+
+// `[Sharp]C` -> `C`; `{Rust}` -> `Rust`
+std::string language_name(std::string value)
+{
+  if (value.starts_with('[')) {
+    const auto close = value.find(']');
+    value = close == std::string::npos ? "" : value.substr(close + 1);
+  }
+  return std::string(text::trim(value));
+}
+
+struct Environment
+{
+  std::string name; // lstlisting, minted
+  int begin_line = 0;
+  std::string language;
+  bool is_rust = false;
+};
+
+class LatexReader
+{
+public:
+  LatexReader(std::string_view content, const fs::path& path) : m_lines(text::split_lines(content)), m_path(path)
+  {
+    m_book.path = path;
+    m_book.format = Format::latex;
+  }
+
+  Book read()
+  {
+    for (m_line = 0; m_line < m_lines.size(); ++m_line) {
+      read_line();
+    }
+    return std::move(m_book);
+  }
+
+private:
+  int line_number() const { return static_cast<int>(m_line) + 1; }
+
+  // The language of an lstlisting with these options, the style and
+  // \lstset defaults applying when the options name none.
+  std::string lst_language(const std::map<std::string, std::string>& options) const
+  {
+    if (auto found = options.find("language"); found != options.end()) {
+      return language_name(found->second);
+    }
+    if (auto style = options.find("style"); style != options.end()) {
+      if (auto found = m_styles.find(style->second); found != m_styles.end()) {
+        return found->second;
+      }
+    }
+    return m_default_language;
+  }
+
+  void read_line()
+  {
+    const auto text = std::string(without_comment(m_lines[m_line]));
+    static const std::regex command(
+      R"(\\(chapter|section|subsection|lstset|lstdefinestyle|lstinputlisting|inputminted|begin)(?![A-Za-z])(\*?))");
+    std::smatch match;
+    std::size_t from = 0;
+    while (std::regex_search(text.cbegin() + static_cast<std::ptrdiff_t>(from), text.cend(), match, command)) {
+      const auto name = match.str(1);
+      const bool starred = match[2].length() > 0;
+      std::size_t pos = from + static_cast<std::size_t>(match.position(0) + match.length(0));
+      const auto start_line = m_line;
+      if (name == "chapter" || name == "section" || name == "subsection") {
+        if (!starred) {
+          number_heading(name);
+        }
+      } else if (name == "lstset") {
+        skip_blanks(pos);
+        if (auto group = read_group(m_lines, m_line, pos, '{', '}')) {
+          const auto options = key_values(*group);
+          if (auto found = options.find("language"); found != options.end()) {
+            m_default_language = language_name(found->second);
+          }
+        }
+      } else if (name == "lstdefinestyle") {
+        skip_blanks(pos);
+        auto style = read_group(m_lines, m_line, pos, '{', '}');
+        skip_blanks(pos);
+        auto body = read_group(m_lines, m_line, pos, '{', '}');
+        if (style && body) {
+          const auto options = key_values(*body);
+          m_styles[std::string(text::trim(*style))] = lst_language(options);
+        }
+      } else if (name == "lstinputlisting" || name == "inputminted") {
+        input_listing(name, pos);
+      } else if (name == "begin") {
+        if (begin_environment(pos)) {
+          return; // the environment's lines are consumed
+        }
+      }
+      if (m_line != start_line) {
+        return; // a group ran over lines; what follows it is not scanned again
+      }
+      from = std::max(pos, from + 1);
+      if (from >= text.size()) {
+        return;
+      }
+    }
+  }
+
+  void skip_blanks(std::size_t& pos) const
+  {
+    if (m_line >= m_lines.size()) {
+      return;
+    }
+    const auto& line = m_lines[m_line];
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) {
+      ++pos;
+    }
+  }
+
+  void number_heading(const std::string& name)
+  {
+    if (name == "chapter") {
+      ++m_chapter;
+      m_counters = {m_chapter};
+      return;
+    }
+    const std::size_t depth = name == "section" ? 2 : 3;
+    m_counters.resize(depth, 0);
+    m_counters[0] = m_chapter;
+    ++m_counters.back();
+  }
+
+  std::string section() const
+  {
+    return m_counters.empty() ? std::string("0") : fmt::format("{}", fmt::join(m_counters, "."));
+  }
+
+  // \begin{lstlisting}[...], \begin{minted}[...]{lang}, and verbatim
+  // environments whose contents are skipped. True when it consumed lines.
+  bool begin_environment(std::size_t pos)
+  {
+    auto name = read_group(m_lines, m_line, pos, '{', '}');
+    if (!name) {
+      return false;
+    }
+    const auto begin_line = line_number();
+    Environment environment;
+    environment.name = *name;
+    environment.begin_line = begin_line;
+    if (*name == "lstlisting") {
+      std::map<std::string, std::string> options;
+      if (auto group = read_group(m_lines, m_line, pos, '[', ']')) {
+        options = key_values(*group);
+      }
+      environment.language = lst_language(options);
+    } else if (*name == "minted") {
+      skip_blanks(pos);
+      read_group(m_lines, m_line, pos, '[', ']');
+      skip_blanks(pos);
+      environment.language = language_name(read_group(m_lines, m_line, pos, '{', '}').value_or(""));
+    } else if (*name == "verbatim" || *name == "Verbatim" || *name == "comment") {
+      read_body(environment); // text about LaTeX, not code listings
+      return true;
+    } else {
+      return false;
+    }
+    environment.is_rust = lowercase(environment.language) == "rust";
+    add_listing(environment, read_body(environment));
+    return true;
+  }
+
+  // The environment's lines up to \end{name}; text before \end on its line
+  // belongs to the listing, text after \begin[...] on its line does not.
+  std::vector<ListingLine> read_body(const Environment& environment)
+  {
+    const auto end = fmt::format("\\end{{{}}}", environment.name);
+    std::vector<ListingLine> lines;
+    while (++m_line < m_lines.size()) {
+      const auto& line = m_lines[m_line];
+      const auto at = line.find(end);
+      if (at != std::string::npos) {
+        if (!text::trim(line.substr(0, at)).empty()) {
+          lines.push_back({line.substr(0, at), line_number()});
+        }
+        return lines;
+      }
+      lines.push_back({line, line_number()});
+    }
+    throw InputError(m_path, environment.begin_line,
+                     fmt::format("\\begin{{{}}} is never closed (add \\end{{{}}} after the code)", environment.name,
+                                 environment.name));
+  }
+
+  // \lstinputlisting[language=Rust,firstline=3,lastline=9]{file.rs}, \inputminted[...]{rust}{file.rs}
+  void input_listing(const std::string& command, std::size_t pos)
+  {
+    Environment environment;
+    environment.name = command;
+    environment.begin_line = line_number();
+    std::map<std::string, std::string> options;
+    skip_blanks(pos);
+    if (auto group = read_group(m_lines, m_line, pos, '[', ']')) {
+      options = key_values(*group);
+    }
+    skip_blanks(pos);
+    if (command == "inputminted") {
+      environment.language = language_name(read_group(m_lines, m_line, pos, '{', '}').value_or(""));
+      skip_blanks(pos);
+    } else {
+      environment.language = lst_language(options);
+    }
+    const auto file = read_group(m_lines, m_line, pos, '{', '}');
+    if (!file) {
+      throw InputError(m_path, environment.begin_line, fmt::format("\\{} without a {{file}} argument", command));
+    }
+    environment.is_rust = lowercase(environment.language) == "rust";
+    const auto target = m_path.parent_path() / std::string(text::trim(*file));
+    std::error_code ec;
+    if (!fs::is_regular_file(target, ec)) {
+      throw InputError(m_path, environment.begin_line,
+                       fmt::format("\\{} names `{}`, which does not exist ({})", command, text::trim(*file),
+                                   target.lexically_normal().string()));
+    }
+    const auto content = text::read_file(target);
+    if (auto bad_line = text::first_invalid_utf8_line(content)) {
+      throw InputError(target, *bad_line, "invalid UTF-8; save the file as UTF-8");
+    }
+    const auto number = [&](const char* key, int fallback) {
+      const auto found = options.find(key);
+      return found != options.end() && std::regex_match(found->second, std::regex("\\d{1,6}"))
+               ? std::stoi(found->second)
+               : fallback;
+    };
+    const int first = number("firstline", 1);
+    const int last = number("lastline", 1 << 30);
+    std::vector<ListingLine> lines;
+    int line_in_file = 0;
+    for (auto& line : text::split_lines(content)) {
+      ++line_in_file;
+      if (line_in_file >= first && line_in_file <= last) {
+        lines.push_back({std::move(line), line_in_file, 1});
+      }
+    }
+    add_listing(environment, std::move(lines), target.lexically_normal());
+  }
+
+  void add_listing(const Environment& environment, std::vector<ListingLine> lines,
+                   std::optional<fs::path> input = std::nullopt)
+  {
+    Listing listing;
+    listing.chapter = m_chapter;
+    listing.section = section();
+    listing.files = {m_path};
+    if (input) {
+      listing.files.push_back(*input);
+    }
+    listing.fence_line = environment.begin_line;
+    listing.is_rust = environment.is_rust;
+    listing.info = environment.language;
+    for (auto& line : lines) {
+      if (line.text.ends_with('\r')) {
+        line.text.pop_back();
+      }
+    }
+    listing.lines = std::move(lines);
+    listing.ordinal = ++m_ordinals[{listing.chapter, listing.section}];
+    listing.id = make_listing_id(listing.chapter, listing.section, listing.ordinal);
+    m_book.listings.push_back(std::move(listing));
+  }
+
+  std::vector<std::string> m_lines;
+  fs::path m_path;
+  std::size_t m_line = 0;
+  Book m_book;
+  int m_chapter = 0;
+  std::vector<int> m_counters;
+  std::string m_default_language;               // from \lstset{language=...}
+  std::map<std::string, std::string> m_styles;  // \lstdefinestyle name -> language
+  std::map<std::pair<int, std::string>, int> m_ordinals;
+};
+
+} // namespace
+
+Book parse_latex_file(std::string_view content, const std::filesystem::path& path)
+{
+  if (text::looks_binary(content)) {
+    throw InputError(path, 0, "is a binary file, not LaTeX (it contains NUL bytes)");
+  }
+  if (auto bad_line = text::first_invalid_utf8_line(content)) {
+    throw InputError(path, *bad_line, "invalid UTF-8; save the book as UTF-8");
+  }
+  return LatexReader(content, path).read();
+}
+
 Book read_latex_file(const std::filesystem::path& path)
 {
-  throw InputError(path, 0, "LaTeX books are not supported yet");
+  const auto content = text::read_file(path);
+  if (text::is_blank(content)) {
+    throw InputError(path, 0, "the book is empty");
+  }
+  return parse_latex_file(content, path);
 }
 
 } // namespace snipcheck::book

@@ -330,7 +330,7 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
 Book read_text_book(const std::filesystem::path& path)
 {
   const auto content = text::read_file(path);
-  if (text::trim(content).empty()) {
+  if (text::is_blank(content)) {
     throw InputError(path, 0, "the book is empty");
   }
   return parse_text_book(content, path);

@@ -134,8 +134,9 @@ class CappedReader
 {
 public:
   CappedReader(asio::readable_pipe& pipe, std::string& sink, bool& truncated, std::size_t limit,
-               std::function<void()> on_limit)
-    : m_pipe(pipe), m_sink(sink), m_truncated(truncated), m_limit(limit), m_on_limit(std::move(on_limit))
+               std::function<void()> on_limit, std::function<void(std::string_view)> on_line = {})
+    : m_pipe(pipe), m_sink(sink), m_truncated(truncated), m_limit(limit), m_on_limit(std::move(on_limit)),
+      m_on_line(std::move(on_line))
   {
   }
 
@@ -144,6 +145,12 @@ public:
     m_pipe.async_read_some(asio::buffer(m_chunk), [this](const bp::error_code& ec, std::size_t n) {
       const auto room = m_limit > m_sink.size() ? m_limit - m_sink.size() : 0;
       m_sink.append(m_chunk.data(), std::min(n, room));
+      if (m_on_line) {
+        for (auto end = m_sink.find('\n', m_line_start); end != std::string::npos; end = m_sink.find('\n', m_line_start)) {
+          m_on_line(std::string_view(m_sink).substr(m_line_start, end - m_line_start));
+          m_line_start = end + 1;
+        }
+      }
       if (n > room && !m_truncated) {
         m_truncated = true;
         if (m_on_limit) {
@@ -162,6 +169,8 @@ private:
   bool& m_truncated;
   std::size_t m_limit;
   std::function<void()> m_on_limit;
+  std::function<void(std::string_view)> m_on_line;
+  std::size_t m_line_start = 0;
   std::array<char, 65536> m_chunk{};
 };
 
@@ -209,7 +218,8 @@ public:
         kill_tree(pid, command.own_process_group);
       }
     };
-    CappedReader out_reader(out_pipe, result.out, result.out_truncated, command.output_limit, stop_on_limit);
+    CappedReader out_reader(out_pipe, result.out, result.out_truncated, command.output_limit, stop_on_limit,
+                            command.on_stdout_line);
     CappedReader err_reader(err_pipe, result.err, result.err_truncated, command.output_limit, stop_on_limit);
     out_reader.start();
     err_reader.start();

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <string_view>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,6 +53,8 @@ struct Command
   Sandbox sandbox;
   bool own_process_group = true; // so a timeout kills the whole tree
   bool kill_on_output_limit = false; // stop a program that prints without bound
+  // Called with each complete line of standard output as it arrives (progress).
+  std::function<void(std::string_view)> on_stdout_line;
 
   std::string display() const; // shell-like, for -v and reports
 };

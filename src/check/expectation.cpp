@@ -138,13 +138,18 @@ std::optional<InlineMarker> compiletest_marker(std::string_view line, int listin
   return std::nullopt;
 }
 
-// Where `// Error!` (//\s*(Error|ERROR|error)\b) starts on the line, if anywhere.
+// Where `// Error!` (or `// error:`, `// ERROR`) starts on the line, if anywhere.
+// The word must be followed by `!` or `:` so a comment such as "// Error
+// handling below" stays a comment.
 std::optional<std::size_t> error_comment_position(std::string_view line)
 {
   for (auto at = line.find("//"); at != std::string_view::npos; at = line.find("//", at + 1)) {
     const auto pos = skip_spaces(line, at + 2);
     if (word_at(line, pos, "Error") || word_at(line, pos, "ERROR") || word_at(line, pos, "error")) {
-      return at;
+      const auto after = pos + 5;
+      if (after < line.size() && (line[after] == '!' || line[after] == ':')) {
+        return at;
+      }
     }
   }
   return std::nullopt;

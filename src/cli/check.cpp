@@ -10,6 +10,11 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <unistd.h>
+
 namespace snipcheck::cli {
 
 namespace {
@@ -32,6 +37,56 @@ void write_reports(const app::CheckRun& run, const app::Options& options)
   }
 }
 
+// A live line on a terminal; in CI or a pipe, one plain line when a cell starts and ends.
+class ProgressPrinter
+{
+public:
+  explicit ProgressPrinter(const app::Options& options)
+    : m_enabled(!options.quiet), m_live(::isatty(STDERR_FILENO) != 0 && !running_in_ci()),
+      m_started(std::chrono::steady_clock::now())
+  {
+  }
+
+  void operator()(const app::Progress& progress)
+  {
+    if (!m_enabled) {
+      return;
+    }
+    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    if (m_live) {
+      fmt::print(stderr, "\r\x1b[2K    Checking {} [{}/{}] {:.1f}s {}", progress.cell, progress.done, progress.total,
+                 elapsed, progress.phase);
+      std::fflush(stderr);
+      m_line_shown = true;
+    } else if (progress.phase != m_last_phase && (progress.phase == "building" || progress.phase == "done")) {
+      fmt::print(stderr, "snipcheck: {}: {} [{}/{}] {:.1f}s\n", progress.cell, progress.phase, progress.done,
+                 progress.total, elapsed);
+    }
+    m_last_phase = progress.phase;
+  }
+
+  void finish()
+  {
+    if (m_line_shown) {
+      fmt::print(stderr, "\r\x1b[2K");
+      std::fflush(stderr);
+    }
+  }
+
+private:
+  static bool running_in_ci()
+  {
+    const char* ci = std::getenv("CI");
+    return ci != nullptr && *ci != '\0' && std::string_view(ci) != "false" && std::string_view(ci) != "0";
+  }
+
+  bool m_enabled;
+  bool m_live;
+  bool m_line_shown = false;
+  std::chrono::steady_clock::time_point m_started;
+  std::string m_last_phase;
+};
+
 } // namespace
 
 int check_command(const app::Options& options, const Output& output)
@@ -39,7 +94,9 @@ int check_command(const app::Options& options, const Output& output)
   const report::Style style{output.color};
   auto runner = cargo::make_process_runner();
   const app::Log log = verbose_log(options);
-  const auto run = app::run_check(options, *runner, log);
+  ProgressPrinter printer(options);
+  const auto run = app::run_check(options, *runner, log, std::ref(printer));
+  printer.finish();
   const bool matrix = run.toolchains.size() * run.editions.size() > 1;
   for (const auto& result : run.results) {
     const auto status = check::status_name(result.verdict);
@@ -69,6 +126,7 @@ int check_command(const app::Options& options, const Output& output)
   fmt::print("\n{}\n", report::summary_line(run, style));
   write_reports(run, options);
   if (any_environment_error) {
+    std::fflush(stdout); // keep the order the user reads in
     fmt::print(stderr, "error: some listings could not be checked because the environment failed (see above)\n");
     return exit_environment;
   }

@@ -64,7 +64,8 @@ std::string status_line(const app::ListingResult& result, const Style& style, bo
   } else if (status != "pass" && status != "not-rust") {
     note = " - " + check::explain(result.verdict, result.expectation, result.observed);
   }
-  return fmt::format("{:<9} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), label), result.listing->id,
+  return fmt::format("{} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), fmt::format("{:<9}", label)),
+                     result.listing->id,
                      check::outcome_name(result.expectation.outcome), location(*result.listing), cell,
                      result.observed.cached ? " (cached)" : "", note);
 }

@@ -132,21 +132,28 @@ std::vector<bool> comment_only_function_bodies(const std::vector<std::string>& c
   return insert_after;
 }
 
-// rustdoc: a block ending in `Ok::<(), E>(())` gets a `main` returning a Result.
-std::string main_signature(const std::vector<std::string>& code)
+// rustdoc: a block ending in `Ok::<(), E>(())` runs in an inner function
+// returning a Result whose error type the turbofish decides (so `E` may be a
+// name the block itself imports), unwrapped by `main`.
+struct MainWrapper
+{
+  std::string open = "fn main() {";
+  std::string close = "}";
+};
+
+MainWrapper main_wrapper(const std::vector<std::string>& code)
 {
   static const std::regex ok_tail(R"(^\s*Ok::<\(\),\s*(.+)>\(\(\)\)\s*;?\s*$)");
   for (auto it = code.rbegin(); it != code.rend(); ++it) {
     if (text::trim(*it).empty()) {
       continue;
     }
-    std::smatch match;
-    if (std::regex_match(*it, match, ok_tail)) {
-      return "fn main() -> core::result::Result<(), " + match[1].str() + "> {";
+    if (std::regex_match(*it, ok_tail)) {
+      return {"fn main() { fn _inner() -> core::result::Result<(), impl core::fmt::Debug> {", "} _inner().unwrap() }"};
     }
     break;
   }
-  return "fn main() {";
+  return {};
 }
 
 } // namespace
@@ -195,6 +202,7 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
     }
   }
 
+  const auto wrapper = main_wrapper(code);
   Builder out;
   out.add("#![allow(unused)]", {});
   for (std::size_t k = 0; k < body_start; ++k) {
@@ -215,7 +223,7 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
     out.add("#[tokio::main]", {});
     out.add("async fn main() -> Result<(), Box<dyn std::error::Error>> {", {});
   } else if (wrap_in_main) {
-    out.add(main_signature(code), {});
+    out.add(wrapper.open, {});
   }
   for (std::size_t k = body_start; k < code.size(); ++k) {
     out.add(code[k], {Origin::listing, static_cast<int>(k) + 1});
@@ -232,7 +240,7 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
     out.add("Ok(())", {});
   }
   if (wrap_in_main) {
-    out.add("}", {});
+    out.add(async_main ? std::string("}") : wrapper.close, {});
   } else if (!is_library && !has_main) {
     out.add("fn main() {}", {});
   }

@@ -57,6 +57,11 @@ std::string_view trim_end(std::string_view text)
   return last == std::string_view::npos ? std::string_view{} : text.substr(0, last + 1);
 }
 
+bool is_blank(std::string_view text)
+{
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 bool starts_with_word(std::string_view text, std::string_view word)
 {
   if (!text.starts_with(word)) {

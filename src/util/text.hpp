@@ -17,6 +17,7 @@ std::string join_lines(const std::vector<std::string>& lines); // each line ends
 
 std::string_view trim(std::string_view text);
 std::string_view trim_end(std::string_view text);
+bool is_blank(std::string_view text); // only spaces, tabs and line breaks
 bool starts_with_word(std::string_view text, std::string_view word);
 
 // 1-based line of the first invalid UTF-8 sequence, if any.

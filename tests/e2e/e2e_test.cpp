@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <chrono>
 #include <fstream>
+#include <set>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -229,6 +231,158 @@ TEST_F(EndToEnd, BlessRestoresWhatHappensAndKeepsHandWrittenText)
   EXPECT_NE(blessed.find("reason = \"Intentional"), std::string::npos);
   run = check_bundled("--expected '" + (m_temp / "expected").string() + "' 2.3");
   EXPECT_EQ(run.exit_code, 0) << run.out;
+}
+
+TEST_F(EndToEnd, EditionMatrixShowsTheEdition2024Breakages)
+{
+  const auto report_path = m_temp / "report.json";
+  const auto run = check_bundled("--edition 2021,2024 --report json='" + report_path.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto report = json::parse(read_file(report_path));
+  EXPECT_EQ(report["summary"]["listings"], 72);
+  std::set<std::string> broken_in_2024;
+  for (const auto& entry : report["results"]) {
+    if (entry["edition"] == "2024" && entry["actual"].is_object() && entry["actual"]["outcome"] == "compile-fail"
+        && entry["expected"]["outcome"] == "compile-fail" && entry["status"] == "pass") {
+      bool fails_in_2021 = false;
+      for (const auto& other : report["results"]) {
+        fails_in_2021 = fails_in_2021
+                        || (other["id"] == entry["id"] && other["edition"] == "2021"
+                            && other["expected"]["outcome"] == "compile-fail");
+      }
+      if (!fails_in_2021) {
+        broken_in_2024.insert(entry["id"].get<std::string>());
+      }
+    }
+  }
+  EXPECT_EQ(broken_in_2024, (std::set<std::string>{"ch03/3.2.1-1", "ch05/5.3.1-1", "ch05/5.3.2-1"}));
+  EXPECT_NE(run.out.find("stable 2021"), std::string::npos); // the summary matrix
+  EXPECT_NE(run.out.find("stable 2024"), std::string::npos);
+}
+
+TEST_F(EndToEnd, JunitValidatesAndGithubAnnotationsPointAtBookLines)
+{
+  const auto book = copy_of_book("5 impl<'a> Parser<'a> {", "5 impl<'a> Parsr<'a> {");
+  const auto junit = m_temp / "junit.xml";
+  const auto run = check_bundled("--book '" + book.string() + "' --edition 2021,2024 --report junit='" + junit.string()
+                                 + "' --report github");
+  EXPECT_EQ(run.exit_code, 1);
+  const auto schema = source_dir / "tests" / "data" / "junit.xsd";
+  const auto validate = "xmllint --noout --schema '" + schema.string() + "' '" + junit.string() + "' 2>/dev/null";
+  EXPECT_EQ(std::system(validate.c_str()), 0) << read_file(junit);
+  const auto xml = read_file(junit);
+  EXPECT_NE(xml.find("<testsuite name=\"ch02\""), std::string::npos);
+  EXPECT_NE(xml.find("name=\"ch02/2.3-2 [stable 2024]\""), std::string::npos);
+  EXPECT_NE(xml.find("<failure type=\"stale\""), std::string::npos);
+  EXPECT_NE(xml.find("book.txt:305:10: error[E0425]"), std::string::npos);
+  const std::string annotation = "::error file=" + book.string() + ",line=305,col=10,title=snipcheck ch02/2.3-2 [stable 2021]::";
+  EXPECT_NE(run.out.find(annotation), std::string::npos) << run.out;
+}
+
+TEST_F(EndToEnd, ShardsTogetherCheckEveryListingOnce)
+{
+  std::multiset<std::string> seen;
+  for (int k = 1; k <= 3; ++k) {
+    const auto report_path = m_temp / ("shard" + std::to_string(k) + ".json");
+    const auto run = check_bundled("--shard " + std::to_string(k) + "/3 --report json='" + report_path.string() + "'");
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    const auto report = json::parse(read_file(report_path));
+    for (const auto& entry : report["results"]) {
+      seen.insert(entry["id"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(seen.size(), 36u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 36u);
+}
+
+TEST_F(EndToEnd, RustcWrapperIsPassedThroughToCargo)
+{
+  const auto log = m_temp / "wrapper.log";
+  const auto wrapper = m_temp / "wrapper.sh";
+  std::ofstream(wrapper) << "#!/bin/sh\necho \"$@\" >> '" << log.string() << "'\nexec \"$@\"\n";
+  fs::permissions(wrapper, fs::perms::owner_all);
+  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b", m_temp,
+                             "RUSTC_WRAPPER='" + wrapper.string() + "'");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(read_file(log).find("ch01_1_1_1"), std::string::npos);
+}
+
+TEST_F(EndToEnd, MissingToolchainNamesTheRustupCommand)
+{
+  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string()
+                               + "' --build-dir b --toolchain 1.10.0",
+                             m_temp);
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_NE(run.err.find("rustup toolchain install 1.10.0"), std::string::npos) << run.err;
+}
+
+TEST_F(EndToEnd, CiGetsPlainProgressLines)
+{
+  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b", m_temp,
+                             "CI=true");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.err.find("snipcheck: stable 2021: done [3/3]"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("\r"), std::string::npos);
+}
+
+TEST_F(EndToEnd, BadInputsGetTheirMessagesAndExitCodes)
+{
+  std::ofstream(m_temp / "empty.txt") << "\n\n";
+  auto run = snipcheck("--book empty.txt list", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("empty.txt: the book is empty"), std::string::npos) << run.err;
+
+  std::ofstream(m_temp / "binary.txt") << std::string("Chapter 1\0\0\0", 12);
+  run = snipcheck("--book binary.txt list", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("binary file"), std::string::npos) << run.err;
+
+  std::ofstream(m_temp / "latin1.txt") << "Chapter 1\n\nCaf\xe9\n";
+  run = snipcheck("--book latin1.txt list", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("latin1.txt:3: invalid UTF-8"), std::string::npos) << run.err;
+
+  fs::create_directories(m_temp / "expected");
+  std::ofstream(m_temp / "expected" / "ch01.toml") << "[\"ch01/1.1-1\"]\nexpect = \"compiles\"\n\n[\"ch01/9.9-1\"]\n";
+  run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' list", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("ch01.toml:2: unknown outcome `compiles`"), std::string::npos) << run.err;
+  std::ofstream(m_temp / "expected" / "ch01.toml") << "[\"ch01/9.9-1\"]\nexpect = \"compile\"\n";
+  run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' list", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("ch01.toml:1: [\"ch01/9.9-1\"] matches no listing"), std::string::npos) << run.err;
+  std::ofstream(m_temp / "expected" / "ch01.toml") << "[\"ch01/1.1-1\"\nexpect = \"compile\"\n";
+  run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' list", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("ch01.toml:1: malformed TOML"), std::string::npos) << run.err;
+}
+
+TEST_F(EndToEnd, LargeBooksAndLongListingsAreReadQuickly)
+{
+  // 50 MB of prose with a 100,000-line listing in the middle.
+  {
+    std::ofstream book(m_temp / "big.txt");
+    book << "Chapter 1\n\nBig\n\n1.1 Long\n\n";
+    const std::string prose(99, 'x');
+    for (int k = 0; k < 250000; ++k) {
+      book << prose << "\n";
+    }
+    book << "```\n";
+    for (int k = 1; k <= 100000; ++k) {
+      book << k << " let v" << k << " = " << k << ";\n";
+    }
+    book << "```\n";
+    for (int k = 0; k < 250000; ++k) {
+      book << prose << "\n";
+    }
+  }
+  ASSERT_GT(fs::file_size(m_temp / "big.txt"), 50u * 1000 * 1000);
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = snipcheck("--book big.txt list", m_temp);
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("ch01/1.1-1       big.txt:250008-350007"), std::string::npos) << run.out;
+  EXPECT_LT(seconds, 30);
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-// libFuzzer target: the LaTeX reader (book::read_latex_file), through a temporary file.
+// libFuzzer target: the LaTeX reader (book::parse_latex_file).
 // The entry itself lives in fuzz_entries.hpp, shared with the regression test.
 #include "fuzz_entries.hpp"
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the Markdown reader (book::read_markdown_file), through a temporary file.
+// libFuzzer target: the Markdown reader (book::parse_markdown_file).
 // The entry itself lives in fuzz_entries.hpp, shared with the regression test.
 #include "fuzz_entries.hpp"
 

@@ -1,0 +1,2 @@
+// lines of a file can be included by number
+println!("{a} {b}");
