@@ -3,6 +3,7 @@
 
 #include "app/pipeline.hpp"
 #include "report/ci_reports.hpp"
+#include "report/errata.hpp"
 #include "report/json_report.hpp"
 #include "report/terminal.hpp"
 #include "util/errors.hpp"
@@ -124,6 +125,9 @@ int check_command(const app::Options& options, const Output& output)
     fmt::print("\n{}", report::matrix_table(run));
   }
   fmt::print("\n{}\n", report::summary_line(run, style));
+  if (!options.quiet) {
+    fmt::print("{}\n", report::classes_line(report::classify(run)));
+  }
   write_reports(run, options);
   if (any_environment_error) {
     std::fflush(stdout); // keep the order the user reads in

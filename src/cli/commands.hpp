@@ -25,5 +25,6 @@ int list_command(const app::Options& options);
 int show_command(const app::Options& options, const std::string& id, const Output& output);
 int bless_command(const app::Options& options, const Output& output);
 int extract_command(const app::Options& options, const std::string& out_dir);
+int errata_command(const app::Options& options);
 
 } // namespace snipcheck::cli

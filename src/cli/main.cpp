@@ -147,6 +147,9 @@ int main(int argc, char** argv)
   auto* bless = cli.add_subcommand("bless", "Record today's outcomes in expected/");
   std::vector<std::string> bless_selectors;
   bless->add_option("selectors", bless_selectors, "What to bless");
+  auto* errata = cli.add_subcommand("errata", "The errata report: each listing wrong in the book, its error and fix");
+  std::vector<std::string> errata_selectors;
+  errata->add_option("selectors", errata_selectors, "Which listings");
   auto* extract = cli.add_subcommand("extract", "Write the scratch workspace without building");
   std::string extract_out;
   extract->add_option("--out", extract_out, "Folder to write")->required();
@@ -182,6 +185,9 @@ int main(int argc, char** argv)
       auto options = merge(common, bless_selectors);
       output.color = use_color(options);
       return bless_command(options, output);
+    }
+    if (*errata) {
+      return errata_command(merge(common, errata_selectors));
     }
     if (*extract) {
       return extract_command(merge(common, selectors), extract_out);

@@ -1,5 +1,7 @@
 #include "report/json_report.hpp"
 
+#include "report/errata.hpp"
+
 namespace snipcheck::report {
 
 namespace {
@@ -102,6 +104,7 @@ Summary summarize(const app::CheckRun& run)
 json json_report(const app::CheckRun& run)
 {
   const auto summary = summarize(run);
+  const auto classes = classify(run);
   json toolchains = json::array();
   for (const auto& toolchain : run.toolchains) {
     toolchains.push_back({{"name", toolchain.name}, {"rustc", toolchain.rustc}});
@@ -123,7 +126,14 @@ json json_report(const app::CheckRun& run)
                 {"not_rust", summary.not_rust},
                 {"error", summary.error},
                 {"duration_ms", run.duration.count()},
-                {"cached", summary.cached}}},
+                {"cached", summary.cached},
+                {"book",
+                 {{"as_printed", classes.as_printed},
+                  {"with_scaffolding", classes.with_scaffolding},
+                  {"fail_as_intended", classes.fail_as_intended},
+                  {"errata", classes.errata},
+                  {"skipped", classes.skipped},
+                  {"not_passing", classes.not_passing}}}}},
               {"results", std::move(results)}};
 }
 

@@ -385,4 +385,23 @@ TEST_F(EndToEnd, LargeBooksAndLongListingsAreReadQuickly)
   EXPECT_LT(seconds, 30);
 }
 
+TEST_F(EndToEnd, SummaryClassifiesTheBookAndErrataAreReported)
+{
+  const auto run = check_bundled("");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("book: 15 as printed, 10 with scaffolding, 2 fail as intended, 7 errata, 1 skipped"),
+            std::string::npos)
+    << run.out;
+  const auto errata = check_bundled("errata");
+  EXPECT_EQ(errata.exit_code, 0) << errata.err;
+  int sections = 0;
+  for (auto at = errata.out.find("\n## "); at != std::string::npos; at = errata.out.find("\n## ", at + 1)) {
+    ++sections;
+  }
+  EXPECT_EQ(sections, 7);
+  EXPECT_NE(errata.out.find("## 1. Section 3.1, listing ch03/3.1-1"), std::string::npos) << errata.out;
+  EXPECT_NE(errata.out.find("- line 327 (listing line 4): error[E0433]"), std::string::npos);
+  EXPECT_NE(errata.out.find("**Fix.** Add `use std::collections::HashMap;`"), std::string::npos);
+}
+
 } // namespace
