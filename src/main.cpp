@@ -1,3 +1,6 @@
 #include "cli/commands.hpp"
 
-int main(int argc, char** argv) { return snipcheck::cli::main(argc, argv); }
+int main(int argc, char** argv)
+{
+  return snipcheck::cli::main(argc, argv);
+}

@@ -32,7 +32,8 @@ BuildLock BuildLock::acquire(const std::filesystem::path& build_dir, const Log& 
   return BuildLock(fd);
 }
 
-BuildLock::BuildLock(BuildLock&& other) noexcept : m_fd(other.m_fd)
+BuildLock::BuildLock(BuildLock&& other) noexcept
+  : m_fd(other.m_fd)
 {
   other.m_fd = -1;
 }

@@ -20,7 +20,9 @@ public:
   ~BuildLock();
 
 private:
-  explicit BuildLock(int fd) : m_fd(fd) {}
+  explicit BuildLock(int fd)
+    : m_fd(fd)
+  {}
   int m_fd = -1;
 };
 

@@ -46,9 +46,9 @@ std::string registry_identity(const std::filesystem::path& registry)
 std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
 {
   static const std::string binary = own_binary_identity();
-  std::string material = fmt::format("snipcheck-cache/1\n{}\n{}\n{}\n{}\n{}\n", binary, context.rustc_verbose_version,
-                                     registry_identity(context.registry_directory), unit.edition,
-                                     static_cast<int>(unit.crate_type));
+  std::string material =
+      fmt::format("snipcheck-cache/1\n{}\n{}\n{}\n{}\n{}\n", binary, context.rustc_verbose_version,
+                  registry_identity(context.registry_directory), unit.edition, static_cast<int>(unit.crate_type));
   for (const auto& dependency : unit.deps) {
     material += fmt::format("dep {} {} {} {}\n", dependency.name, dependency.version,
                             fmt::join(dependency.features, ","), dependency.default_features);
@@ -65,10 +65,16 @@ json observed_to_json(const check::Observed& observed)
 {
   json diagnostics = json::array();
   for (const auto& d : observed.diagnostics) {
-    diagnostics.push_back({{"level", d.level}, {"code", d.code}, {"message", d.message},
-                           {"book_file", d.book_file.string()}, {"book_line", d.book_line},
-                           {"listing_line", d.listing_line}, {"other_listing_lines", d.other_listing_lines},
-                           {"prelude_line", d.prelude_line}, {"column", d.column}, {"rendered", d.rendered}});
+    diagnostics.push_back({{"level", d.level},
+                           {"code", d.code},
+                           {"message", d.message},
+                           {"book_file", d.book_file.string()},
+                           {"book_line", d.book_line},
+                           {"listing_line", d.listing_line},
+                           {"other_listing_lines", d.other_listing_lines},
+                           {"prelude_line", d.prelude_line},
+                           {"column", d.column},
+                           {"rendered", d.rendered}});
   }
   json result{{"build", static_cast<int>(observed.build)},
               {"diagnostics", std::move(diagnostics)},
@@ -76,8 +82,11 @@ json observed_to_json(const check::Observed& observed)
               {"environment_problem", observed.environment_problem}};
   if (observed.run) {
     const auto& run = *observed.run;
-    result["run"] = {{"kind", static_cast<int>(run.status.kind)}, {"code", run.status.code},
-                     {"signal", run.status.signal}, {"stdout", run.stdout_text}, {"stderr", run.stderr_text},
+    result["run"] = {{"kind", static_cast<int>(run.status.kind)},
+                     {"code", run.status.code},
+                     {"signal", run.status.signal},
+                     {"stdout", run.stdout_text},
+                     {"stderr", run.stderr_text},
                      {"truncated", run.truncated}};
   }
   return result;
@@ -141,8 +150,8 @@ void ResultCache::store(const std::string& key, const check::Observed& observed)
   if (observed.build == check::Observed::Build::not_built) {
     return;
   }
-  if (observed.run && observed.run->status.kind != cargo::ExitStatus::Kind::exited
-      && observed.run->status.kind != cargo::ExitStatus::Kind::signaled) {
+  if (observed.run && observed.run->status.kind != cargo::ExitStatus::Kind::exited &&
+      observed.run->status.kind != cargo::ExitStatus::Kind::signaled) {
     return;
   }
   text::write_file_atomically(m_folder / (key + ".json"), observed_to_json(observed).dump());

@@ -29,7 +29,9 @@ std::string cache_key(const scratch::Unit& unit, const CacheContext& context);
 class ResultCache
 {
 public:
-  explicit ResultCache(std::filesystem::path folder) : m_folder(std::move(folder)) {}
+  explicit ResultCache(std::filesystem::path folder)
+    : m_folder(std::move(folder))
+  {}
 
   std::optional<check::Observed> load(const std::string& key) const;
   // Stores only deterministic outcomes: never environment failures or timeouts.

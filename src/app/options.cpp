@@ -54,7 +54,8 @@ Options load_defaults(const std::filesystem::path& start)
       const auto relative = std::filesystem::proximate(path);
       return relative.string().starts_with("..") ? path : relative;
     }
-    problems.push_back({*config, static_cast<int>(node.source().begin.line), fmt::format("`{}` must be a path string", key)});
+    problems.push_back(
+        {*config, static_cast<int>(node.source().begin.line), fmt::format("`{}` must be a path string", key)});
     return {};
   };
   for (const auto& [key, node] : document) {

@@ -13,7 +13,7 @@ enum class ColorChoice { automatic, always, never };
 
 struct ReportRequest
 {
-  std::string format; // json, junit, github
+  std::string format;         // json, junit, github
   std::filesystem::path path; // empty: standard output
 };
 

@@ -148,8 +148,11 @@ cargo::Command sandboxed_command(const std::filesystem::path& folder, const Opti
   command.argv = {(folder / "program").string()};
   command.working_dir = folder;
   command.environment = cargo::Environment::clear;
-  command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", folder.string()}, {"TMPDIR", folder.string()},
-                     {"LANG", "C.UTF-8"}, {"RUST_BACKTRACE", "0"}};
+  command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+                     {"HOME", folder.string()},
+                     {"TMPDIR", folder.string()},
+                     {"LANG", "C.UTF-8"},
+                     {"RUST_BACKTRACE", "0"}};
   command.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
   command.output_limit = 1024 * 1024;
   command.kill_on_output_limit = true;
@@ -185,8 +188,8 @@ void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, con
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
     auto& result = results[plan.unit_result[index]];
     const auto outcome = result.expectation.outcome;
-    if ((outcome != check::Outcome::run && outcome != check::Outcome::run_fail)
-        || result.observed.build != check::Observed::Build::compiled) {
+    if ((outcome != check::Outcome::run && outcome != check::Outcome::run_fail) ||
+        result.observed.build != check::Observed::Build::compiled) {
       continue;
     }
     const auto executable = built.executables.find(written.path.string());
@@ -263,8 +266,8 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
                             workspace.root.string(), text::trim(checked.err)));
   }
   const auto messages = cargo::parse_cargo_messages(checked.out);
-  const bool any_compiler_error = std::any_of(messages.messages.begin(), messages.messages.end(),
-                                              [](const auto& m) { return m.level == "error"; });
+  const bool any_compiler_error =
+      std::any_of(messages.messages.begin(), messages.messages.end(), [](const auto& m) { return m.level == "error"; });
   if (!checked.status.success() && !any_compiler_error && messages.built.empty()) {
     throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
                             checked.status.describe(), text::trim(checked.err), workspace.root.string()));
@@ -272,8 +275,8 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
   // Errors in no listing's target: a dependency that does not build here.
   std::string foreign_errors;
   for (const auto& message : messages.messages) {
-    if (message.level == "error" && !cargo::is_summary_message(message)
-        && workspace.find_by_source(message.target_src_path) == nullptr) {
+    if (message.level == "error" && !cargo::is_summary_message(message) &&
+        workspace.find_by_source(message.target_src_path) == nullptr) {
       foreign_errors += fmt::format("in {}: {}\n", message.target_src_path, text::trim(message.rendered));
     }
   }
@@ -298,8 +301,8 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
     } else {
       observed.build = check::Observed::Build::not_built;
       observed.environment_problem =
-        fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}{}", checked.status.describe(),
-                    foreign_errors, text::trim(checked.err));
+          fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}{}",
+                      checked.status.describe(), foreign_errors, text::trim(checked.err));
     }
   }
 
@@ -309,8 +312,8 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
     const auto& result = results[plan.unit_result[index]];
     const auto outcome = result.expectation.outcome;
-    if ((outcome == check::Outcome::run || outcome == check::Outcome::run_fail)
-        && result.observed.build == check::Observed::Build::compiled) {
+    if ((outcome == check::Outcome::run || outcome == check::Outcome::run_fail) &&
+        result.observed.build == check::Observed::Build::compiled) {
       build_arguments.insert(build_arguments.end(), {"-p", written.package, "--bin", written.target});
     }
   }
@@ -318,7 +321,8 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
     const auto build_command = cargo::cargo_command(cargo_settings, "build", build_arguments);
     log(build_command.display());
     const auto built = runner.run(build_command);
-    if (built.status.kind == cargo::ExitStatus::Kind::not_started || built.status.kind == cargo::ExitStatus::Kind::signaled) {
+    if (built.status.kind == cargo::ExitStatus::Kind::not_started ||
+        built.status.kind == cargo::ExitStatus::Kind::signaled) {
       throw Fatal(fmt::format("cargo build failed to run ({}): {}", built.status.describe(), text::trim(built.err)));
     }
     run_binaries(plan, workspace, cargo::parse_cargo_messages(built.out), results, options, runner, log, progress);
@@ -375,8 +379,9 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       ListingResult result;
       result.listing = listing;
       result.toolchain = cell.toolchain->name;
-      result.expectation = check::expectation_for(*listing, found == loaded.annotations.end() ? nullptr : &found->second,
-                                                  run.book.format, {cell.toolchain->name, cell.edition});
+      result.expectation =
+          check::expectation_for(*listing, found == loaded.annotations.end() ? nullptr : &found->second,
+                                 run.book.format, {cell.toolchain->name, cell.edition});
       result.edition = result.expectation.edition.value_or(cell.edition);
       cell.result_indexes.push_back(run.results.size());
       run.results.push_back(std::move(result));

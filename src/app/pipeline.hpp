@@ -20,10 +20,10 @@ namespace snipcheck::app {
 
 struct ToolchainInfo
 {
-  std::string name;  // as given to rustup ("stable"), or the default's channel
-  std::string rustc; // first line of rustc -vV
+  std::string name;          // as given to rustup ("stable"), or the default's channel
+  std::string rustc;         // first line of rustc -vV
   std::string rustc_verbose; // all of it: commit hash, host, LLVM version
-  std::string argument; // what is passed as +toolchain; empty: the default
+  std::string argument;      // what is passed as +toolchain; empty: the default
 };
 
 struct ListingResult

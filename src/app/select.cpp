@@ -37,8 +37,10 @@ std::vector<const book::Listing*> select_listings(const book::Book& book, const 
     const bool any = std::any_of(book.listings.begin(), book.listings.end(),
                                  [&](const book::Listing& listing) { return selector_matches(selector, listing); });
     if (!any) {
-      problems.push_back({{}, 0, fmt::format("selector `{}` matches no listing of {} (see `snipcheck list`)", selector,
-                                             book.path.string())});
+      problems.push_back(
+          {{},
+           0,
+           fmt::format("selector `{}` matches no listing of {} (see `snipcheck list`)", selector, book.path.string())});
     }
   }
   if (!problems.empty()) {
@@ -53,8 +55,8 @@ std::vector<const book::Listing*> select_listings(const book::Book& book, const 
       continue;
     }
     // A stable partition: the id's hash decides the shard, whatever else is selected.
-    if (shard && std::stoull(text::fnv1a_hex(listing.id), nullptr, 16) % static_cast<unsigned>(shard->count)
-                   != static_cast<unsigned>(shard->index - 1)) {
+    if (shard && std::stoull(text::fnv1a_hex(listing.id), nullptr, 16) % static_cast<unsigned>(shard->count) !=
+                     static_cast<unsigned>(shard->index - 1)) {
       continue;
     }
     selected.push_back(&listing);

@@ -144,7 +144,9 @@ struct Environment
 class LatexReader
 {
 public:
-  LatexReader(std::string_view content, const fs::path& path) : m_lines(text::split_lines(content)), m_path(path)
+  LatexReader(std::string_view content, const fs::path& path)
+    : m_lines(text::split_lines(content))
+    , m_path(path)
   {
     m_book.path = path;
     m_book.format = Format::latex;
@@ -180,7 +182,7 @@ private:
   {
     const auto text = std::string(without_comment(m_lines[m_line]));
     static const std::regex command(
-      R"(\\(chapter|section|subsection|lstset|lstdefinestyle|lstinputlisting|inputminted|begin)(?![A-Za-z])(\*?))");
+        R"(\\(chapter|section|subsection|lstset|lstdefinestyle|lstinputlisting|inputminted|begin)(?![A-Za-z])(\*?))");
     std::smatch match;
     std::size_t from = 0;
     while (std::regex_search(text.cbegin() + static_cast<std::ptrdiff_t>(from), text.cend(), match, command)) {
@@ -348,8 +350,8 @@ private:
     const auto number = [&](const char* key, int fallback) {
       const auto found = options.find(key);
       return found != options.end() && std::regex_match(found->second, std::regex("\\d{1,6}"))
-               ? std::stoi(found->second)
-               : fallback;
+                 ? std::stoi(found->second)
+                 : fallback;
     };
     const int first = number("firstline", 1);
     const int last = number("lastline", 1 << 30);
@@ -394,8 +396,8 @@ private:
   Book m_book;
   int m_chapter = 0;
   std::vector<int> m_counters;
-  std::string m_default_language;               // from \lstset{language=...}
-  std::map<std::string, std::string> m_styles;  // \lstdefinestyle name -> language
+  std::string m_default_language;              // from \lstset{language=...}
+  std::map<std::string, std::string> m_styles; // \lstdefinestyle name -> language
   std::map<std::pair<int, std::string>, int> m_ordinals;
 };
 

@@ -27,17 +27,17 @@ struct FenceAttributes
 struct ListingLine
 {
   std::string text;
-  int source_line = 0;  // 1-based line in `file`
-  int file_index = 0;   // index into Listing::files (0 is the book file)
-  bool hidden = false;  // compiled but not shown (rustdoc's `# ` lines)
+  int source_line = 0; // 1-based line in `file`
+  int file_index = 0;  // index into Listing::files (0 is the book file)
+  bool hidden = false; // compiled but not shown (rustdoc's `# ` lines)
 };
 
 struct Listing
 {
-  std::string id;      // chNN/S.S-k, or a Markdown fence's id=NAME
+  std::string id; // chNN/S.S-k, or a Markdown fence's id=NAME
   int chapter = 0;
-  std::string section; // innermost numbered section, "2.3"
-  int ordinal = 0;     // 1-based within the section
+  std::string section;                      // innermost numbered section, "2.3"
+  int ordinal = 0;                          // 1-based within the section
   std::vector<std::filesystem::path> files; // files[0]: where the fence is
   int fence_line = 0;
   std::vector<ListingLine> lines;

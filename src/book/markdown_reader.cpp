@@ -48,7 +48,8 @@ using Event = std::variant<Heading, CodeBlock>;
 class Scanner
 {
 public:
-  explicit Scanner(std::string_view content) : m_content(content)
+  explicit Scanner(std::string_view content)
+    : m_content(content)
   {
     for (std::size_t i = 0; i < content.size(); ++i) {
       if (content[i] == '\n') {
@@ -85,8 +86,8 @@ public:
       return 0;
     }
     const auto offset = static_cast<std::size_t>(pointer - m_content.data());
-    return static_cast<int>(std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset)
-                            - m_line_starts.begin());
+    return static_cast<int>(std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) -
+                            m_line_starts.begin());
   }
 
 private:
@@ -238,7 +239,9 @@ void apply_heading(const Heading& heading, Numbering& numbering, int& last_chapt
 class ListingMaker
 {
 public:
-  explicit ListingMaker(Book& book) : m_book(book) {}
+  explicit ListingMaker(Book& book)
+    : m_book(book)
+  {}
 
   void add_document(const ExpandedText& document, Numbering numbering)
   {
@@ -256,7 +259,8 @@ public:
 private:
   const SourceLine& origin(const ExpandedText& document, int line) const
   {
-    return document.lines.at(static_cast<std::size_t>(std::clamp(line, 1, static_cast<int>(document.lines.size())) - 1));
+    return document.lines.at(
+        static_cast<std::size_t>(std::clamp(line, 1, static_cast<int>(document.lines.size())) - 1));
   }
 
   int fence_line_of(const ExpandedText& document, CodeBlock& block) const
@@ -291,11 +295,11 @@ private:
       // CommonMark closes a forgotten fence at the end of the document; that
       // swallows the rest of the chapter, so it is reported instead.
       const std::string marker(3, block.fence_char);
-      if (close_line > static_cast<int>(document.lines.size())
-          || origin(document, close_line).text.find(marker) == std::string::npos) {
-        throw InputError(fence_file, fence_origin.line,
-                         fmt::format("code fence opened here is never closed (add a line with {} after the code)",
-                                     marker));
+      if (close_line > static_cast<int>(document.lines.size()) ||
+          origin(document, close_line).text.find(marker) == std::string::npos) {
+        throw InputError(
+            fence_file, fence_origin.line,
+            fmt::format("code fence opened here is never closed (add a line with {} after the code)", marker));
       }
     }
 
@@ -330,8 +334,8 @@ private:
     }
     listing.ordinal = ++m_ordinals[{listing.chapter, listing.section}];
     listing.id = lang.id.value_or(make_listing_id(listing.chapter, listing.section, listing.ordinal));
-    if (auto [previous, inserted] = m_ids.try_emplace(listing.id, listing.files.front().string() + ":"
-                                                                     + std::to_string(listing.fence_line));
+    if (auto [previous, inserted] =
+            m_ids.try_emplace(listing.id, listing.files.front().string() + ":" + std::to_string(listing.fence_line));
         !inserted) {
       throw InputError(fence_file, listing.fence_line,
                        fmt::format("listing id `{}` is already used by the listing at {}; ids must be unique",

@@ -40,7 +40,8 @@ struct Link
 
 std::optional<std::size_t> parse_number(std::string_view text)
 {
-  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
   return static_cast<std::size_t>(std::stoul(std::string(text)));
@@ -164,7 +165,9 @@ SourceLine hidden(SourceLine line)
 class Expander
 {
 public:
-  explicit Expander(ExpandedText& out) : m_out(out) {}
+  explicit Expander(ExpandedText& out)
+    : m_out(out)
+  {}
 
   int file_index(const fs::path& path)
   {
@@ -204,15 +207,16 @@ std::vector<SourceLine> Expander::render(const Link& link, const SourceLine& at,
   }
   const auto where = m_out.files[static_cast<std::size_t>(at.file_index)]; // a copy: read_lines may grow `files`
   if (depth >= max_depth) {
-    throw InputError(where, at.line,
-                     fmt::format("`{}` is included more than {} levels deep; do the includes form a cycle?", link.path,
-                                 max_depth));
+    throw InputError(
+        where, at.line,
+        fmt::format("`{}` is included more than {} levels deep; do the includes form a cycle?", link.path, max_depth));
   }
   const auto target = base / link.path;
   std::error_code ec;
   if (!fs::is_regular_file(target, ec)) {
-    throw InputError(where, at.line,
-                     fmt::format("cannot include `{}`: no such file ({})", link.path, target.lexically_normal().string()));
+    throw InputError(
+        where, at.line,
+        fmt::format("cannot include `{}`: no such file ({})", link.path, target.lexically_normal().string()));
   }
   const auto raw = read_lines(target);
 

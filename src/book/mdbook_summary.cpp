@@ -12,7 +12,8 @@ namespace {
 class SummaryParser
 {
 public:
-  explicit SummaryParser(std::string_view content) : m_content(content)
+  explicit SummaryParser(std::string_view content)
+    : m_content(content)
   {
     for (std::size_t i = 0; i < content.size(); ++i) {
       if (content[i] == '\n') {
@@ -51,8 +52,8 @@ private:
       return 0;
     }
     const auto offset = static_cast<std::size_t>(pointer - m_content.data());
-    return static_cast<int>(std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset)
-                            - m_line_starts.begin());
+    return static_cast<int>(std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) -
+                            m_line_starts.begin());
   }
 
   int enter_block(MD_BLOCKTYPE type, void*)

@@ -13,9 +13,9 @@ namespace snipcheck::book {
 struct SummaryEntry
 {
   std::string title;
-  std::string path;         // as linked, relative to the src folder; empty for a draft
-  std::vector<int> number;  // mdBook's number ({2, 3} is "2.3."); empty for prefix/suffix chapters
-  int line = 0;             // of the link in SUMMARY.md
+  std::string path;        // as linked, relative to the src folder; empty for a draft
+  std::vector<int> number; // mdBook's number ({2, 3} is "2.3."); empty for prefix/suffix chapters
+  int line = 0;            // of the link in SUMMARY.md
 };
 
 // Every chapter, drafts included (they take a number, as in mdBook). Parsed with md4c.

@@ -40,7 +40,9 @@ struct Token
 class Tokenizer
 {
 public:
-  explicit Tokenizer(std::string_view data) : m_data(data) {}
+  explicit Tokenizer(std::string_view data)
+    : m_data(data)
+  {}
 
   bool failed() const { return m_failed; }
 
@@ -97,10 +99,7 @@ private:
     return m_data.substr(begin, m_pos - begin);
   }
 
-  bool check_after_token()
-  {
-    return at_end() || peek() == '}' || peek() == '(' || is_separator(peek());
-  }
+  bool check_after_token() { return at_end() || peek() == '}' || peek() == '(' || is_separator(peek()); }
 
   std::optional<Token> in_attribute_block()
   {
@@ -267,8 +266,7 @@ LangString parse_lang_string(std::string_view info, std::string_view host_target
 
   Tokenizer tokens(info);
   while (auto token = tokens.next()) {
-    if (token->kind == Token::Kind::snipcheck_id
-        || (token->kind == Token::Kind::key_value && token->text == "id")) {
+    if (token->kind == Token::Kind::snipcheck_id || (token->kind == Token::Kind::key_value && token->text == "id")) {
       result.id = std::string(token->value);
       continue;
     }

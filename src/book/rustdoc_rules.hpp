@@ -16,13 +16,13 @@ namespace snipcheck::book {
 // An info string, read the way stable `rustdoc --test` reads it.
 struct LangString
 {
-  bool is_rust = true;      // rustdoc would make this block a doctest
+  bool is_rust = true; // rustdoc would make this block a doctest
   FenceAttributes attributes;
   bool standalone_crate = false;
-  std::optional<std::string> id;     // snipcheck's own `id=NAME` / `{id=NAME}`
-  std::vector<std::string> unknown;  // tokens rustdoc does not know, in order
+  std::optional<std::string> id;           // snipcheck's own `id=NAME` / `{id=NAME}`
+  std::vector<std::string> unknown;        // tokens rustdoc does not know, in order
   std::vector<std::string> ignore_targets; // from `ignore-<target>`
-  bool malformed = false;            // rustdoc's tokenizer rejected the string
+  bool malformed = false;                  // rustdoc's tokenizer rejected the string
 };
 
 // `host_target` decides `ignore-<target>` (ignored when a target is a

@@ -60,8 +60,7 @@ std::optional<int> chapter_heading(std::string_view line)
   }
   auto rest = text::trim(line.substr(7));
   const auto digits = count_digits(rest);
-  if (digits == 0 || digits != rest.size() || digits > 4 || line.size() == 7
-      || (line[7] != ' ' && line[7] != '\t')) {
+  if (digits == 0 || digits != rest.size() || digits > 4 || line.size() == 7 || (line[7] != ' ' && line[7] != '\t')) {
     return std::nullopt;
   }
   return std::stoi(std::string(rest));
@@ -115,8 +114,7 @@ bool has_gutter(const std::vector<RawLine>& body)
     if (digits == 0 || digits > 9) {
       return false;
     }
-    if (digits < trimmed.size() && trimmed[digits] != ' ' && trimmed[digits] != '\t'
-        && trimmed[digits] != '|') {
+    if (digits < trimmed.size() && trimmed[digits] != ' ' && trimmed[digits] != '\t' && trimmed[digits] != '|') {
       return false;
     }
     any = true;
@@ -145,13 +143,10 @@ std::vector<NumberedLine> strip_gutter(const std::vector<RawLine>& body)
       continue;
     }
     const auto digits = count_digits(trimmed);
-    splits.push_back({std::stoi(std::string(trimmed.substr(0, digits))), trimmed.substr(digits),
-                      raw.line, digits});
+    splits.push_back({std::stoi(std::string(trimmed.substr(0, digits))), trimmed.substr(digits), raw.line, digits});
     widest = std::max(widest, digits);
   }
-  const auto is_pipe = [](std::string_view rest) {
-    return text::trim(rest).starts_with('|');
-  };
+  const auto is_pipe = [](std::string_view rest) { return text::trim(rest).starts_with('|'); };
   // Padding needs evidence: a short number followed by exactly the padding and
   // then code ("8  #[repr"); "9     }" alone could be either layout.
   bool padded = true;
@@ -304,8 +299,8 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
       absorb(strip_gutter(fence.body));
       while (i + 1 < fences.size() && !numbered.empty()) {
         const auto& next = fences[i + 1];
-        if (!has_gutter(next.body) || !next.info.empty()
-            || !only_blank_between(lines, fences[i].close_line, next.open_line)) {
+        if (!has_gutter(next.body) || !next.info.empty() ||
+            !only_blank_between(lines, fences[i].close_line, next.open_line)) {
           break;
         }
         const auto next_lines = strip_gutter(next.body);

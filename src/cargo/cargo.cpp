@@ -74,14 +74,14 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
   command.argv.insert(command.argv.end(), arguments.begin(), arguments.end());
   command.working_dir = settings.workspace;
   command.set_env = {
-    {"CARGO_TARGET_DIR", settings.target_dir.string()},
-    {"CARGO_INCREMENTAL", "0"},
-    {"CARGO_TERM_COLOR", "never"},
-    {"CARGO_TERM_PROGRESS_WHEN", "never"},
+      {"CARGO_TARGET_DIR", settings.target_dir.string()},
+      {"CARGO_INCREMENTAL", "0"},
+      {"CARGO_TERM_COLOR", "never"},
+      {"CARGO_TERM_PROGRESS_WHEN", "never"},
   };
   // A user's flags would change what compiles; RUSTC_WRAPPER (sccache) only caches.
-  command.unset_env = {"RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_BUILD_RUSTFLAGS",
-                       "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "RUSTC", "CARGO_BUILD_TARGET_DIR"};
+  command.unset_env = {"RUSTFLAGS",          "CARGO_ENCODED_RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_BUILD_RUSTFLAGS",
+                       "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR",        "RUSTC",        "CARGO_BUILD_TARGET_DIR"};
   return command;
 }
 
@@ -138,8 +138,8 @@ BuildMessages parse_cargo_messages(std::string_view json_lines)
 
 bool is_summary_message(const CompilerMessage& message)
 {
-  return !message.span
-         && (message.message.starts_with("aborting due to") || message.message.starts_with("could not compile"));
+  return !message.span &&
+         (message.message.starts_with("aborting due to") || message.message.starts_with("could not compile"));
 }
 
 std::string rustc_version(CommandRunner& runner, const std::string& toolchain)

@@ -41,8 +41,8 @@ struct CompilerMessage
   std::string level;           // error, warning, note, ...
   std::string code;            // E0106, a lint name, or empty
   std::string message;
-  std::optional<SourceSpan> span; // primary span, followed out of macro expansions
-                                  // into the target's own file where possible
+  std::optional<SourceSpan> span;              // primary span, followed out of macro expansions
+                                               // into the target's own file where possible
   std::vector<SourceSpan> other_primary_spans; // e.g. both ends of a mismatched delimiter
   std::string rendered;
 };
@@ -50,9 +50,9 @@ struct CompilerMessage
 struct BuildMessages
 {
   std::vector<CompilerMessage> messages;
-  std::set<std::string> built;                       // src_paths with an artifact
-  std::map<std::string, std::string> executables;    // src_path -> executable
-  std::optional<bool> finished_successfully;         // from "build-finished"
+  std::set<std::string> built;                    // src_paths with an artifact
+  std::map<std::string, std::string> executables; // src_path -> executable
+  std::optional<bool> finished_successfully;      // from "build-finished"
 };
 
 // Parses cargo's JSON lines; lines that are not JSON are ignored.

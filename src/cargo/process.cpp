@@ -73,7 +73,7 @@ struct ChildSetup
 {
   const Command* command;
 
-  template<typename Launcher>
+  template <typename Launcher>
   bp::error_code on_exec_setup(Launcher&, const std::filesystem::path&, const char* const*&)
   {
     if (command->own_process_group) {
@@ -135,10 +135,13 @@ class CappedReader
 public:
   CappedReader(asio::readable_pipe& pipe, std::string& sink, bool& truncated, std::size_t limit,
                std::function<void()> on_limit, std::function<void(std::string_view)> on_line = {})
-    : m_pipe(pipe), m_sink(sink), m_truncated(truncated), m_limit(limit), m_on_limit(std::move(on_limit)),
-      m_on_line(std::move(on_line))
-  {
-  }
+    : m_pipe(pipe)
+    , m_sink(sink)
+    , m_truncated(truncated)
+    , m_limit(limit)
+    , m_on_limit(std::move(on_limit))
+    , m_on_line(std::move(on_line))
+  {}
 
   void start()
   {
@@ -146,7 +149,8 @@ public:
       const auto room = m_limit > m_sink.size() ? m_limit - m_sink.size() : 0;
       m_sink.append(m_chunk.data(), std::min(n, room));
       if (m_on_line) {
-        for (auto end = m_sink.find('\n', m_line_start); end != std::string::npos; end = m_sink.find('\n', m_line_start)) {
+        for (auto end = m_sink.find('\n', m_line_start); end != std::string::npos;
+             end = m_sink.find('\n', m_line_start)) {
           m_on_line(std::string_view(m_sink).substr(m_line_start, end - m_line_start));
           m_line_start = end + 1;
         }
@@ -194,10 +198,10 @@ public:
     const auto environment = child_environment(command);
     std::optional<bp::process> child;
     try {
-      child.emplace(context, executable, arguments, bp::process_stdio{nullptr, out_pipe, err_pipe},
-                    bp::process_start_dir(command.working_dir.empty() ? std::filesystem::current_path()
-                                                                      : command.working_dir),
-                    bp::process_environment(environment), ChildSetup{&command});
+      child.emplace(
+          context, executable, arguments, bp::process_stdio{nullptr, out_pipe, err_pipe},
+          bp::process_start_dir(command.working_dir.empty() ? std::filesystem::current_path() : command.working_dir),
+          bp::process_environment(environment), ChildSetup{&command});
     } catch (const std::exception& error) {
       result.status.kind = ExitStatus::Kind::not_started;
       result.start_error = error.what();
@@ -380,7 +384,9 @@ extern "C" void on_interrupt(int signal_number)
 
 void install_interrupt_handler()
 {
-  struct sigaction action{};
+  struct sigaction action
+  {
+  };
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);

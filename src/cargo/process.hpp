@@ -30,8 +30,8 @@ enum class Environment { inherit, clear };
 // Isolation for running a book's code (never used for cargo itself).
 struct Sandbox
 {
-  bool new_network_namespace = false;  // no network: a fresh namespace with only a down loopback
-  std::optional<unsigned> run_as_uid;  // drop to this uid/gid (when started as root)
+  bool new_network_namespace = false; // no network: a fresh namespace with only a down loopback
+  std::optional<unsigned> run_as_uid; // drop to this uid/gid (when started as root)
 };
 
 // The uid a book's programs run as when snipcheck runs as root: an unnamed
@@ -45,13 +45,13 @@ struct Command
   std::vector<std::string> argv; // argv[0] is looked up on PATH
   std::filesystem::path working_dir;
   Environment environment = Environment::inherit;
-  std::map<std::string, std::string> set_env;   // applied on top
-  std::vector<std::string> unset_env;           // removed from an inherited environment
+  std::map<std::string, std::string> set_env; // applied on top
+  std::vector<std::string> unset_env;         // removed from an inherited environment
   std::optional<std::chrono::milliseconds> timeout;
-  std::size_t output_limit = 64 * 1024 * 1024;  // per stream; the rest is discarded
+  std::size_t output_limit = 64 * 1024 * 1024; // per stream; the rest is discarded
   Limits limits;
   Sandbox sandbox;
-  bool own_process_group = true; // so a timeout kills the whole tree
+  bool own_process_group = true;     // so a timeout kills the whole tree
   bool kill_on_output_limit = false; // stop a program that prints without bound
   // Called with each complete line of standard output as it arrives (progress).
   std::function<void(std::string_view)> on_stdout_line;

@@ -98,19 +98,22 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
 
   for (const auto& update : updates) {
     std::vector<FieldEdit> fields;
-    if (update.expect) fields.push_back(string_field("expect", *update.expect));
-    if (update.errors) fields.push_back(set_field("errors", *update.errors));
+    if (update.expect)
+      fields.push_back(string_field("expect", *update.expect));
+    if (update.errors)
+      fields.push_back(set_field("errors", *update.errors));
     if (update.remove_errors) {
       fields.push_back({"errors", std::nullopt});
       fields.push_back({"error-lines", std::nullopt});
     }
-    if (update.stdout_text) fields.push_back(string_field("stdout", *update.stdout_text));
+    if (update.stdout_text)
+      fields.push_back(string_field("stdout", *update.stdout_text));
     fields.push_back(string_field("fingerprint", update.fingerprint));
 
     const auto* table = document.get_as<toml::table>(update.id);
     if (table == nullptr) {
-      appended += fmt::format("\n{}[{}]\n", update.comment.empty() ? "" : "# " + update.comment + "\n",
-                              toml_string(update.id));
+      appended +=
+          fmt::format("\n{}[{}]\n", update.comment.empty() ? "" : "# " + update.comment + "\n", toml_string(update.id));
       for (const auto& field : fields) {
         if (field.value) {
           appended += fmt::format("{} = {}\n", field.key, *field.value);
@@ -123,8 +126,8 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
     // written as an inline table or with dotted keys ("id".expect = ...) has no
     // such lines, and editing around it would break the file.
     const int header_line = static_cast<int>(table->source().begin.line);
-    if (table->is_inline() || header_line < 1 || header_line > static_cast<int>(lines.size())
-        || !text::trim(lines[static_cast<std::size_t>(header_line - 1)]).starts_with('[')) {
+    if (table->is_inline() || header_line < 1 || header_line > static_cast<int>(lines.size()) ||
+        !text::trim(lines[static_cast<std::size_t>(header_line - 1)]).starts_with('[')) {
       throw InputError(path, header_line,
                        fmt::format("[{}] is written inline or with dotted keys; bless only edits entries under "
                                    "their own [{}] header, so rewrite it as one",

@@ -11,7 +11,7 @@ namespace snipcheck::check {
 
 namespace {
 
-template<class... Ts>
+template <class... Ts>
 struct Overloaded : Ts...
 {
   using Ts::operator()...;
@@ -60,9 +60,9 @@ Verdict compare_compile_fail(const Expectation& expectation, const Observed& obs
   }
   for (const auto& marker : expectation.required) {
     const bool found = std::any_of(observed.diagnostics.begin(), observed.diagnostics.end(), [&](const Diagnostic& d) {
-      const bool on_line = d.listing_line == marker.listing_line
-                           || std::find(d.other_listing_lines.begin(), d.other_listing_lines.end(), marker.listing_line)
-                                != d.other_listing_lines.end();
+      const bool on_line = d.listing_line == marker.listing_line ||
+                           std::find(d.other_listing_lines.begin(), d.other_listing_lines.end(), marker.listing_line) !=
+                               d.other_listing_lines.end();
       return d.level == "error" && on_line && (!marker.code || d.code == *marker.code);
     });
     if (!found) {
@@ -155,7 +155,8 @@ Verdict compare(const Expectation& expectation, const Observed& observed, const 
   }
   switch (expectation.outcome) {
   case Outcome::compile:
-    return observed.build == Observed::Build::compiled ? Verdict{verdict::Pass{}} : Verdict{verdict::UnexpectedFailure{}};
+    return observed.build == Observed::Build::compiled ? Verdict{verdict::Pass{}}
+                                                       : Verdict{verdict::UnexpectedFailure{}};
   case Outcome::compile_fail: return compare_compile_fail(expectation, observed);
   case Outcome::run:
   case Outcome::run_fail: return compare_run(expectation, observed);
@@ -166,12 +167,12 @@ Verdict compare(const Expectation& expectation, const Observed& observed, const 
 std::string_view status_name(const Verdict& verdict)
 {
   return std::visit(Overloaded{
-                      [](const verdict::Pass&) { return std::string_view("pass"); },
-                      [](const verdict::Skipped&) { return std::string_view("skip"); },
-                      [](const verdict::NotRust&) { return std::string_view("not-rust"); },
-                      [](const verdict::Stale&) { return std::string_view("stale"); },
-                      [](const verdict::EnvironmentFailure&) { return std::string_view("error"); },
-                      [](const auto&) { return std::string_view("fail"); },
+                        [](const verdict::Pass&) { return std::string_view("pass"); },
+                        [](const verdict::Skipped&) { return std::string_view("skip"); },
+                        [](const verdict::NotRust&) { return std::string_view("not-rust"); },
+                        [](const verdict::Stale&) { return std::string_view("stale"); },
+                        [](const verdict::EnvironmentFailure&) { return std::string_view("error"); },
+                        [](const auto&) { return std::string_view("fail"); },
                     },
                     verdict);
 }
@@ -180,54 +181,57 @@ std::string explain(const Verdict& verdict, const Expectation& expectation, cons
 {
   const auto codes = observed.error_codes();
   return std::visit(
-    Overloaded{
-      [](const verdict::Pass&) { return std::string("behaved as expected"); },
-      [](const verdict::Skipped& skipped) { return fmt::format("skipped: {}", skipped.reason); },
-      [](const verdict::NotRust&) { return std::string("not Rust"); },
-      [&](const verdict::Stale& stale) {
-        std::string now;
-        switch (observed.build) {
-        case Observed::Build::compiled: now = "it now compiles"; break;
-        case Observed::Build::failed: now = fmt::format("it now fails with [{}]", fmt::join(codes, ", ")); break;
-        case Observed::Build::not_built: now = "it was not built"; break;
-        }
-        return fmt::format("stale: the listing changed since it was annotated (fingerprint {} recorded, {} now); {}, "
-                           "annotated as {}; review it, then `snipcheck bless` it",
-                           stale.recorded, stale.current, now, outcome_name(expectation.outcome));
+      Overloaded{
+          [](const verdict::Pass&) { return std::string("behaved as expected"); },
+          [](const verdict::Skipped& skipped) { return fmt::format("skipped: {}", skipped.reason); },
+          [](const verdict::NotRust&) { return std::string("not Rust"); },
+          [&](const verdict::Stale& stale) {
+            std::string now;
+            switch (observed.build) {
+            case Observed::Build::compiled: now = "it now compiles"; break;
+            case Observed::Build::failed: now = fmt::format("it now fails with [{}]", fmt::join(codes, ", ")); break;
+            case Observed::Build::not_built: now = "it was not built"; break;
+            }
+            return fmt::format(
+                "stale: the listing changed since it was annotated (fingerprint {} recorded, {} now); {}, "
+                "annotated as {}; review it, then `snipcheck bless` it",
+                stale.recorded, stale.current, now, outcome_name(expectation.outcome));
+          },
+          [&](const verdict::UnexpectedSuccess&) {
+            return fmt::format("expected to fail with {}, but it compiled",
+                               expectation.errors ? fmt::format("[{}]", fmt::join(*expectation.errors, ", "))
+                                                  : std::string("an error"));
+          },
+          [&](const verdict::UnexpectedFailure&) {
+            return fmt::format("expected to {}, but it failed to compile with [{}]", outcome_name(expectation.outcome),
+                               fmt::join(codes, ", "));
+          },
+          [&](const verdict::ErrorMismatch& mismatch) {
+            std::vector<std::string> parts;
+            if (!mismatch.unexpected.empty()) {
+              parts.push_back(fmt::format("unexpected [{}]", fmt::join(mismatch.unexpected, ", ")));
+            }
+            if (!mismatch.missing.empty()) {
+              parts.push_back(fmt::format("missing [{}]", fmt::join(mismatch.missing, ", ")));
+            }
+            for (const auto& marker : mismatch.unmatched) {
+              parts.push_back(fmt::format("no error{} on listing line {}", marker.code ? " " + *marker.code : "",
+                                          marker.listing_line));
+            }
+            return fmt::format("failed to compile, but not as expected: {} (got [{}])", fmt::join(parts, "; "),
+                               fmt::join(codes, ", "));
+          },
+          [](const verdict::RunFailed& failed) { return fmt::format("ran but failed: {}", failed.status.describe()); },
+          [](const verdict::UnexpectedRunSuccess&) {
+            return std::string("expected to panic or exit non-zero, but it succeeded");
+          },
+          [](const verdict::TimedOut&) { return std::string("timed out; the whole process tree was killed"); },
+          [](const verdict::OutputMismatch&) { return std::string("printed something else than expected"); },
+          [](const verdict::EnvironmentFailure& failure) {
+            return fmt::format("not checked, the environment failed: {}", failure.message);
+          },
       },
-      [&](const verdict::UnexpectedSuccess&) {
-        return fmt::format("expected to fail with {}, but it compiled",
-                           expectation.errors ? fmt::format("[{}]", fmt::join(*expectation.errors, ", "))
-                                              : std::string("an error"));
-      },
-      [&](const verdict::UnexpectedFailure&) {
-        return fmt::format("expected to {}, but it failed to compile with [{}]", outcome_name(expectation.outcome),
-                           fmt::join(codes, ", "));
-      },
-      [&](const verdict::ErrorMismatch& mismatch) {
-        std::vector<std::string> parts;
-        if (!mismatch.unexpected.empty()) {
-          parts.push_back(fmt::format("unexpected [{}]", fmt::join(mismatch.unexpected, ", ")));
-        }
-        if (!mismatch.missing.empty()) {
-          parts.push_back(fmt::format("missing [{}]", fmt::join(mismatch.missing, ", ")));
-        }
-        for (const auto& marker : mismatch.unmatched) {
-          parts.push_back(fmt::format("no error{} on listing line {}", marker.code ? " " + *marker.code : "",
-                                      marker.listing_line));
-        }
-        return fmt::format("failed to compile, but not as expected: {} (got [{}])", fmt::join(parts, "; "),
-                           fmt::join(codes, ", "));
-      },
-      [](const verdict::RunFailed& failed) { return fmt::format("ran but failed: {}", failed.status.describe()); },
-      [](const verdict::UnexpectedRunSuccess&) { return std::string("expected to panic or exit non-zero, but it succeeded"); },
-      [](const verdict::TimedOut&) { return std::string("timed out; the whole process tree was killed"); },
-      [](const verdict::OutputMismatch&) { return std::string("printed something else than expected"); },
-      [](const verdict::EnvironmentFailure& failure) {
-        return fmt::format("not checked, the environment failed: {}", failure.message);
-      },
-    },
-    verdict);
+      verdict);
 }
 
 std::string unified_diff(const std::string& expected, const std::string& actual)

@@ -22,10 +22,10 @@ struct Diagnostic
   std::string code;  // E0106, a lint name, or empty
   std::string message;
   std::filesystem::path book_file;
-  int book_line = 0;    // 0: not in the listing (prelude, std, a dependency)
-  int listing_line = 0; // 1-based line within the listing
+  int book_line = 0;                    // 0: not in the listing (prelude, std, a dependency)
+  int listing_line = 0;                 // 1-based line within the listing
   std::vector<int> other_listing_lines; // further primary spans of the same message
-  int prelude_line = 0; // set when the message points into the scaffolding prelude
+  int prelude_line = 0;                 // set when the message points into the scaffolding prelude
   int column = 0;
   std::string rendered; // rustc's own rendering, scratch paths and all
 };
@@ -53,29 +53,57 @@ struct Observed
 };
 
 namespace verdict {
-struct Pass {};
-struct Skipped { std::string reason; };
-struct NotRust {};
-struct Stale { std::string recorded; std::string current; };
-struct UnexpectedSuccess {};            // expected to fail to compile, but compiled
-struct UnexpectedFailure {};            // expected to compile, but did not
-struct ErrorMismatch                    // failed, but not as expected
+struct Pass
 {
-  std::set<std::string> missing;        // expected codes that did not occur
-  std::set<std::string> unexpected;     // codes that occurred unannotated
-  std::vector<InlineMarker> unmatched;  // claimed error lines without an error there
 };
-struct RunFailed { cargo::ExitStatus status; };          // expected a clean run
-struct UnexpectedRunSuccess {};                           // expected a panic / non-zero exit
-struct TimedOut {};
-struct OutputMismatch { std::string diff; };
-struct EnvironmentFailure { std::string message; };      // never the listing's fault
+struct Skipped
+{
+  std::string reason;
+};
+struct NotRust
+{
+};
+struct Stale
+{
+  std::string recorded;
+  std::string current;
+};
+struct UnexpectedSuccess
+{
+}; // expected to fail to compile, but compiled
+struct UnexpectedFailure
+{
+};                   // expected to compile, but did not
+struct ErrorMismatch // failed, but not as expected
+{
+  std::set<std::string> missing;       // expected codes that did not occur
+  std::set<std::string> unexpected;    // codes that occurred unannotated
+  std::vector<InlineMarker> unmatched; // claimed error lines without an error there
+};
+struct RunFailed
+{
+  cargo::ExitStatus status;
+}; // expected a clean run
+struct UnexpectedRunSuccess
+{
+}; // expected a panic / non-zero exit
+struct TimedOut
+{
+};
+struct OutputMismatch
+{
+  std::string diff;
+};
+struct EnvironmentFailure
+{
+  std::string message;
+}; // never the listing's fault
 } // namespace verdict
 
-using Verdict = std::variant<verdict::Pass, verdict::Skipped, verdict::NotRust, verdict::Stale,
-                             verdict::UnexpectedSuccess, verdict::UnexpectedFailure, verdict::ErrorMismatch,
-                             verdict::RunFailed, verdict::UnexpectedRunSuccess, verdict::TimedOut,
-                             verdict::OutputMismatch, verdict::EnvironmentFailure>;
+using Verdict =
+    std::variant<verdict::Pass, verdict::Skipped, verdict::NotRust, verdict::Stale, verdict::UnexpectedSuccess,
+                 verdict::UnexpectedFailure, verdict::ErrorMismatch, verdict::RunFailed, verdict::UnexpectedRunSuccess,
+                 verdict::TimedOut, verdict::OutputMismatch, verdict::EnvironmentFailure>;
 
 // SPEC §7 status: pass, fail, stale, skip, not-rust, error.
 std::string_view status_name(const Verdict& verdict);

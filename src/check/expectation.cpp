@@ -14,19 +14,21 @@ namespace snipcheck::check {
 namespace {
 
 constexpr std::string_view known_fields[] = {
-  "expect", "errors", "error-lines", "stdout", "edition", "prelude", "epilogue", "deps", "elide",
-  "wrap", "crate-type", "reason", "erratum", "fix", "fingerprint",
+    "expect", "errors", "error-lines", "stdout", "edition", "prelude", "epilogue",    "deps",
+    "elide",  "wrap",   "crate-type",  "reason", "erratum", "fix",     "fingerprint",
 };
 
 constexpr std::string_view cell_fields[] = {
-  "expect", "errors", "error-lines", "stdout", "reason", "erratum", "fix",
+    "expect", "errors", "error-lines", "stdout", "reason", "erratum", "fix",
 };
 
 // Collects problems while one file is parsed, so the maintainer sees all at once.
 class FileParser
 {
 public:
-  FileParser(const std::filesystem::path& path) : m_path(path) {}
+  FileParser(const std::filesystem::path& path)
+    : m_path(path)
+  {}
 
   void problem(const toml::source_region& where, std::string message)
   {
@@ -187,8 +189,8 @@ void FileParser::parse_dependencies(const toml::node& node, Annotation& annotati
             problem(value.source(), "`default-features` must be true or false");
           }
         } else {
-          problem(key.source(), fmt::format("unknown dependency field `{}` (known: version, features, default-features)",
-                                            key.str()));
+          problem(key.source(),
+                  fmt::format("unknown dependency field `{}` (known: version, features, default-features)", key.str()));
         }
       }
     } else {
@@ -335,8 +337,8 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
   if (outcome == Outcome::skip && !annotation.reason) {
     problem(where, fmt::format("[\"{}\"] is `skip` without a `reason`; say why it cannot be checked", id));
   }
-  if (annotation.erratum && outcome != Outcome::compile_fail && outcome != Outcome::run_fail
-      && outcome != Outcome::skip) {
+  if (annotation.erratum && outcome != Outcome::compile_fail && outcome != Outcome::run_fail &&
+      outcome != Outcome::skip) {
     problem(where, fmt::format("[\"{}\"] has an `erratum` but expects `{}`: an erratum records how the listing "
                                "fails today",
                                id, outcome_name(outcome)));
@@ -354,12 +356,18 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
 
 std::optional<Outcome> parse_outcome(std::string_view name)
 {
-  if (name == "compile") return Outcome::compile;
-  if (name == "compile-fail") return Outcome::compile_fail;
-  if (name == "run") return Outcome::run;
-  if (name == "run-fail") return Outcome::run_fail;
-  if (name == "skip") return Outcome::skip;
-  if (name == "not-rust") return Outcome::not_rust;
+  if (name == "compile")
+    return Outcome::compile;
+  if (name == "compile-fail")
+    return Outcome::compile_fail;
+  if (name == "run")
+    return Outcome::run;
+  if (name == "run-fail")
+    return Outcome::run_fail;
+  if (name == "skip")
+    return Outcome::skip;
+  if (name == "not-rust")
+    return Outcome::not_rust;
   return std::nullopt;
 }
 
@@ -393,8 +401,8 @@ Annotations parse_expectation_file(std::string_view content, const std::filesyst
   for (const auto& [key, node] : document) {
     const auto* table = node.as_table();
     if (table == nullptr) {
-      parser.problem(key.source(), fmt::format("`{}` must be a table keyed by a listing id, like [\"ch02/2.3-1\"]",
-                                               key.str()));
+      parser.problem(key.source(),
+                     fmt::format("`{}` must be a table keyed by a listing id, like [\"ch02/2.3-1\"]", key.str()));
       continue;
     }
     const std::string id(key.str());
@@ -430,8 +438,7 @@ Annotations load_expectations(const std::filesystem::path& folder)
       for (auto& [id, annotation] : parse_expectation_file(text::read_file(file), file)) {
         const auto expected_file = fmt::format("{}.toml", id.substr(0, id.find('/')));
         if (id.find('/') != std::string::npos && file.filename() != expected_file) {
-          problems.push_back({file, annotation.line,
-                              fmt::format("[\"{}\"] belongs in {}", id, expected_file)});
+          problems.push_back({file, annotation.line, fmt::format("[\"{}\"] belongs in {}", id, expected_file)});
         }
         all.emplace(id, std::move(annotation));
       }
@@ -485,12 +492,18 @@ Annotation annotation_in_cell(const Annotation& annotation, const Cell& cell)
         merged.error_lines.clear();
       }
     }
-    if (differs.errors) merged.errors = differs.errors;
-    if (!differs.error_lines.empty()) merged.error_lines = differs.error_lines;
-    if (differs.stdout_text) merged.stdout_text = differs.stdout_text;
-    if (differs.reason) merged.reason = differs.reason;
-    if (differs.erratum) merged.erratum = differs.erratum;
-    if (differs.fix) merged.fix = differs.fix;
+    if (differs.errors)
+      merged.errors = differs.errors;
+    if (!differs.error_lines.empty())
+      merged.error_lines = differs.error_lines;
+    if (differs.stdout_text)
+      merged.stdout_text = differs.stdout_text;
+    if (differs.reason)
+      merged.reason = differs.reason;
+    if (differs.erratum)
+      merged.erratum = differs.erratum;
+    if (differs.fix)
+      merged.fix = differs.fix;
   }
   return merged;
 }

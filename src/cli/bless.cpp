@@ -82,10 +82,10 @@ int bless_command(const app::Options& options, const Output&)
   int changes = 0;
   for (const auto& [path, updates] : by_file) {
     std::error_code ec;
-    const auto content = std::filesystem::exists(path, ec) ? text::read_file(path)
-                                                           : fmt::format("# Expectations for chapter {} of {}.\n",
-                                                                         path.stem().string().substr(2),
-                                                                         run.book.path.filename().string());
+    const auto content = std::filesystem::exists(path, ec)
+                             ? text::read_file(path)
+                             : fmt::format("# Expectations for chapter {} of {}.\n", path.stem().string().substr(2),
+                                           run.book.path.filename().string());
     const auto blessed = check::bless_file(content, path, updates);
     if (blessed.content != content) {
       text::write_file_atomically(path, blessed.content);

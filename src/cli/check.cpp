@@ -43,10 +43,10 @@ class ProgressPrinter
 {
 public:
   explicit ProgressPrinter(const app::Options& options)
-    : m_enabled(!options.quiet), m_live(::isatty(STDERR_FILENO) != 0 && !running_in_ci()),
-      m_started(std::chrono::steady_clock::now())
-  {
-  }
+    : m_enabled(!options.quiet)
+    , m_live(::isatty(STDERR_FILENO) != 0 && !running_in_ci())
+    , m_started(std::chrono::steady_clock::now())
+  {}
 
   void operator()(const app::Progress& progress)
   {

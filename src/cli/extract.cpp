@@ -19,7 +19,7 @@ int extract_command(const app::Options& options, const std::string& out_dir)
   for (const auto* listing : selected) {
     const auto found = loaded.annotations.find(listing->id);
     const auto expectation = check::expectation_for(
-      *listing, found == loaded.annotations.end() ? nullptr : &found->second, loaded.book.format);
+        *listing, found == loaded.annotations.end() ? nullptr : &found->second, loaded.book.format);
     if (expectation.outcome == check::Outcome::skip || expectation.outcome == check::Outcome::not_rust) {
       continue;
     }

@@ -18,7 +18,7 @@ int list_command(const app::Options& options)
   for (const auto* listing : selected) {
     const auto found = loaded.annotations.find(listing->id);
     const auto expectation = check::expectation_for(
-      *listing, found == loaded.annotations.end() ? nullptr : &found->second, loaded.book.format);
+        *listing, found == loaded.annotations.end() ? nullptr : &found->second, loaded.book.format);
     std::string detail(check::outcome_name(expectation.outcome));
     if (expectation.errors && !expectation.errors->empty()) {
       detail += fmt::format(" [{}]", fmt::join(*expectation.errors, ", "));

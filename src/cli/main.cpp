@@ -38,15 +38,17 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   app.add_option("--build-dir", arguments.build_dir, "Where the scratch workspace and target folder live");
   // Each occurrence takes exactly one value, so a selector after them stays a selector.
   app.add_option("--toolchain", arguments.toolchains, "rustup toolchains to check with: stable,nightly,1.80")
-    ->delimiter(',')
-    ->allow_extra_args(false);
-  app.add_option("--edition", arguments.editions, "Editions to check: 2021,2024")->delimiter(',')->allow_extra_args(false);
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  app.add_option("--edition", arguments.editions, "Editions to check: 2021,2024")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app.add_option("--jobs,-j", arguments.jobs, "Parallel jobs for cargo");
   app.add_option("--timeout", arguments.timeout, "Seconds a listing may run (default 10)");
   app.add_option("--report", arguments.reports, "FORMAT=PATH, repeatable: json=out.json, junit=out.xml, github")
-    ->allow_extra_args(false);
+      ->allow_extra_args(false);
   app.add_option("--color", arguments.color, "auto, always or never (NO_COLOR is honoured)")
-    ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--shard", arguments.shard, "K/N: check the K-th of N stable parts");
   app.add_flag("--quiet,-q", arguments.quiet, "Print failures and the summary only");
   app.add_flag("--verbose,-v", arguments.verbose, "Print each cargo command");
@@ -56,13 +58,20 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
 app::Options merge(const CommonArguments& arguments, std::vector<std::string> selectors)
 {
   auto options = app::load_defaults(std::filesystem::current_path());
-  if (!arguments.book.empty()) options.book = arguments.book;
-  if (!arguments.expected.empty()) options.expected = arguments.expected;
-  if (!arguments.build_dir.empty()) options.build_dir = arguments.build_dir;
-  if (!arguments.toolchains.empty()) options.toolchains = arguments.toolchains;
-  if (!arguments.editions.empty()) options.editions = arguments.editions;
-  if (arguments.jobs > 0) options.jobs = arguments.jobs;
-  if (arguments.timeout > 0) options.timeout_seconds = arguments.timeout;
+  if (!arguments.book.empty())
+    options.book = arguments.book;
+  if (!arguments.expected.empty())
+    options.expected = arguments.expected;
+  if (!arguments.build_dir.empty())
+    options.build_dir = arguments.build_dir;
+  if (!arguments.toolchains.empty())
+    options.toolchains = arguments.toolchains;
+  if (!arguments.editions.empty())
+    options.editions = arguments.editions;
+  if (arguments.jobs > 0)
+    options.jobs = arguments.jobs;
+  if (arguments.timeout > 0)
+    options.timeout_seconds = arguments.timeout;
   options.quiet = arguments.quiet;
   options.verbose = arguments.verbose;
   options.use_cache = !arguments.no_cache;
@@ -79,18 +88,19 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
     const auto equals = report.find('=');
     app::ReportRequest request{report.substr(0, equals), equals == std::string::npos ? "" : report.substr(equals + 1)};
     if (request.format != "json" && request.format != "junit" && request.format != "github") {
-      throw InputError({}, 0, fmt::format("unknown report format `{}` (use json=PATH, junit=PATH or github)",
-                                          request.format));
+      throw InputError({}, 0,
+                       fmt::format("unknown report format `{}` (use json=PATH, junit=PATH or github)", request.format));
     }
     if (request.path.empty() && request.format != "github") {
-      throw InputError({}, 0, fmt::format("--report {} needs a path: --report {}=PATH", request.format, request.format));
+      throw InputError({}, 0,
+                       fmt::format("--report {} needs a path: --report {}=PATH", request.format, request.format));
     }
     options.reports.push_back(std::move(request));
   }
   if (!arguments.shard.empty()) {
     std::smatch match;
-    if (!std::regex_match(arguments.shard, match, std::regex(R"((\d+)/(\d+))"))
-        || std::stoi(match[1].str()) < 1 || std::stoi(match[1].str()) > std::stoi(match[2].str())) {
+    if (!std::regex_match(arguments.shard, match, std::regex(R"((\d+)/(\d+))")) || std::stoi(match[1].str()) < 1 ||
+        std::stoi(match[1].str()) > std::stoi(match[2].str())) {
       throw InputError({}, 0, fmt::format("--shard `{}` must be K/N with 1 <= K <= N, like 2/4", arguments.shard));
     }
     options.shard = app::Shard{std::stoi(match[1].str()), std::stoi(match[2].str())};
@@ -103,8 +113,10 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
 
 bool use_color(const app::Options& options)
 {
-  if (options.color == app::ColorChoice::always) return true;
-  if (options.color == app::ColorChoice::never) return false;
+  if (options.color == app::ColorChoice::always)
+    return true;
+  if (options.color == app::ColorChoice::never)
+    return false;
   const char* no_color = std::getenv("NO_COLOR");
   return ::isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0');
 }

@@ -31,18 +31,21 @@ int show_command(const app::Options& options, const std::string& id, const Outpu
       fmt::print(" [{}]", fmt::join(*expectation.errors, ", "));
     }
     fmt::print(" (from {})\n", expectation.from);
-    if (expectation.reason) fmt::print("reason: {}\n", *expectation.reason);
-    if (expectation.erratum) fmt::print("erratum: {}\n", *expectation.erratum);
-    if (expectation.fix) fmt::print("fix: {}\n", *expectation.fix);
+    if (expectation.reason)
+      fmt::print("reason: {}\n", *expectation.reason);
+    if (expectation.erratum)
+      fmt::print("erratum: {}\n", *expectation.erratum);
+    if (expectation.fix)
+      fmt::print("fix: {}\n", *expectation.fix);
     if (result.source) {
       fmt::print("\nas compiled ({} {}):\n", result.toolchain, result.edition);
       const auto lines = text::split_lines(result.source->text);
       for (std::size_t k = 0; k < lines.size(); ++k) {
         const auto origin = result.source->origins[k];
-        const auto tag = origin.origin == scratch::Origin::listing   ? fmt::format("L{}", origin.line)
-                         : origin.origin == scratch::Origin::prelude ? fmt::format("P{}", origin.line)
+        const auto tag = origin.origin == scratch::Origin::listing    ? fmt::format("L{}", origin.line)
+                         : origin.origin == scratch::Origin::prelude  ? fmt::format("P{}", origin.line)
                          : origin.origin == scratch::Origin::epilogue ? fmt::format("E{}", origin.line)
-                                                                     : std::string("+");
+                                                                      : std::string("+");
         fmt::print("{:>5} | {}\n", tag, lines[k]);
       }
     }

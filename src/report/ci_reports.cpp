@@ -82,8 +82,8 @@ std::string junit_report(const app::CheckRun& run)
     }
     suite.cases += fmt::format("    <testcase name=\"{} [{} {}]\" classname=\"{}\" file=\"{}\" line=\"{}\" "
                                "time=\"{:.3f}\"{}",
-                               xml_escape(result.listing->id), xml_escape(result.toolchain), result.edition,
-                               suite_name, xml_escape(file), line, seconds, body.empty() ? "/>\n" : ">\n");
+                               xml_escape(result.listing->id), xml_escape(result.toolchain), result.edition, suite_name,
+                               xml_escape(file), line, seconds, body.empty() ? "/>\n" : ">\n");
     if (!body.empty()) {
       suite.cases += body + "    </testcase>\n";
     }
@@ -96,10 +96,10 @@ std::string junit_report(const app::CheckRun& run)
     total.errors += suite.errors;
     total.skipped += suite.skipped;
     total.seconds += suite.seconds;
-    suites_xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
-                              "time=\"{:.3f}\">\n{}  </testsuite>\n",
-                              name, suite.tests, suite.failures, suite.errors, suite.skipped, suite.seconds,
-                              suite.cases);
+    suites_xml +=
+        fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+                    "time=\"{:.3f}\">\n{}  </testsuite>\n",
+                    name, suite.tests, suite.failures, suite.errors, suite.skipped, suite.seconds, suite.cases);
   }
   return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                      "<testsuites name=\"snipcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
@@ -112,10 +112,14 @@ std::string github_escape_data(std::string_view text)
 {
   std::string out;
   for (const char c : text) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
   }
   return out;
 }
@@ -124,9 +128,12 @@ std::string github_escape_property(std::string_view text)
 {
   std::string out;
   for (const char c : github_escape_data(text)) {
-    if (c == ':') out += "%3A";
-    else if (c == ',') out += "%2C";
-    else out += c;
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }
@@ -149,8 +156,8 @@ std::string github_annotations(const app::CheckRun& run)
       placed = true;
       const auto code = diagnostic.code.empty() ? std::string() : fmt::format("[{}]", diagnostic.code);
       out += fmt::format("::error file={},line={},col={},title={}::{}\n",
-                         github_escape_property(diagnostic.book_file.string()), diagnostic.book_line,
-                         diagnostic.column, github_escape_property(title),
+                         github_escape_property(diagnostic.book_file.string()), diagnostic.book_line, diagnostic.column,
+                         github_escape_property(title),
                          github_escape_data(fmt::format("error{}: {}\n{}", code, diagnostic.message, summary)));
     }
     if (!placed) {

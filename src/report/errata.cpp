@@ -16,8 +16,8 @@ bool in_first_cell(const app::CheckRun& run, const app::ListingResult& result)
 bool has_scaffolding(const check::Expectation& expectation)
 {
   const auto& wrap = expectation.wrap;
-  return !wrap.prelude.empty() || !wrap.epilogue.empty() || wrap.elide != scratch::ElideMode::none
-         || wrap.wrap == scratch::WrapMode::async_main;
+  return !wrap.prelude.empty() || !wrap.epilogue.empty() || wrap.elide != scratch::ElideMode::none ||
+         wrap.wrap == scratch::WrapMode::async_main;
 }
 
 } // namespace

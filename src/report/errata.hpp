@@ -16,7 +16,7 @@ struct BookClasses
   int fail_as_intended = 0; // compile-fail or run-fail on purpose
   int errata = 0;           // wrong in the book, failing as recorded
   int skipped = 0;
-  int not_passing = 0;      // fail, stale or error: not classified until fixed
+  int not_passing = 0; // fail, stale or error: not classified until fixed
 };
 
 // Classifies the first cell's results (the book as configured).

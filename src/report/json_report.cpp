@@ -53,8 +53,8 @@ json result_json(const app::ListingResult& result)
                   {"diagnostics", diagnostics_json(observed)},
                   {"stdout", observed.run ? json(observed.run->stdout_text) : json(nullptr)},
                   {"exit_code", observed.run && observed.run->status.kind == cargo::ExitStatus::Kind::exited
-                                  ? json(observed.run->status.code)
-                                  : json(nullptr)}};
+                                    ? json(observed.run->status.code)
+                                    : json(nullptr)}};
     if (observed.run && observed.run->status.kind == cargo::ExitStatus::Kind::signaled) {
       actual["signal"] = observed.run->status.signal;
     }
@@ -90,13 +90,20 @@ Summary summarize(const app::CheckRun& run)
   for (const auto& result : run.results) {
     ++summary.listings;
     const auto status = check::status_name(result.verdict);
-    if (status == "pass") ++summary.pass;
-    else if (status == "fail") ++summary.fail;
-    else if (status == "stale") ++summary.stale;
-    else if (status == "skip") ++summary.skip;
-    else if (status == "not-rust") ++summary.not_rust;
-    else ++summary.error;
-    if (result.observed.cached) ++summary.cached;
+    if (status == "pass")
+      ++summary.pass;
+    else if (status == "fail")
+      ++summary.fail;
+    else if (status == "stale")
+      ++summary.stale;
+    else if (status == "skip")
+      ++summary.skip;
+    else if (status == "not-rust")
+      ++summary.not_rust;
+    else
+      ++summary.error;
+    if (result.observed.cached)
+      ++summary.cached;
   }
   return summary;
 }

@@ -19,17 +19,21 @@ std::string paint(const Style& style, fmt::text_style text_style, std::string_vi
 
 fmt::text_style status_style(std::string_view status)
 {
-  if (status == "pass") return fmt::fg(fmt::terminal_color::green);
-  if (status == "fail" || status == "error") return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
-  if (status == "stale") return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
+  if (status == "pass")
+    return fmt::fg(fmt::terminal_color::green);
+  if (status == "fail" || status == "error")
+    return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
+  if (status == "stale")
+    return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
   return fmt::fg(fmt::terminal_color::cyan);
 }
 
 std::string diagnostic_line(const check::Diagnostic& diagnostic, const Style& style)
 {
   const auto code = diagnostic.code.empty() ? std::string() : fmt::format("[{}]", diagnostic.code);
-  const auto level = paint(style, diagnostic.level == "error" ? fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold
-                                                              : fmt::fg(fmt::terminal_color::yellow),
+  const auto level = paint(style,
+                           diagnostic.level == "error" ? fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold
+                                                       : fmt::fg(fmt::terminal_color::yellow),
                            diagnostic.level + code);
   if (diagnostic.book_line > 0) {
     return fmt::format("  {}:{}:{}: {}: {} (listing line {})", diagnostic.book_file.string(), diagnostic.book_line,
@@ -65,9 +69,8 @@ std::string status_line(const app::ListingResult& result, const Style& style, bo
     note = " - " + check::explain(result.verdict, result.expectation, result.observed);
   }
   return fmt::format("{} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), fmt::format("{:<9}", label)),
-                     result.listing->id,
-                     check::outcome_name(result.expectation.outcome), location(*result.listing), cell,
-                     result.observed.cached ? " (cached)" : "", note);
+                     result.listing->id, check::outcome_name(result.expectation.outcome), location(*result.listing),
+                     cell, result.observed.cached ? " (cached)" : "", note);
 }
 
 std::string failure_details(const app::ListingResult& result, const Style& style)
@@ -106,8 +109,9 @@ std::string summary_line(const app::CheckRun& run, const Style& style)
   const auto summary = summarize(run);
   const bool green = summary.fail == 0 && summary.stale == 0 && summary.error == 0;
   return fmt::format("{}: {} listings: {} pass, {} fail, {} stale, {} skip, {} not-rust, {} error{}; {:.1f}s",
-                     paint(style, green ? fmt::fg(fmt::terminal_color::green) | fmt::emphasis::bold
-                                        : fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold,
+                     paint(style,
+                           green ? fmt::fg(fmt::terminal_color::green) | fmt::emphasis::bold
+                                 : fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold,
                            green ? "ok" : "FAILED"),
                      summary.listings, summary.pass, summary.fail, summary.stale, summary.skip, summary.not_rust,
                      summary.error, summary.cached > 0 ? fmt::format(" ({} cached)", summary.cached) : "",

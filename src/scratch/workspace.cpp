@@ -61,16 +61,18 @@ void merge_dependencies(Package& package, const Unit& unit)
 std::string manifest(const Package& package, const std::map<const Unit*, std::string>& target_names)
 {
   toml::table root;
-  root.insert("package", toml::table{{"name", package.name},
-                                     {"version", "0.0.0"},
-                                     {"edition", package.edition},
-                                     {"publish", false}});
+  root.insert(
+      "package",
+      toml::table{{"name", package.name}, {"version", "0.0.0"}, {"edition", package.edition}, {"publish", false}});
   if (package.crate_type == CrateType::bin) {
     toml::array bins;
     for (const auto* unit : package.units) {
       const auto& name = target_names.at(unit);
-      bins.push_back(toml::table{{"name", name}, {"path", fmt::format("src/bin/{}.rs", name)},
-                                 {"test", false}, {"bench", false}, {"doctest", false}});
+      bins.push_back(toml::table{{"name", name},
+                                 {"path", fmt::format("src/bin/{}.rs", name)},
+                                 {"test", false},
+                                 {"bench", false},
+                                 {"doctest", false}});
     }
     root.insert("bin", std::move(bins));
   } else {
@@ -157,8 +159,8 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
     text::write_file_if_changed(package_root / "Cargo.toml", manifest(package, target_names));
     for (const auto* unit : package.units) {
       const auto path = package.crate_type == CrateType::bin
-                          ? package_root / "src" / "bin" / (target_names[unit] + ".rs")
-                          : package_root / "src" / "lib.rs";
+                            ? package_root / "src" / "bin" / (target_names[unit] + ".rs")
+                            : package_root / "src" / "lib.rs";
       text::write_file_if_changed(path, unit->source.text);
       workspace.units.push_back({unit, name, target_names[unit], path});
     }

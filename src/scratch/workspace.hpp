@@ -37,8 +37,8 @@ struct Unit
 
 struct WorkspaceSettings
 {
-  std::filesystem::path root;                // <build-dir>/workspace
-  std::filesystem::path registry_directory;  // a local directory registry, or empty for crates.io
+  std::filesystem::path root;               // <build-dir>/workspace
+  std::filesystem::path registry_directory; // a local directory registry, or empty for crates.io
 };
 
 struct WrittenUnit

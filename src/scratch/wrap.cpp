@@ -183,21 +183,20 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
   for (const auto& line : listing.lines) {
     code.push_back(options.elide == ElideMode::none ? line.text : elide_markers(line.text));
   }
-  const auto insert_todo_after = options.elide == ElideMode::bodies ? comment_only_function_bodies(code)
-                                                                    : std::vector<bool>(code.size(), false);
+  const auto insert_todo_after =
+      options.elide == ElideMode::bodies ? comment_only_function_bodies(code) : std::vector<bool>(code.size(), false);
 
   const bool is_library = options.crate_type != CrateType::bin;
   const bool has_main = has_main_function(code);
   const bool async_main = !is_library && options.wrap == WrapMode::async_main;
-  const bool wrap_in_main = !is_library && (options.wrap == WrapMode::main || async_main
-                                            || (options.wrap == WrapMode::automatic && !has_main));
+  const bool wrap_in_main = !is_library && (options.wrap == WrapMode::main || async_main ||
+                                            (options.wrap == WrapMode::automatic && !has_main));
 
   // rustdoc hoists the leading crate attributes and `extern crate` lines.
   std::size_t body_start = 0;
   if (wrap_in_main) {
-    while (body_start < code.size()
-           && (is_crate_attribute(code[body_start]) || is_extern_crate(code[body_start])
-               || text::trim(code[body_start]).empty())) {
+    while (body_start < code.size() && (is_crate_attribute(code[body_start]) || is_extern_crate(code[body_start]) ||
+                                        text::trim(code[body_start]).empty())) {
       ++body_start;
     }
   }

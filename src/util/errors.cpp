@@ -30,14 +30,12 @@ std::string join_problems(const std::vector<InputProblem>& problems)
 } // namespace
 
 InputError::InputError(std::vector<InputProblem> problems)
-  : std::runtime_error(join_problems(problems)),
-    m_problems(std::move(problems))
-{
-}
+  : std::runtime_error(join_problems(problems))
+  , m_problems(std::move(problems))
+{}
 
 InputError::InputError(std::filesystem::path file, int line, std::string message)
   : InputError(std::vector<InputProblem>{{std::move(file), line, std::move(message)}})
-{
-}
+{}
 
 } // namespace snipcheck

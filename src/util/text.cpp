@@ -142,8 +142,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     out.flush();
     if (!out) {
       std::filesystem::remove(temporary, ec);
-      throw Fatal(fmt::format("cannot write {}: {}; check that the folder exists and is writable",
-                              path.string(), std::strerror(errno)));
+      throw Fatal(fmt::format("cannot write {}: {}; check that the folder exists and is writable", path.string(),
+                              std::strerror(errno)));
     }
   }
   std::filesystem::rename(temporary, path, ec);

@@ -34,8 +34,8 @@ class EndToEnd : public ::testing::Test
 protected:
   void SetUp() override
   {
-    m_temp = fs::temp_directory_path() / ("snipcheck-e2e-" + std::to_string(::getpid()) + "-"
-                                          + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    m_temp = fs::temp_directory_path() / ("snipcheck-e2e-" + std::to_string(::getpid()) + "-" +
+                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_temp);
     fs::create_directories(m_temp);
   }
@@ -46,8 +46,8 @@ protected:
   {
     const auto out = m_temp / "stdout.txt";
     const auto err = m_temp / "stderr.txt";
-    const auto command = "cd '" + dir.string() + "' && env " + environment + " '" + binary.string() + "' "
-                         + arguments + " > '" + out.string() + "' 2> '" + err.string() + "' < /dev/null";
+    const auto command = "cd '" + dir.string() + "' && env " + environment + " '" + binary.string() + "' " + arguments +
+                         " > '" + out.string() + "' 2> '" + err.string() + "' < /dev/null";
     const int status = std::system(command.c_str());
     Outcome run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -197,8 +197,8 @@ TEST_F(EndToEnd, SelectorMatchingNothingIsBadUsage)
 
 TEST_F(EndToEnd, NoToolchainIsAnEnvironmentFailure)
 {
-  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b", m_temp,
-                             "PATH=/nonexistent");
+  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b",
+                             m_temp, "PATH=/nonexistent");
   EXPECT_EQ(run.exit_code, 3);
   EXPECT_NE(run.err.find("no Rust toolchain"), std::string::npos) << run.err;
   EXPECT_EQ(run.out.find("FAIL"), std::string::npos);
@@ -206,8 +206,8 @@ TEST_F(EndToEnd, NoToolchainIsAnEnvironmentFailure)
 
 TEST_F(EndToEnd, UnwritableBuildFolderIsAnEnvironmentFailure)
 {
-  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string()
-                               + "' --build-dir /proc/snipcheck-cannot-write",
+  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() +
+                                 "' --build-dir /proc/snipcheck-cannot-write",
                              m_temp);
   EXPECT_EQ(run.exit_code, 3);
   EXPECT_NE(run.err.find("--build-dir"), std::string::npos) << run.err;
@@ -242,13 +242,12 @@ TEST_F(EndToEnd, EditionMatrixShowsTheEdition2024Breakages)
   EXPECT_EQ(report["summary"]["listings"], 72);
   std::set<std::string> broken_in_2024;
   for (const auto& entry : report["results"]) {
-    if (entry["edition"] == "2024" && entry["actual"].is_object() && entry["actual"]["outcome"] == "compile-fail"
-        && entry["expected"]["outcome"] == "compile-fail" && entry["status"] == "pass") {
+    if (entry["edition"] == "2024" && entry["actual"].is_object() && entry["actual"]["outcome"] == "compile-fail" &&
+        entry["expected"]["outcome"] == "compile-fail" && entry["status"] == "pass") {
       bool fails_in_2021 = false;
       for (const auto& other : report["results"]) {
-        fails_in_2021 = fails_in_2021
-                        || (other["id"] == entry["id"] && other["edition"] == "2021"
-                            && other["expected"]["outcome"] == "compile-fail");
+        fails_in_2021 = fails_in_2021 || (other["id"] == entry["id"] && other["edition"] == "2021" &&
+                                          other["expected"]["outcome"] == "compile-fail");
       }
       if (!fails_in_2021) {
         broken_in_2024.insert(entry["id"].get<std::string>());
@@ -264,8 +263,8 @@ TEST_F(EndToEnd, JunitValidatesAndGithubAnnotationsPointAtBookLines)
 {
   const auto book = copy_of_book("5 impl<'a> Parser<'a> {", "5 impl<'a> Parsr<'a> {");
   const auto junit = m_temp / "junit.xml";
-  const auto run = check_bundled("--book '" + book.string() + "' --edition 2021,2024 --report junit='" + junit.string()
-                                 + "' --report github");
+  const auto run = check_bundled("--book '" + book.string() + "' --edition 2021,2024 --report junit='" +
+                                 junit.string() + "' --report github");
   EXPECT_EQ(run.exit_code, 1);
   const auto schema = source_dir / "tests" / "data" / "junit.xsd";
   const auto validate = "xmllint --noout --schema '" + schema.string() + "' '" + junit.string() + "' 2>/dev/null";
@@ -275,7 +274,8 @@ TEST_F(EndToEnd, JunitValidatesAndGithubAnnotationsPointAtBookLines)
   EXPECT_NE(xml.find("name=\"ch02/2.3-2 [stable 2024]\""), std::string::npos);
   EXPECT_NE(xml.find("<failure type=\"stale\""), std::string::npos);
   EXPECT_NE(xml.find("book.txt:305:10: error[E0425]"), std::string::npos);
-  const std::string annotation = "::error file=" + book.string() + ",line=305,col=10,title=snipcheck ch02/2.3-2 [stable 2021]::";
+  const std::string annotation =
+      "::error file=" + book.string() + ",line=305,col=10,title=snipcheck ch02/2.3-2 [stable 2021]::";
   EXPECT_NE(run.out.find(annotation), std::string::npos) << run.out;
 }
 
@@ -301,25 +301,24 @@ TEST_F(EndToEnd, RustcWrapperIsPassedThroughToCargo)
   const auto wrapper = m_temp / "wrapper.sh";
   std::ofstream(wrapper) << "#!/bin/sh\necho \"$@\" >> '" << log.string() << "'\nexec \"$@\"\n";
   fs::permissions(wrapper, fs::perms::owner_all);
-  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b", m_temp,
-                             "RUSTC_WRAPPER='" + wrapper.string() + "'");
+  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b",
+                             m_temp, "RUSTC_WRAPPER='" + wrapper.string() + "'");
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(read_file(log).find("ch01_1_1_1"), std::string::npos);
 }
 
 TEST_F(EndToEnd, MissingToolchainNamesTheRustupCommand)
 {
-  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string()
-                               + "' --build-dir b --toolchain 1.10.0",
-                             m_temp);
+  const auto run = snipcheck(
+      "--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b --toolchain 1.10.0", m_temp);
   EXPECT_EQ(run.exit_code, 3);
   EXPECT_NE(run.err.find("rustup toolchain install 1.10.0"), std::string::npos) << run.err;
 }
 
 TEST_F(EndToEnd, CiGetsPlainProgressLines)
 {
-  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b", m_temp,
-                             "CI=true");
+  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b",
+                             m_temp, "CI=true");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.err.find("snipcheck: stable 2021: done [3/3]"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("\r"), std::string::npos);
@@ -391,7 +390,7 @@ TEST_F(EndToEnd, SummaryClassifiesTheBookAndErrataAreReported)
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.out.find("book: 15 as printed, 10 with scaffolding, 2 fail as intended, 7 errata, 1 skipped"),
             std::string::npos)
-    << run.out;
+      << run.out;
   const auto errata = check_bundled("errata");
   EXPECT_EQ(errata.exit_code, 0) << errata.err;
   int sections = 0;

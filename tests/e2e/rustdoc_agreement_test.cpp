@@ -48,16 +48,15 @@ protected:
   Finished run(const std::string& command) const
   {
     const auto out = m_temp / "out.txt";
-    const int status = std::system(("cd '" + m_temp.string() + "' && " + command + " > '" + out.string()
-                                    + "' 2>&1 < /dev/null")
-                                     .c_str());
+    const int status = std::system(
+        ("cd '" + m_temp.string() + "' && " + command + " > '" + out.string() + "' 2>&1 < /dev/null").c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out)};
   }
 
   Verdicts rustdoc(const fs::path& book) const
   {
-    const auto result = run("rustdoc --test '" + book.string() + "' --edition 2021 -o '" + (m_temp / "doc").string()
-                            + "' --test-args --test-threads=4");
+    const auto result = run("rustdoc --test '" + book.string() + "' --edition 2021 -o '" + (m_temp / "doc").string() +
+                            "' --test-args --test-threads=4");
     static const std::regex test_line(R"(^test .* \(line (\d+)\)(?: - [a-z ]+)? \.\.\. (ok|FAILED|ignored)$)");
     Verdicts verdicts;
     for (const auto& line : snipcheck::text::split_lines(result.out)) {
@@ -74,13 +73,13 @@ protected:
 
 // Fence lines of blocks where snipcheck differs from stable rustdoc on purpose.
 const std::map<std::string, std::set<int>> deliberate_differences = {
-  {"differences.md",
-   {
-     8,  // compile_fail,E0308 failing with E0382: snipcheck checks codes on stable, rustdoc only on nightly
-     22, // compile_fail failing only with E0432: snipcheck calls that the wrong reason
-     29, // rust,id=bare-id: rustdoc's tokenizer rejects `=` (not a test); snipcheck takes it as the id
-     39, // `// Error!` after code: snipcheck reads it as an inline claim of an error; rustdoc runs the block
-   }},
+    {"differences.md",
+     {
+         8,  // compile_fail,E0308 failing with E0382: snipcheck checks codes on stable, rustdoc only on nightly
+         22, // compile_fail failing only with E0432: snipcheck calls that the wrong reason
+         29, // rust,id=bare-id: rustdoc's tokenizer rejects `=` (not a test); snipcheck takes it as the id
+         39, // `// Error!` after code: snipcheck reads it as an inline claim of an error; rustdoc runs the block
+     }},
 };
 
 TEST_P(RustdocAgreement, SameTestsSameVerdicts)
@@ -88,12 +87,12 @@ TEST_P(RustdocAgreement, SameTestsSameVerdicts)
   const auto book = corpus / GetParam();
   const auto expected = rustdoc(book);
   ASSERT_FALSE(expected.empty()) << "rustdoc --test found no tests in " << book;
-  const auto excluded = deliberate_differences.contains(GetParam()) ? deliberate_differences.at(GetParam())
-                                                                     : std::set<int>{};
+  const auto excluded =
+      deliberate_differences.contains(GetParam()) ? deliberate_differences.at(GetParam()) : std::set<int>{};
 
   const auto report_path = m_temp / "report.json";
-  const auto checked = run("'" + binary.string() + "' --book '" + book.string() + "' --edition 2021 --build-dir '"
-                           + (m_temp / "build").string() + "' --report json='" + report_path.string() + "'");
+  const auto checked = run("'" + binary.string() + "' --book '" + book.string() + "' --edition 2021 --build-dir '" +
+                           (m_temp / "build").string() + "' --report json='" + report_path.string() + "'");
   ASSERT_TRUE(checked.exit_code == 0 || checked.exit_code == 1) << checked.out;
   const auto report = json::parse(read_file(report_path));
 
@@ -155,9 +154,9 @@ TEST(RustdocDifferences, AreTheDocumentedOnes)
   const auto temp = fs::temp_directory_path() / ("snipcheck-differences-" + std::to_string(::getpid()));
   fs::create_directories(temp);
   const auto report_path = temp / "report.json";
-  const auto command = "cd '" + temp.string() + "' && '" + binary.string() + "' --book '"
-                       + (corpus / "differences.md").string() + "' --edition 2021 --build-dir '" + (temp / "build").string()
-                       + "' --report json='" + report_path.string() + "' > /dev/null 2>&1";
+  const auto command = "cd '" + temp.string() + "' && '" + binary.string() + "' --book '" +
+                       (corpus / "differences.md").string() + "' --edition 2021 --build-dir '" +
+                       (temp / "build").string() + "' --report json='" + report_path.string() + "' > /dev/null 2>&1";
   std::system(command.c_str());
   const auto report = json::parse(read_file(report_path));
   std::map<int, std::string> status;

@@ -36,8 +36,8 @@ class Hostile : public ::testing::Test
 protected:
   void SetUp() override
   {
-    m_temp = fs::temp_directory_path() / ("snipcheck-sandbox-" + std::to_string(::getpid()) + "-"
-                                          + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    m_temp = fs::temp_directory_path() / ("snipcheck-sandbox-" + std::to_string(::getpid()) + "-" +
+                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_temp);
     fs::create_directories(m_temp);
   }
@@ -84,9 +84,18 @@ protected:
 
   std::vector<std::string> hostile(const std::string& selector, const std::string& timeout = "2") const
   {
-    return {"--book", (source_dir / "tests/e2e/books/hostile.txt").string(), "--expected",
-            (source_dir / "tests/e2e/books/hostile-expected").string(), "--build-dir", (m_temp / "build").string(),
-            "--timeout", timeout, "--no-cache", "--report", "json=" + (m_temp / "report.json").string(), selector};
+    return {"--book",
+            (source_dir / "tests/e2e/books/hostile.txt").string(),
+            "--expected",
+            (source_dir / "tests/e2e/books/hostile-expected").string(),
+            "--build-dir",
+            (m_temp / "build").string(),
+            "--timeout",
+            timeout,
+            "--no-cache",
+            "--report",
+            "json=" + (m_temp / "report.json").string(),
+            selector};
   }
 
   json result(const std::string& id) const
@@ -215,10 +224,10 @@ TEST_F(Hostile, TwoRunsOnOneBuildFolderTakeTurns)
   // The second run, on the same build folder, from a sibling folder of its own.
   const auto other_dir = m_temp / "second";
   fs::create_directories(other_dir);
-  const std::string command = "cd '" + other_dir.string() + "' && '" + binary.string() + "' --book '"
-                              + (source_dir / "tests/e2e/books/hostile.txt").string() + "' --expected '"
-                              + (source_dir / "tests/e2e/books/hostile-expected").string() + "' --build-dir '"
-                              + (m_temp / "build").string() + "' --no-cache 1.5 > out.txt 2> err.txt";
+  const std::string command = "cd '" + other_dir.string() + "' && '" + binary.string() + "' --book '" +
+                              (source_dir / "tests/e2e/books/hostile.txt").string() + "' --expected '" +
+                              (source_dir / "tests/e2e/books/hostile-expected").string() + "' --build-dir '" +
+                              (m_temp / "build").string() + "' --no-cache 1.5 > out.txt 2> err.txt";
   const int second = std::system(command.c_str());
   const auto first_run = wait_for(first, started);
   EXPECT_EQ(first_run.exit_code, 1) << first_run.out << first_run.err; // the endless loop timed out

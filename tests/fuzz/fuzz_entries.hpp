@@ -126,8 +126,8 @@ inline void bless_round_trip(std::string_view data)
   if ((choice & 16) && !document.contains("ch02/9.9-1")) {
     // A listing the file does not know yet: appended as a new entry. (Bless
     // gets one update per listing, so never two for one id.)
-    updates.push_back({.id = "ch02/9.9-1", .expect = "compile", .fingerprint = "fedcba9876543210",
-                       .comment = "blessed: review"});
+    updates.push_back(
+        {.id = "ch02/9.9-1", .expect = "compile", .fingerprint = "fedcba9876543210", .comment = "blessed: review"});
   }
   const std::string content(data);
   const auto blessed = check::bless_file(content, "expected/ch02.toml", updates);
@@ -143,8 +143,8 @@ inline void bless_round_trip(std::string_view data)
   require((*table)["fingerprint"].value<std::string>() == update.fingerprint,
           "blessed entry lacks the new fingerprint\n--- blessed:\n" + blessed.content);
   const auto again = check::bless_file(blessed.content, "expected/ch02.toml", updates);
-  require(again.content == blessed.content, "bless is not a fixed point\n--- first:\n" + blessed.content
-                                              + "\n--- second:\n" + again.content);
+  require(again.content == blessed.content,
+          "bless is not a fixed point\n--- first:\n" + blessed.content + "\n--- second:\n" + again.content);
 }
 
 using Entry = void (*)(std::string_view);
@@ -153,9 +153,8 @@ using Entry = void (*)(std::string_view);
 inline const std::map<std::string, Entry>& entries()
 {
   static const std::map<std::string, Entry> all = {
-    {"fuzz_text_book", text_book},         {"fuzz_markdown_book", markdown_book},
-    {"fuzz_latex_book", latex_book},       {"fuzz_expectation", expectation_file},
-    {"fuzz_bless", bless_round_trip},
+      {"fuzz_text_book", text_book},          {"fuzz_markdown_book", markdown_book}, {"fuzz_latex_book", latex_book},
+      {"fuzz_expectation", expectation_file}, {"fuzz_bless", bless_round_trip},
   };
   return all;
 }

@@ -56,7 +56,10 @@ TEST(CacheKey, ChangesWithEverythingThatCanChangeAVerdict)
 class CacheStore : public ::testing::Test
 {
 protected:
-  void SetUp() override { m_folder = std::filesystem::temp_directory_path() / ("snipcheck-cache-" + std::to_string(::getpid())); }
+  void SetUp() override
+  {
+    m_folder = std::filesystem::temp_directory_path() / ("snipcheck-cache-" + std::to_string(::getpid()));
+  }
   void TearDown() override { std::filesystem::remove_all(m_folder); }
   std::filesystem::path m_folder;
 };

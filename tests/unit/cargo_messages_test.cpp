@@ -45,8 +45,9 @@ TEST(CargoMessages, PrimarySpanIsInTheTargetFile)
 TEST(CargoMessages, ArtifactsMarkBuiltTargets)
 {
   const auto messages = parse_cargo_messages(captured_check());
-  const auto built = std::count_if(messages.built.begin(), messages.built.end(),
-                                   [](const std::string& path) { return path.find("/ch02/src/bin/") != std::string::npos; });
+  const auto built = std::count_if(messages.built.begin(), messages.built.end(), [](const std::string& path) {
+    return path.find("/ch02/src/bin/") != std::string::npos;
+  });
   EXPECT_EQ(built, 5);
   EXPECT_FALSE(std::any_of(messages.built.begin(), messages.built.end(),
                            [](const std::string& path) { return path.ends_with("ch02_2_3_1.rs"); }));
@@ -54,7 +55,8 @@ TEST(CargoMessages, ArtifactsMarkBuiltTargets)
 
 TEST(CargoMessages, NonJsonLinesAndGarbageAreIgnored)
 {
-  const auto messages = parse_cargo_messages("warning: text\n{not json\n{\"reason\":\"build-finished\",\"success\":true}\n");
+  const auto messages =
+      parse_cargo_messages("warning: text\n{not json\n{\"reason\":\"build-finished\",\"success\":true}\n");
   EXPECT_TRUE(messages.messages.empty());
   EXPECT_EQ(messages.finished_successfully, true);
 }
@@ -62,10 +64,10 @@ TEST(CargoMessages, NonJsonLinesAndGarbageAreIgnored)
 TEST(CargoMessages, SpanInsideAMacroIsFollowedBackToTheListing)
 {
   const std::string line =
-    R"({"reason":"compiler-message","target":{"src_path":"/w/ch01/src/bin/a.rs"},"message":{"level":"error",)"
-    R"("code":{"code":"E0308"},"message":"mismatched","rendered":"r","spans":[{"file_name":"/rustc/lib/macros.rs",)"
-    R"("line_start":9,"column_start":1,"is_primary":true,"expansion":{"span":{"file_name":"ch01/src/bin/a.rs",)"
-    R"("line_start":7,"column_start":5,"is_primary":false}}}]}})";
+      R"({"reason":"compiler-message","target":{"src_path":"/w/ch01/src/bin/a.rs"},"message":{"level":"error",)"
+      R"("code":{"code":"E0308"},"message":"mismatched","rendered":"r","spans":[{"file_name":"/rustc/lib/macros.rs",)"
+      R"("line_start":9,"column_start":1,"is_primary":true,"expansion":{"span":{"file_name":"ch01/src/bin/a.rs",)"
+      R"("line_start":7,"column_start":5,"is_primary":false}}}]}})";
   const auto messages = parse_cargo_messages(line);
   ASSERT_EQ(messages.messages.size(), 1u);
   ASSERT_TRUE(messages.messages[0].span);

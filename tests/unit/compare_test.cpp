@@ -32,7 +32,8 @@ Expectation compile_fail(std::set<std::string> codes, std::vector<int> lines = {
 
 TEST(Compare, ExactErrorSetOnTheClaimedLinesPasses)
 {
-  const auto verdict = compare(compile_fail({"E0106", "E0428"}, {2, 7}), failed_with({{"E0106", 2}, {"E0428", 7}}), "f");
+  const auto verdict =
+      compare(compile_fail({"E0106", "E0428"}, {2, 7}), failed_with({{"E0106", 2}, {"E0428", 7}}), "f");
   EXPECT_EQ(status_name(verdict), "pass");
 }
 

@@ -47,7 +47,7 @@ edition = "2024"
 deps = { tokio = { version = "1", features = ["full"] }, anyhow = "1" }
 fingerprint = "0123456789abcdef"
 )",
-                                                 "expected/ch02.toml");
+                                                  "expected/ch02.toml");
   const auto& entry = annotations.at("ch02/2.3-1");
   EXPECT_EQ(entry.line, 2);
   EXPECT_EQ(entry.expect, Outcome::compile_fail);
@@ -93,8 +93,9 @@ TEST(ExpectationFile, SkipNeedsAReasonAndAnErratumNeedsAFix)
 
 TEST(InlineMarkers, ErrorCommentAfterCodeClaimsItsLine)
 {
-  const auto markers = find_inline_markers(listing_of({"// Case 1", "fn longest() -> &str { // Error!", "// x(); // Error! commented out",
-                                                      "let y: u8 = 300; //~ ERROR E0080", "//~^ ERROR E0308"}));
+  const auto markers = find_inline_markers(
+      listing_of({"// Case 1", "fn longest() -> &str { // Error!", "// x(); // Error! commented out",
+                  "let y: u8 = 300; //~ ERROR E0080", "//~^ ERROR E0308"}));
   ASSERT_EQ(markers.size(), 3u);
   EXPECT_EQ(markers[0].listing_line, 2);
   EXPECT_FALSE(markers[0].code);

@@ -12,7 +12,9 @@ class FakeRunner : public cargo::CommandRunner
 {
 public:
   using Handler = std::function<cargo::CommandResult(const cargo::Command&)>;
-  explicit FakeRunner(Handler handler) : m_handler(std::move(handler)) {}
+  explicit FakeRunner(Handler handler)
+    : m_handler(std::move(handler))
+  {}
 
   cargo::CommandResult run(const cargo::Command& command) override
   {

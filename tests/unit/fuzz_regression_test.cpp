@@ -204,8 +204,8 @@ TEST(FuzzAdversarial, OneMegabyteLines)
   }
   {
     // Markers at the end of a long line (std::regex overflowed the stack on these).
-    const auto book = read("```rust\nlet x = 1; //~" + std::string(1 << 20, '^') + " ERROR E0106\nlet y = 2; // "
-                           + std::string(1 << 20, ' ') + "Error!\nlet z = 3; // " + megabyte + "\n```\n");
+    const auto book = read("```rust\nlet x = 1; //~" + std::string(1 << 20, '^') + " ERROR E0106\nlet y = 2; // " +
+                           std::string(1 << 20, ' ') + "Error!\nlet z = 3; // " + megabyte + "\n```\n");
     const auto markers = check::find_inline_markers(book.listings.at(0));
     ASSERT_EQ(markers.size(), 2u);
     EXPECT_EQ(markers[0].listing_line, 1 - (1 << 20));
@@ -282,16 +282,16 @@ TEST(FuzzAdversarial, CrlfReadsAsLf)
 TEST(FuzzAdversarial, HugeErrorCodeAndCellKeyAreCheckedWithoutRecursion)
 {
   const std::string huge(1 << 20, 'a');
-  const auto annotations = check::parse_expectation_file(
-    "[\"ch02/2.3-1\"]\nexpect = \"compile-fail\"\nerrors = [\"" + huge + "\"]\n\"toolchain-" + huge
-      + "\" = { expect = \"compile\" }\n",
-    "expected/ch02.toml");
+  const auto annotations =
+      check::parse_expectation_file("[\"ch02/2.3-1\"]\nexpect = \"compile-fail\"\nerrors = [\"" + huge +
+                                        "\"]\n\"toolchain-" + huge + "\" = { expect = \"compile\" }\n",
+                                    "expected/ch02.toml");
   const auto& annotation = annotations.at("ch02/2.3-1");
   EXPECT_TRUE(annotation.errors->contains(huge));
   EXPECT_TRUE(annotation.cells.contains("toolchain-" + huge));
 
   const auto problems =
-    replay(fuzz::expectation_file, "[\"ch02/2.3-1\"]\nexpect = \"compile-fail\"\nerrors = [\"" + huge + "!\"]\n");
+      replay(fuzz::expectation_file, "[\"ch02/2.3-1\"]\nexpect = \"compile-fail\"\nerrors = [\"" + huge + "!\"]\n");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].line, 3);
 }
@@ -299,7 +299,7 @@ TEST(FuzzAdversarial, HugeErrorCodeAndCellKeyAreCheckedWithoutRecursion)
 TEST(FuzzAdversarial, DeeplyNestedTomlIsAnInputError)
 {
   const auto problems =
-    replay(fuzz::expectation_file, "[\"a\"]\nerrors = " + repeat("[", 100'000) + repeat("]", 100'000) + "\n");
+      replay(fuzz::expectation_file, "[\"a\"]\nerrors = " + repeat("[", 100'000) + repeat("]", 100'000) + "\n");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].line, 2);
 }
@@ -319,8 +319,8 @@ TEST(FuzzAdversarial, BlessRefusesEntriesWithoutTheirOwnHeader)
 {
   // Both are valid expectation files; bless used to write the new fields at
   // the top level (a duplicate key, or the entry silently lost).
-  for (const std::string content : {"\"ch02/2.3-1\" = { expect = \"compile\" }\n",
-                                    "\n\"ch02/2.3-1\".expect = \"compile\"\n"}) {
+  for (const std::string content :
+       {"\"ch02/2.3-1\" = { expect = \"compile\" }\n", "\n\"ch02/2.3-1\".expect = \"compile\"\n"}) {
     SCOPED_TRACE(content);
     ASSERT_NO_THROW(check::parse_expectation_file(content, "expected/ch02.toml"));
     try {

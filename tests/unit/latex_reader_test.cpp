@@ -90,8 +90,7 @@ TEST(LatexBook, CommentsAndVerbatimAreNotListings)
                                      "let b = 2;\\end{minted}\n",
                                      "book.tex");
   ASSERT_EQ(book.listings.size(), 1u);
-  EXPECT_EQ(texts(book.listings[0]),
-            (std::vector<std::string>{"let a = 1; % not a comment in code", "let b = 2;"}));
+  EXPECT_EQ(texts(book.listings[0]), (std::vector<std::string>{"let a = 1; % not a comment in code", "let b = 2;"}));
   EXPECT_EQ(book.listings[0].fence_line, 5);
 }
 

@@ -29,7 +29,8 @@ struct LangCase
 };
 
 class LangStringTable : public ::testing::TestWithParam<LangCase>
-{};
+{
+};
 
 TEST_P(LangStringTable, MatchesRustdoc)
 {
@@ -45,32 +46,30 @@ TEST_P(LangStringTable, MatchesRustdoc)
 }
 
 INSTANTIATE_TEST_SUITE_P(
-  Rustdoc, LangStringTable,
-  ::testing::Values(LangCase{"", true}, LangCase{"rust", true}, LangCase{"rust,editable", true},
-                    LangCase{"editable,rust", true}, LangCase{"rust,ignore,editable", true, true},
-                    LangCase{"ignore,editable", true, true}, LangCase{"rust,editable,ignore", false},
-                    LangCase{"editable,ignore", false}, LangCase{"text", false}, LangCase{"console", false},
-                    LangCase{"Rust", false}, LangCase{"rs", false}, LangCase{"rust2021", false},
-                    LangCase{"rust2021,rust", true}, LangCase{"custom", false}, LangCase{"rust,custom", false},
-                    LangCase{"custom,rust", false}, LangCase{".rust", false}, LangCase{"rust,.foo", false},
-                    LangCase{"rust }", false}, LangCase{"rust {", false}, LangCase{"rust,\xC3\xA9", false},
-                    LangCase{"{#id}", false}, LangCase{"{.python}", true}, LangCase{"text{.a}", true},
-                    LangCase{"{.a},ignore", true, true}, LangCase{"x,{.a},ignore", false},
-                    LangCase{"rust {x=y}", true}, LangCase{"rust {x=\"y z\"}", true}, LangCase{"rust;", false},
-                    LangCase{"rust,c++", true}, LangCase{"rust,\"x\"", true}, LangCase{"rust,(a comment)", true},
-                    LangCase{"E0106", false}, LangCase{"E0106,compile_fail", false},
-                    LangCase{"compile_fail,E0106", true, false, true, true},
-                    LangCase{"compile_fail,x", true, false, true, true}, LangCase{"x,compile_fail", false},
-                    LangCase{"x,rust,compile_fail", true, false, true, true},
-                    LangCase{"should_panic,x", true, false, false, false, true}, LangCase{"x,should_panic", false},
-                    LangCase{"no_run,x", true, false, true}, LangCase{"x,no_run", false},
-                    LangCase{"test_harness", true}, LangCase{"x,test_harness", false},
-                    LangCase{"standalone_crate", true}, LangCase{"x,standalone_crate", false},
-                    LangCase{"edition2021", true}, LangCase{"x,edition2021", false}, LangCase{"rust ignore", true, true},
-                    LangCase{"rust\tignore", true, true}, LangCase{" rust ", true}, LangCase{"ignore,rust", true, true},
-                    LangCase{"ignore-x86_64", true, true}, LangCase{"ignore-foo", true, false},
-                    LangCase{"ignore,ignore-foo", true, false}, LangCase{"ignore-foo,ignore", true, false},
-                    LangCase{"x,ignore-x86", false}, LangCase{"rust,ignore-", true, true}));
+    Rustdoc, LangStringTable,
+    ::testing::Values(
+        LangCase{"", true}, LangCase{"rust", true}, LangCase{"rust,editable", true}, LangCase{"editable,rust", true},
+        LangCase{"rust,ignore,editable", true, true}, LangCase{"ignore,editable", true, true},
+        LangCase{"rust,editable,ignore", false}, LangCase{"editable,ignore", false}, LangCase{"text", false},
+        LangCase{"console", false}, LangCase{"Rust", false}, LangCase{"rs", false}, LangCase{"rust2021", false},
+        LangCase{"rust2021,rust", true}, LangCase{"custom", false}, LangCase{"rust,custom", false},
+        LangCase{"custom,rust", false}, LangCase{".rust", false}, LangCase{"rust,.foo", false},
+        LangCase{"rust }", false}, LangCase{"rust {", false}, LangCase{"rust,\xC3\xA9", false},
+        LangCase{"{#id}", false}, LangCase{"{.python}", true}, LangCase{"text{.a}", true},
+        LangCase{"{.a},ignore", true, true}, LangCase{"x,{.a},ignore", false}, LangCase{"rust {x=y}", true},
+        LangCase{"rust {x=\"y z\"}", true}, LangCase{"rust;", false}, LangCase{"rust,c++", true},
+        LangCase{"rust,\"x\"", true}, LangCase{"rust,(a comment)", true}, LangCase{"E0106", false},
+        LangCase{"E0106,compile_fail", false}, LangCase{"compile_fail,E0106", true, false, true, true},
+        LangCase{"compile_fail,x", true, false, true, true}, LangCase{"x,compile_fail", false},
+        LangCase{"x,rust,compile_fail", true, false, true, true},
+        LangCase{"should_panic,x", true, false, false, false, true}, LangCase{"x,should_panic", false},
+        LangCase{"no_run,x", true, false, true}, LangCase{"x,no_run", false}, LangCase{"test_harness", true},
+        LangCase{"x,test_harness", false}, LangCase{"standalone_crate", true}, LangCase{"x,standalone_crate", false},
+        LangCase{"edition2021", true}, LangCase{"x,edition2021", false}, LangCase{"rust ignore", true, true},
+        LangCase{"rust\tignore", true, true}, LangCase{" rust ", true}, LangCase{"ignore,rust", true, true},
+        LangCase{"ignore-x86_64", true, true}, LangCase{"ignore-foo", true, false},
+        LangCase{"ignore,ignore-foo", true, false}, LangCase{"ignore-foo,ignore", true, false},
+        LangCase{"x,ignore-x86", false}, LangCase{"rust,ignore-", true, true}));
 
 TEST(LangString, ReadsEditionsCodesAndHarness)
 {
@@ -140,28 +139,28 @@ std::vector<int> source_lines(const Listing& listing)
 
 TEST(MarkdownFile, FindsFencedIndentedAndNestedBlocksAtTheirLines)
 {
-  const auto book = parse_markdown_file("# Title\n"          // 1
-                                        "\n"                 // 2
-                                        "    let a = 1;\n"   // 3 indented
-                                        "    let b = a;\n"   // 4
-                                        "\n"                 // 5
-                                        "- item\n"           // 6
-                                        "\n"                 // 7
-                                        "  ```rust\n"        // 8
-                                        "  let c = 2;\n"     // 9
-                                        "\n"                 // 10
-                                        "    let d = 3;\n"   // 11
-                                        "  ```\n"            // 12
-                                        "\n"                 // 13
+  const auto book = parse_markdown_file("# Title\n"           // 1
+                                        "\n"                  // 2
+                                        "    let a = 1;\n"    // 3 indented
+                                        "    let b = a;\n"    // 4
+                                        "\n"                  // 5
+                                        "- item\n"            // 6
+                                        "\n"                  // 7
+                                        "  ```rust\n"         // 8
+                                        "  let c = 2;\n"      // 9
+                                        "\n"                  // 10
+                                        "    let d = 3;\n"    // 11
+                                        "  ```\n"             // 12
+                                        "\n"                  // 13
                                         "> ```should_panic\n" // 14
-                                        "> panic!();\n"      // 15
-                                        "> ```\n"            // 16
-                                        "\n"                 // 17
-                                        "~~~text\n"          // 18
-                                        "output\n"           // 19
-                                        "~~~\n"              // 20
-                                        "```\n"              // 21
-                                        "```\n",             // 22
+                                        "> panic!();\n"       // 15
+                                        "> ```\n"             // 16
+                                        "\n"                  // 17
+                                        "~~~text\n"           // 18
+                                        "output\n"            // 19
+                                        "~~~\n"               // 20
+                                        "```\n"               // 21
+                                        "```\n",              // 22
                                         "book.md");
   EXPECT_EQ(book.format, Format::markdown);
   ASSERT_EQ(book.listings.size(), 5u);
@@ -222,9 +221,9 @@ TEST(MarkdownFile, NumbersChaptersAndSectionsFromHeadings)
   for (const auto& listing : book.listings) {
     ids.push_back(listing.id);
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"ch00/0-1", "ch01/1-1", "ch01/1.1-1", "ch01/1.1-2", "ch01/1.1.1-1",
-                                           "ch01/1.2-1", "ch05/5.3-1", "ch05/5.3.1-1", "ch05/5.4-1", "traits-intro",
-                                           "ch08/8-1"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"ch00/0-1", "ch01/1-1", "ch01/1.1-1", "ch01/1.1-2", "ch01/1.1.1-1", "ch01/1.2-1",
+                                      "ch05/5.3-1", "ch05/5.3.1-1", "ch05/5.4-1", "traits-intro", "ch08/8-1"}));
   EXPECT_EQ(book.listings[9].chapter, 7);
   EXPECT_EQ(book.listings[9].section, "7");
 }
@@ -261,7 +260,8 @@ protected:
   {
     m_dir = fs::temp_directory_path() / ("snipcheck-include-" + std::to_string(::getpid()));
     fs::create_directories(m_dir / "code");
-    write("code/x.rs", "fn main() {\n    // ANCHOR: body\n    let a = 1;\n    // ANCHOR_END: body\n    println!(\"{a}\");\n}\n");
+    write("code/x.rs",
+          "fn main() {\n    // ANCHOR: body\n    let a = 1;\n    // ANCHOR_END: body\n    println!(\"{a}\");\n}\n");
     write("code/inner.md", "before\n{{#include x.rs:3}}\nafter\n");
   }
   void TearDown() override { fs::remove_all(m_dir); }
@@ -290,8 +290,7 @@ TEST_F(Includes, TakesAnchorsAndRangesAsMdbookDoes)
 {
   EXPECT_EQ(texts(expand("{{#include code/x.rs:body}}\n")), (std::vector<std::string>{"    let a = 1;"}));
   EXPECT_EQ(texts(expand("{{#include code/x.rs:3}}\n")), (std::vector<std::string>{"    let a = 1;"}));
-  EXPECT_EQ(texts(expand("{{#include code/x.rs:5:6}}\n")),
-            (std::vector<std::string>{"    println!(\"{a}\");", "}"}));
+  EXPECT_EQ(texts(expand("{{#include code/x.rs:5:6}}\n")), (std::vector<std::string>{"    println!(\"{a}\");", "}"}));
   EXPECT_EQ(texts(expand("{{#include code/x.rs::1}}\n")), (std::vector<std::string>{"fn main() {"}));
   EXPECT_EQ(texts(expand("{{#include code/x.rs:5:}}\n")), (std::vector<std::string>{"    println!(\"{a}\");", "}"}));
   // The whole file, anchor marker lines removed.

@@ -28,7 +28,8 @@ protected:
   }
   void TearDown() override { std::filesystem::remove_all(m_build); }
 
-  static cargo::CommandResult rustc_or(const cargo::Command& command, const std::function<cargo::CommandResult()>& cargo)
+  static cargo::CommandResult rustc_or(const cargo::Command& command,
+                                       const std::function<cargo::CommandResult()>& cargo)
   {
     if (command.argv[0] == "rustc") {
       return exited(0, "rustc 1.95.0 (59807616e 2026-04-14)\n");

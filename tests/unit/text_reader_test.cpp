@@ -11,7 +11,8 @@ namespace {
 
 const Listing& find(const Book& book, const std::string& id)
 {
-  const auto it = std::find_if(book.listings.begin(), book.listings.end(), [&](const Listing& l) { return l.id == id; });
+  const auto it =
+      std::find_if(book.listings.begin(), book.listings.end(), [&](const Listing& l) { return l.id == id; });
   if (it == book.listings.end()) {
     throw std::runtime_error("no listing " + id);
   }
@@ -40,7 +41,8 @@ TEST_F(BundledBook, AccountsForEveryFencedBlock)
 {
   // 43 fences in the file; seven page breaks join pairs of them: 36 blocks, one not Rust.
   EXPECT_EQ(s_book->listings.size(), 36u);
-  const auto rust = std::count_if(s_book->listings.begin(), s_book->listings.end(), [](const Listing& l) { return l.is_rust; });
+  const auto rust =
+      std::count_if(s_book->listings.begin(), s_book->listings.end(), [](const Listing& l) { return l.is_rust; });
   EXPECT_EQ(rust, 35);
 }
 

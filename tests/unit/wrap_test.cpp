@@ -87,9 +87,8 @@ TEST(Wrap, ElideTodoReplacesMarkersOnly)
 {
   WrapOptions options;
   options.elide = ElideMode::todo;
-  const auto source = wrap_listing(listing_of({"fn f() -> u32 { /* ... */ }", "fn g() -> u32 {", "    // ...", "}",
-                                               "// a real comment"}),
-                                   options);
+  const auto source = wrap_listing(
+      listing_of({"fn f() -> u32 { /* ... */ }", "fn g() -> u32 {", "    // ...", "}", "// a real comment"}), options);
   EXPECT_NE(source.text.find("fn f() -> u32 { todo!() }"), std::string::npos);
   EXPECT_NE(source.text.find("\n    todo!()\n"), std::string::npos);
   EXPECT_NE(source.text.find("// a real comment"), std::string::npos);
@@ -100,8 +99,8 @@ TEST(Wrap, ElideBodiesFillsCommentOnlyFunctionBodies)
   WrapOptions options;
   options.elide = ElideMode::bodies;
   const auto source = wrap_listing(
-    listing_of({"fn sql(input: u32)", "    -> u32", "{", "    // Parse SQL", "}", "struct S {", "    // field", "}"}),
-    options);
+      listing_of({"fn sql(input: u32)", "    -> u32", "{", "    // Parse SQL", "}", "struct S {", "    // field", "}"}),
+      options);
   const int todo = scratch_line_of(source, "todo!()");
   ASSERT_GT(todo, 0);
   EXPECT_EQ(source.origin_of(todo).origin, Origin::synthetic);
@@ -112,7 +111,8 @@ TEST(Wrap, ElideBodiesFillsCommentOnlyFunctionBodies)
 
 TEST(Wrap, OkTailMakesMainReturnAResult)
 {
-  const auto source = wrap_listing(listing_of({"let n: i32 = \"5\".parse()?;", "Ok::<(), std::num::ParseIntError>(())"}), {});
+  const auto source =
+      wrap_listing(listing_of({"let n: i32 = \"5\".parse()?;", "Ok::<(), std::num::ParseIntError>(())"}), {});
   EXPECT_NE(source.text.find("fn main() { fn _inner() -> core::result::Result<(), impl core::fmt::Debug> {\n"),
             std::string::npos);
   EXPECT_TRUE(source.text.ends_with("\n} _inner().unwrap() }\n"));

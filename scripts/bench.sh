@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# snipcheck vs `rustdoc --test` over the same std-only listings, on this machine.
+#
+#   scripts/bench.sh [RUNS]          RUNS timed runs per measurement (default 5)
+#
+# Inputs (tests/bench/):
+#   book-std.md          the bundled book's std-only listings (make_book_std.py)
+#   large-book.md        300 generated blocks over 10 chapters (make_large_book.py),
+#                        written to a temporary folder at bench time, with its
+#                        100- and 200-block versions for the linearity rows
+# Measured, min and median wall seconds of RUNS runs:
+#   rustdoc      rustdoc --test FILE --edition 2021
+#   cold         snipcheck --no-cache on a build dir whose result cache and
+#                cargo target folder are deleted before each run (the scratch
+#                workspace stays; these inputs have no dependencies to keep warm).
+#                `--no-cache` alone is not cold: cargo's own fingerprints would
+#                answer from the kept target folder (row "no-cache, warm target").
+#   cached       a re-run with nothing changed (target < 0.1 s)
+#   edit-one     a re-run after changing the string one listing of a copy of the
+#                large book prints, a different change each run (target < 0.5 s)
+#   linearity    cold runs on 100, 200 and 300 blocks, seconds per block
+# Results: a table on standard output and in build/bench-results.txt
+# (BENCH_OUT=PATH to change). Exit status 1 when snipcheck or rustdoc reports a
+# failure on an input, or when their test counts differ (the inputs must be
+# green for both); 2 on bad usage; 3 when a tool is missing.
+#
+# Timing uses hyperfine when it is installed; as root with apt-get it is
+# installed (BENCH_NO_INSTALL=1 to skip); otherwise `date +%s.%N` around each run.
+# Environment: SNIPCHECK (default build/snipcheck), BENCH_KEEP=1 keeps the
+# temporary folder. Other load on the machine skews the figures: run it idle.
+set -euo pipefail
+
+RUNS=${1:-5}
+if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: scripts/bench.sh [RUNS]   (RUNS: a positive whole number, default 5)" >&2
+  exit 2
+fi
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=/dev/null
+. "$ROOT/scripts/toolchain-env.sh"
+SNIPCHECK=${SNIPCHECK:-$ROOT/build/snipcheck}
+OUT=${BENCH_OUT:-$ROOT/build/bench-results.txt}
+EDIT_BLOCK=157 # a run block (157 % 20 >= 5) in chapter 6 of the large book
+
+for tool in rustdoc cargo python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool not found on PATH" >&2; exit 3; }
+done
+[ -x "$SNIPCHECK" ] || { echo "bench: $SNIPCHECK not built (cmake --build build)" >&2; exit 3; }
+
+if ! command -v hyperfine >/dev/null 2>&1 && [ "${BENCH_NO_INSTALL:-0}" != 1 ] \
+   && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "bench: installing hyperfine (apt-get)" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine) >/dev/null 2>&1 \
+    || echo "bench: could not install hyperfine; timing with date" >&2
+fi
+HYPERFINE=$(command -v hyperfine || true)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/snipcheck-bench.XXXXXX")
+cleanup() { if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench: kept $WORK" >&2; else rm -rf "$WORK"; fi; }
+trap cleanup EXIT
+cd "$WORK" # no snipcheck.toml above /tmp: only the options given below apply
+mkdir -p empty-expected times
+
+# Inputs.
+cp "$ROOT/tests/bench/book-std.md" std.md
+for n in 100 200 300; do
+  python3 "$ROOT/tests/bench/make_large_book.py" --blocks "$n" --out "large-$n.md"
+done
+cat >edit.sh <<EOF
+#!/bin/sh
+# A different one-listing change each time: the edited listing is never cached.
+n=\$(cat edit.count 2>/dev/null || echo 0); n=\$((n + 1)); echo "\$n" >edit.count
+exec python3 "$ROOT/tests/bench/make_large_book.py" --blocks 300 --edit $EDIT_BLOCK --edit-label "change \$n" --out large-edit.md
+EOF
+chmod +x edit.sh
+
+snip() { # snip BOOK BUILD_DIR [more options]
+  local book=$1 dir=$2; shift 2
+  echo "$SNIPCHECK" --book "$book" --expected "$WORK/empty-expected" --edition 2021 --build-dir "$dir" -q --color never "$@"
+}
+cold_prepare() { echo "rm -rf $1/cache $1/target-stable"; }
+
+# measure NAME PREPARE COMMAND: RUNS timed runs, seconds to times/NAME.
+# A failing command (non-zero exit) stops the benchmark with exit 1.
+measure() {
+  local name=$1 prepare=$2 cmd=$3
+  echo "bench: $name ($RUNS runs)" >&2
+  if [ -n "$HYPERFINE" ]; then
+    if ! "$HYPERFINE" --runs "$RUNS" --style none --prepare "${prepare:-true}" \
+         --export-json "times/$name.json" "$cmd" >/dev/null 2>"times/$name.err"; then
+      echo "bench: FAILED: $cmd" >&2; cat "times/$name.err" >&2; exit 1
+    fi
+    python3 -c 'import json,sys; [print(t) for t in json.load(open(sys.argv[1]))["results"][0]["times"]]' \
+      "times/$name.json" >"times/$name"
+  else
+    : >"times/$name"
+    for _ in $(seq "$RUNS"); do
+      [ -z "$prepare" ] || sh -c "$prepare"
+      local start end
+      start=$(date +%s.%N)
+      if ! sh -c "$cmd" >"times/$name.log" 2>&1; then
+        echo "bench: FAILED: $cmd" >&2; cat "times/$name.log" >&2; exit 1
+      fi
+      end=$(date +%s.%N)
+      echo "$end - $start" | bc -l >>"times/$name" 2>/dev/null \
+        || python3 -c "print($end - $start)" >>"times/$name"
+    done
+  fi
+}
+
+# verify BOOK: both tools pass every block, with the same number of tests.
+verify() {
+  local book=$1 dir=$2 rd sc
+  echo "bench: checking that $book is green for rustdoc and snipcheck" >&2
+  if ! rd=$(rustdoc --test "$book" --edition 2021 2>&1); then
+    echo "bench: rustdoc --test fails on $book:" >&2; echo "$rd" | grep -v ' \.\.\. ok$' >&2; exit 1
+  fi
+  if ! sc=$($(snip "$book" "$dir" --no-cache) 2>&1); then
+    echo "bench: snipcheck fails on $book:" >&2; echo "$sc" >&2; exit 1
+  fi
+  local rd_n sc_n
+  rd_n=$(echo "$rd" | sed -n 's/^test result: ok\. \([0-9]*\) passed; 0 failed.*/\1/p')
+  sc_n=$(echo "$sc" | sed -n 's/^ok: \([0-9]*\) listings: \([0-9]*\) pass, 0 fail.*/\2/p')
+  if [ -z "$rd_n" ] || [ "$rd_n" != "$sc_n" ]; then
+    echo "bench: $book: rustdoc passed '${rd_n}' tests, snipcheck '${sc_n}' listings" >&2; exit 1
+  fi
+  echo "$book: $rd_n blocks" >>inputs.txt
+}
+
+: >inputs.txt
+verify std.md bd-std
+verify large-300.md bd-large # also leaves bd-large warm for the cached and edit rows
+
+# The bundled book's std-only listings.
+measure std-rustdoc "" "rustdoc --test std.md --edition 2021"
+measure std-cold "$(cold_prepare bd-std)" "$(snip std.md bd-std --no-cache)"
+measure std-nocache-warm "" "$(snip std.md bd-std --no-cache)"
+$(snip std.md bd-std) >/dev/null
+measure std-cached "" "$(snip std.md bd-std)"
+
+# The large book.
+measure large-rustdoc "" "rustdoc --test large-300.md --edition 2021"
+measure large-cold "$(cold_prepare bd-large)" "$(snip large-300.md bd-large --no-cache)"
+measure large-nocache-warm "" "$(snip large-300.md bd-large --no-cache)"
+$(snip large-300.md bd-large) >/dev/null
+measure large-cached "" "$(snip large-300.md bd-large)"
+./edit.sh && $(snip large-edit.md bd-large) >/dev/null # cache and target warm for the copy
+measure large-edit-one "./edit.sh" "$(snip large-edit.md bd-large)"
+
+# Linearity: 100 and 200 blocks (300 is large-*).
+for n in 100 200; do
+  measure "lin$n-rustdoc" "" "rustdoc --test large-$n.md --edition 2021"
+  measure "lin$n-cold" "$(cold_prepare "bd-$n")" "$(snip "large-$n.md" "bd-$n" --no-cache)"
+done
+
+# The table.
+python3 - "$RUNS" "${HYPERFINE:+hyperfine}" <<'EOF' | tee "$WORK/table.txt"
+import os, statistics, sys
+runs, timer = sys.argv[1], sys.argv[2] or "date +%s.%N"
+def t(name):
+    with open(f"times/{name}") as f:
+        xs = [float(x) for x in f if x.strip()]
+    return min(xs), statistics.median(xs)
+rows = [
+    ("std-rustdoc", "book-std.md", "rustdoc --test"),
+    ("std-cold", "book-std.md", "snipcheck cold (no cache, no target)"),
+    ("std-nocache-warm", "book-std.md", "snipcheck --no-cache, warm target"),
+    ("std-cached", "book-std.md", "snipcheck re-run, nothing changed"),
+    ("large-rustdoc", "large 300", "rustdoc --test"),
+    ("large-cold", "large 300", "snipcheck cold (no cache, no target)"),
+    ("large-nocache-warm", "large 300", "snipcheck --no-cache, warm target"),
+    ("large-cached", "large 300", "snipcheck re-run, nothing changed"),
+    ("large-edit-one", "large 300", "snipcheck re-run, one listing edited"),
+    ("lin100-rustdoc", "large 100", "rustdoc --test"),
+    ("lin100-cold", "large 100", "snipcheck cold"),
+    ("lin200-rustdoc", "large 200", "rustdoc --test"),
+    ("lin200-cold", "large 200", "snipcheck cold"),
+]
+print(f"snipcheck benchmark: {runs} runs each, timed with {timer}, {os.cpu_count()} CPUs")
+print("inputs: " + "; ".join(l.strip() for l in open("inputs.txt")))
+print()
+print(f"{'input':<12} {'what':<38} {'min s':>8} {'median s':>9}")
+for name, inp, what in rows:
+    lo, med = t(name)
+    print(f"{inp:<12} {what:<38} {lo:8.3f} {med:9.3f}")
+print()
+for inp, r, s in [("book-std.md", "std-rustdoc", "std-cold"), ("large 300", "large-rustdoc", "large-cold"),
+                  ("large 200", "lin200-rustdoc", "lin200-cold"), ("large 100", "lin100-rustdoc", "lin100-cold")]:
+    ratio = t(s)[1] / t(r)[1]
+    print(f"ratio snipcheck cold / rustdoc (medians), {inp:<11}: {ratio:5.2f}  (goal <= 0.5)")
+print()
+c, e = t("large-cached")[1], t("large-edit-one")[1]
+print(f"re-run, nothing changed (large): median {c:.3f} s  {'OK' if c < 0.1 else 'MISSED'} (target < 0.1 s)")
+print(f"re-run, one listing edited:      median {e:.3f} s  {'OK' if e < 0.5 else 'MISSED'} (target < 0.5 s)")
+print()
+print("linearity (cold medians):  blocks  snipcheck s/block  rustdoc s/block")
+for n, s, r in [(100, "lin100-cold", "lin100-rustdoc"), (200, "lin200-cold", "lin200-rustdoc"),
+                (300, "large-cold", "large-rustdoc")]:
+    print(f"{'':<27}{n:>6}  {t(s)[1] / n:17.4f}  {t(r)[1] / n:15.4f}")
+ms = (t("large-cold")[1] - t("lin100-cold")[1]) / 200
+mr = (t("large-rustdoc")[1] - t("lin100-rustdoc")[1]) / 200
+print(f"marginal cost per block (100 -> 300): snipcheck {ms:.4f} s, rustdoc {mr:.4f} s")
+EOF
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "# scripts/bench.sh $RUNS, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -m), $(rustc --version)"
+  echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+  cat "$WORK/table.txt"
+  echo
+  echo "# raw seconds per run"
+  for f in times/*; do
+    case $f in *.json|*.err|*.log) continue ;; esac
+    echo "${f#times/}: $(tr '\n' ' ' <"$f")"
+  done
+} >"$OUT"
+echo "bench: results in $OUT" >&2
