@@ -4,6 +4,7 @@
 #include "app/cache.hpp"
 #include "app/select.hpp"
 #include "cargo/cargo.hpp"
+#include "check/normalize.hpp"
 #include "scratch/workspace.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -56,13 +57,25 @@ std::vector<ToolchainInfo> resolve_toolchains(const Options& options, cargo::Com
 }
 
 // Places a compiler message at the book's line through the scratch file's line map.
-check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::WrittenUnit& unit)
+check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::WrittenUnit& unit,
+                        const std::filesystem::path& workspace_root)
 {
   check::Diagnostic diagnostic;
   diagnostic.level = message.level;
   diagnostic.code = message.code;
   diagnostic.message = message.message;
-  diagnostic.rendered = message.rendered;
+  const auto& listing_lines = unit.unit->listing->lines;
+  const auto& files = unit.unit->listing->files;
+  const check::NormalizeContext context{
+      std::filesystem::relative(unit.path, workspace_root).string(), workspace_root.string(), [&](int scratch_line) {
+        const auto origin = unit.unit->source.origin_of(scratch_line);
+        if (origin.origin != scratch::Origin::listing || origin.line > static_cast<int>(listing_lines.size())) {
+          return check::BookPlace{};
+        }
+        const auto& line = listing_lines[static_cast<std::size_t>(origin.line - 1)];
+        return check::BookPlace{files.at(static_cast<std::size_t>(line.file_index)).string(), line.source_line};
+      }};
+  diagnostic.rendered = check::normalize(message.rendered, context);
   const auto& listing = *unit.unit->listing;
   diagnostic.book_file = listing.files.front();
   if (message.span && unit.path.string().ends_with(message.span->file)) {
@@ -290,7 +303,7 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
         continue;
       }
       if (message.level == "error" || message.level == "warning") {
-        observed.diagnostics.push_back(place(message, written));
+        observed.diagnostics.push_back(place(message, written, workspace.root));
         has_error = has_error || message.level == "error";
       }
     }
