@@ -403,4 +403,47 @@ TEST_F(EndToEnd, SummaryClassifiesTheBookAndErrataAreReported)
   EXPECT_NE(errata.out.find("**Fix.** Add `use std::collections::HashMap;`"), std::string::npos);
 }
 
+TEST_F(EndToEnd, MdbookDiagnosticsPointAtTheIncludedFile)
+{
+  fs::copy(source_dir / "tests/corpus/mdbook", m_temp / "book", fs::copy_options::recursive);
+  auto run = snipcheck("--book book --build-dir b", m_temp);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  // Break the file that nested.md includes: the error is at its own line 3.
+  const auto moved = m_temp / "book/listings/moved.rs";
+  auto text = read_file(moved);
+  text.replace(text.find("assert_eq!(t,"), 13, "assert_eq!(s,");
+  std::ofstream(moved) << text;
+  run = snipcheck("--book book --build-dir b --report json=report.json", m_temp);
+  EXPECT_EQ(run.exit_code, 1);
+  const auto report = json::parse(read_file(m_temp / "report.json"));
+  bool at_included_line = false;
+  for (const auto& entry : report["results"]) {
+    for (const auto& diagnostic : entry["actual"].is_object() ? entry["actual"]["diagnostics"] : json::array()) {
+      at_included_line = at_included_line || (diagnostic["code"] == "E0382" &&
+                                              diagnostic["file"].get<std::string>().ends_with("listings/moved.rs") &&
+                                              diagnostic["book_line"] == 3);
+    }
+  }
+  EXPECT_TRUE(at_included_line) << report.dump(1);
+  // A missing include is bad input at the including line, never silence.
+  fs::remove(moved);
+  run = snipcheck("--book book --build-dir b", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("nested.md:2"), std::string::npos) << run.err;
+}
+
+TEST_F(EndToEnd, LatexInputListingMapsToItsFile)
+{
+  fs::copy(source_dir / "tests/corpus/latex", m_temp / "latex", fs::copy_options::recursive);
+  auto run = snipcheck("--book latex/book.tex --build-dir b", m_temp);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto code = m_temp / "latex/code/lifetimes.rs";
+  auto text = read_file(code);
+  text.replace(text.find("{ x } else { y }"), 16, "{ x } else { z }");
+  std::ofstream(code) << text;
+  run = snipcheck("--book latex/book.tex --build-dir b", m_temp);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.out.find("code/lifetimes.rs:3:"), std::string::npos) << run.out;
+}
+
 } // namespace
