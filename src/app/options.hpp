@@ -35,6 +35,7 @@ struct Options
   int jobs = 0;                        // 0: cargo's default
   double timeout_seconds = 10;
   bool use_cache = true;
+  bool merge = true; // build a chapter's listings in one merged target (falls back per listing)
   bool verbose = false;
   bool quiet = false;
   ColorChoice color = ColorChoice::automatic;

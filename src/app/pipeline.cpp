@@ -15,7 +15,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <thread>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -131,34 +135,29 @@ std::string cell_folder(const ToolchainInfo& toolchain, const std::string& editi
   return fmt::format("{}-{}", toolchain.name, edition);
 }
 
-// A private folder in /tmp for one run, with a copy of the program: reachable
-// by the unprivileged sandbox uid wherever the build folder lives.
-std::filesystem::path make_run_folder(const std::filesystem::path& executable)
+// A private folder under /tmp, owned by the sandbox uid when we run as root,
+// so the book's programs can reach it wherever the build folder lives.
+std::filesystem::path make_private_folder(const std::filesystem::path& parent)
 {
-  std::string pattern = (std::filesystem::temp_directory_path() / "snipcheck-run-XXXXXX").string();
+  std::string pattern = (parent / "snipcheck-run-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw Fatal(fmt::format("cannot create a folder to run listings in {}: {}",
-                            std::filesystem::temp_directory_path().string(), std::strerror(errno)));
+    throw Fatal(fmt::format("cannot create a folder to run listings in {}: {}", parent.string(), std::strerror(errno)));
   }
   const std::filesystem::path folder = pattern;
-  std::error_code ec;
-  std::filesystem::copy_file(executable, folder / "program", ec);
-  if (ec) {
-    throw Fatal(fmt::format("cannot copy {} to {}: {}", executable.string(), folder.string(), ec.message()));
-  }
   if (::geteuid() == 0) {
     const auto uid = cargo::sandbox_uid();
-    if (::chown(folder.c_str(), uid, uid) != 0 || ::chown((folder / "program").c_str(), uid, uid) != 0) {
+    if (::chown(folder.c_str(), uid, uid) != 0) {
       throw Fatal(fmt::format("cannot hand {} to the sandbox user: {}", folder.string(), std::strerror(errno)));
     }
   }
   return folder;
 }
 
-cargo::Command sandboxed_command(const std::filesystem::path& folder, const Options& options, const Log& log)
+cargo::Command sandboxed_command(const std::filesystem::path& program, const std::filesystem::path& folder,
+                                 const Options& options, const Log& log)
 {
   cargo::Command command;
-  command.argv = {(folder / "program").string()};
+  command.argv = {program.string()};
   command.working_dir = folder;
   command.environment = cargo::Environment::clear;
   command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
@@ -176,11 +175,10 @@ cargo::Command sandboxed_command(const std::filesystem::path& folder, const Opti
     command.sandbox.run_as_uid = cargo::sandbox_uid();
     command.limits.processes = 256; // counted per uid: the sandbox uid owns nothing else
   }
-  static bool noticed = false;
+  static std::atomic<bool> noticed{false};
   if (cargo::network_isolation_available()) {
     command.sandbox.new_network_namespace = true;
-  } else if (!noticed) {
-    noticed = true;
+  } else if (!noticed.exchange(true)) {
     log("notice: this machine does not allow a private network namespace; listings run with network access");
   }
   return command;
@@ -193,10 +191,21 @@ void report_progress(const CellPlan& plan, const std::string& phase, const Progr
   }
 }
 
+struct RunJob
+{
+  std::size_t result = 0;
+  std::filesystem::path program;
+  std::string module; // merged programs: which listing to run
+};
+
+// Runs the cell's programs, up to --jobs at once (default: one per core). Each
+// gets a fresh working folder; one copy of each program serves all its runs.
 void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, const cargo::BuildMessages& built,
                   std::vector<ListingResult>& results, const Options& options, cargo::CommandRunner& runner,
                   const Log& log, const ProgressFn& progress)
 {
+  std::vector<RunJob> jobs;
+  std::map<std::string, std::filesystem::path> copies; // executable -> copy in the run area
   for (const auto& written : workspace.units) {
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
     auto& result = results[plan.unit_result[index]];
@@ -211,24 +220,270 @@ void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, con
       result.observed.environment_problem = "cargo built no executable for it";
       continue;
     }
-    report_progress(plan, "running " + result.listing->id, progress);
-    const auto folder = make_run_folder(executable->second);
-    const auto command = sandboxed_command(folder, options, log);
-    log(fmt::format("{} (in {}, limit {}s)", result.listing->id, folder.string(), options.timeout_seconds));
-    const auto ran = runner.run(command);
-    if (command.sandbox.run_as_uid) {
-      cargo::kill_all_owned_by(*command.sandbox.run_as_uid); // whatever escaped the process group
+    copies.emplace(executable->second, std::filesystem::path());
+    jobs.push_back({plan.unit_result[index], executable->second, written.module});
+  }
+  if (jobs.empty()) {
+    return;
+  }
+  const auto area = make_private_folder(std::filesystem::temp_directory_path());
+  std::error_code ec;
+  for (auto& [executable, copy] : copies) {
+    copy = area / fmt::format("program-{}", std::filesystem::path(executable).filename().string());
+    std::filesystem::copy_file(executable, copy, ec);
+    if (ec) {
+      throw Fatal(fmt::format("cannot copy {} to {}: {}", executable, area.string(), ec.message()));
     }
-    std::error_code ec;
-    std::filesystem::remove_all(folder, ec);
-    if (ran.status.kind == cargo::ExitStatus::Kind::not_started) {
-      result.observed.build = check::Observed::Build::not_built;
-      result.observed.environment_problem = fmt::format("could not start the listing's program: {}", ran.start_error);
+  }
+
+  std::mutex reporting; // progress and log are not thread-safe
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&] {
+    for (auto k = next++; k < jobs.size(); k = next++) {
+      const auto& job = jobs[k];
+      auto& result = results[job.result];
+      const auto folder = make_private_folder(area);
+      auto command = sandboxed_command(copies.at(job.program.string()), folder, options, log);
+      if (!job.module.empty()) {
+        command.argv.push_back(job.module); // the merged program runs the listing it is asked for
+      }
+      {
+        const std::lock_guard lock(reporting);
+        report_progress(plan, "running " + result.listing->id, progress);
+        log(fmt::format("{} (in {}, limit {}s)", result.listing->id, folder.string(), options.timeout_seconds));
+      }
+      const auto ran = runner.run(command);
+      std::error_code remove_error;
+      std::filesystem::remove_all(folder, remove_error);
+      if (ran.status.kind == cargo::ExitStatus::Kind::not_started) {
+        result.observed.build = check::Observed::Build::not_built;
+        result.observed.environment_problem = fmt::format("could not start the listing's program: {}", ran.start_error);
+        continue;
+      }
+      result.observed.run = check::RunOutput{ran.status, ran.out, ran.err, ran.out_truncated || ran.err_truncated};
+      result.duration += ran.duration;
+    }
+  };
+  const auto threads =
+      std::min<std::size_t>(jobs.size(), options.jobs > 0 ? static_cast<std::size_t>(options.jobs)
+                                                          : std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) {
+    pool.emplace_back(worker);
+  }
+  worker();
+  for (auto& thread : pool) {
+    thread.join();
+  }
+  if (::geteuid() == 0) {
+    cargo::kill_all_owned_by(cargo::sandbox_uid()); // whatever escaped a process group
+  }
+  std::filesystem::remove_all(area, ec);
+}
+
+// One cargo invocation over chosen targets. A cargo that cannot start, crashes,
+// or fails before compiling anything is the environment's failure (Fatal).
+struct CargoPass
+{
+  std::string command;
+  cargo::CommandResult result;
+  cargo::BuildMessages messages;
+};
+
+struct TargetSelection
+{
+  std::vector<std::string> check;    // cargo arguments selecting targets to type-check
+  std::vector<std::string> build;    // ... and to build for running
+  std::set<std::string> build_paths; // source files of the targets built
+};
+
+TargetSelection select_targets(const CellPlan& plan, const scratch::Workspace& workspace,
+                               const std::vector<ListingResult>& results, const std::set<std::size_t>& only)
+{
+  // A target is built when any of its listings runs, else type-checked.
+  std::map<std::pair<std::string, std::string>, bool> targets; // (package, target) -> runs
+  for (const auto& written : workspace.units) {
+    const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
+    if (!only.empty() && !only.contains(index)) {
       continue;
     }
-    result.observed.run = check::RunOutput{ran.status, ran.out, ran.err, ran.out_truncated || ran.err_truncated};
-    result.duration += ran.duration;
+    const auto outcome = results[plan.unit_result[index]].expectation.outcome;
+    const bool runs = outcome == check::Outcome::run || outcome == check::Outcome::run_fail;
+    const auto is_library = written.unit->crate_type != scratch::CrateType::bin;
+    auto& entry = targets[{written.package, is_library ? std::string() : written.target}];
+    entry = entry || runs;
   }
+  TargetSelection selection;
+  for (const auto& written : workspace.units) {
+    const auto is_library = written.unit->crate_type != scratch::CrateType::bin;
+    const auto found = targets.find({written.package, is_library ? std::string() : written.target});
+    if (found != targets.end() && found->second) {
+      selection.build_paths.insert(written.path.string());
+    }
+  }
+  // Bin names are unique across the workspace; `--lib` takes every library package.
+  bool any_library = false;
+  for (const auto& [target, runs] : targets) {
+    if (target.second.empty()) {
+      any_library = true;
+      continue;
+    }
+    auto& arguments = runs ? selection.build : selection.check;
+    arguments.insert(arguments.end(), {"--bin", target.second});
+  }
+  if (any_library) {
+    selection.check.push_back("--lib");
+  }
+  for (auto* arguments : {&selection.check, &selection.build}) {
+    if (!arguments->empty()) {
+      arguments->insert(arguments->begin(), "--workspace");
+    }
+  }
+  return selection;
+}
+
+CargoPass run_cargo_pass(const std::string& subcommand, std::vector<std::string> targets,
+                         const cargo::CargoSettings& settings, const Options& options, cargo::CommandRunner& runner,
+                         const Log& log, const std::function<void(std::string_view)>& on_line)
+{
+  targets.insert(targets.begin(), "--keep-going");
+  if (options.jobs > 0) {
+    targets.push_back(fmt::format("--jobs={}", options.jobs));
+  }
+  auto command = cargo::cargo_command(settings, subcommand, targets);
+  command.on_stdout_line = on_line;
+  CargoPass pass;
+  pass.command = command.display();
+  log(pass.command);
+  pass.result = runner.run(command);
+  if (pass.result.status.kind == cargo::ExitStatus::Kind::not_started) {
+    throw Fatal(fmt::format("cannot run cargo: {}. Install a Rust toolchain (rustup, or `apt-get install cargo`)",
+                            pass.result.start_error));
+  }
+  if (pass.result.status.kind == cargo::ExitStatus::Kind::signaled) {
+    throw Fatal(fmt::format("cargo crashed ({}) while building {}:\n{}", pass.result.status.describe(),
+                            settings.workspace.string(), text::trim(pass.result.err)));
+  }
+  pass.messages = cargo::parse_cargo_messages(pass.result.out);
+  const bool any_compiler_error = std::any_of(pass.messages.messages.begin(), pass.messages.messages.end(),
+                                              [](const auto& m) { return m.level == "error"; });
+  if (!pass.result.status.success() && !any_compiler_error && pass.messages.built.empty()) {
+    throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
+                            pass.result.status.describe(), text::trim(pass.result.err), settings.workspace.string()));
+  }
+  return pass;
+}
+
+// What happened to one listing in a cargo pass.
+check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass, const scratch::Workspace& workspace)
+{
+  check::Observed observed;
+  observed.command = pass.command;
+  bool has_error = false;
+  for (const auto& message : pass.messages.messages) {
+    if (message.target_src_path != written.path.string() || cargo::is_summary_message(message) ||
+        (written.merged() && (!message.span || !written.holds_line(message.span->line)))) {
+      continue;
+    }
+    if (message.level == "error" || message.level == "warning") {
+      observed.diagnostics.push_back(place(message, written, workspace.root));
+      has_error = has_error || message.level == "error";
+    }
+  }
+  if (has_error) {
+    observed.build = check::Observed::Build::failed;
+  } else if (pass.messages.built.contains(written.path.string())) {
+    observed.build = check::Observed::Build::compiled;
+  } else {
+    // Errors in no listing's target: a dependency that does not build here.
+    std::string foreign_errors;
+    for (const auto& message : pass.messages.messages) {
+      if (message.level == "error" && !cargo::is_summary_message(message) &&
+          workspace.find_by_source(message.target_src_path) == nullptr) {
+        foreign_errors += fmt::format("in {}: {}\n", message.target_src_path, text::trim(message.rendered));
+      }
+    }
+    observed.build = check::Observed::Build::not_built;
+    observed.environment_problem =
+        fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}{}",
+                    pass.result.status.describe(), foreign_errors, text::trim(pass.result.err));
+  }
+  return observed;
+}
+
+// Merged targets in which rustc reported any error: their listings are built
+// again one target each, so that one listing never decides another's result.
+std::set<std::string> failed_merged_targets(const std::vector<CargoPass>& passes, const scratch::Workspace& workspace)
+{
+  std::set<std::string> failed;
+  for (const auto& pass : passes) {
+    for (const auto& message : pass.messages.messages) {
+      if (message.level != "error" || cargo::is_summary_message(message)) {
+        continue;
+      }
+      const auto* written = workspace.find_by_source(message.target_src_path);
+      if (written != nullptr && written->merged()) {
+        failed.insert(message.target_src_path);
+      }
+    }
+  }
+  return failed;
+}
+
+// Type-checks or builds the cell's listings (all, or those in `only`) and records what each did.
+scratch::Workspace build_units(CellPlan& plan, std::vector<ListingResult>& results, const Options& options,
+                               cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress,
+                               const std::set<std::size_t>& only, std::vector<CargoPass>& passes)
+{
+  const auto cell_root = options.build_dir / cell_folder(*plan.toolchain, plan.edition);
+  const auto workspace = scratch::write_workspace(plan.units, {cell_root / "workspace", options.registry_directory});
+  cargo::CargoSettings settings;
+  settings.workspace = workspace.root;
+  settings.target_dir = std::filesystem::absolute(options.build_dir / ("target-" + plan.toolchain->name));
+  settings.toolchain = plan.toolchain->argument;
+  settings.offline = !options.registry_directory.empty();
+
+  std::set<std::string> finished; // outlives the passes: the progress callback refers to it
+  std::function<void(std::string_view)> on_line;
+  if (progress) {
+    on_line = [&](std::string_view line) {
+      if (line.find("\"compiler-artifact\"") == std::string_view::npos) {
+        return;
+      }
+      const auto message = nlohmann::json::parse(line, nullptr, false);
+      const auto src_path = message.is_object() ? message.value("/target/src_path"_json_pointer, std::string()) : "";
+      if (!finished.insert(src_path).second) {
+        return;
+      }
+      for (const auto& written : workspace.units) {
+        plan.done += written.path.string() == src_path ? 1 : 0;
+      }
+      report_progress(plan, "building", progress);
+    };
+  }
+  const auto selection = select_targets(plan, workspace, results, only);
+  std::optional<CargoPass> checked;
+  std::optional<CargoPass> built;
+  if (!selection.check.empty()) {
+    checked = run_cargo_pass("check", selection.check, settings, options, runner, log, on_line);
+  }
+  if (!selection.build.empty()) {
+    built = run_cargo_pass("build", selection.build, settings, options, runner, log, on_line);
+  }
+  for (const auto& written : workspace.units) {
+    const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
+    if (!only.empty() && !only.contains(index)) {
+      continue;
+    }
+    const auto& pass = selection.build_paths.contains(written.path.string()) ? *built : *checked;
+    results[plan.unit_result[index]].observed = observe(written, pass, workspace);
+  }
+  for (auto* pass : {&checked, &built}) {
+    if (*pass) {
+      passes.push_back(std::move(**pass));
+    }
+  }
+  return workspace;
 }
 
 void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Options& options,
@@ -239,107 +494,30 @@ void build_cell(CellPlan& plan, std::vector<ListingResult>& results, const Optio
   }
   report_progress(plan, "building", progress);
   const auto started = Clock::now();
-  const auto cell_root = options.build_dir / cell_folder(*plan.toolchain, plan.edition);
-  scratch::WorkspaceSettings settings{cell_root / "workspace", options.registry_directory};
-  const auto workspace = scratch::write_workspace(plan.units, settings);
+  std::vector<CargoPass> passes;
+  auto workspace = build_units(plan, results, options, runner, log, progress, {}, passes);
 
-  cargo::CargoSettings cargo_settings;
-  cargo_settings.workspace = workspace.root;
-  cargo_settings.target_dir = std::filesystem::absolute(options.build_dir / ("target-" + plan.toolchain->name));
-  cargo_settings.toolchain = plan.toolchain->argument;
-  cargo_settings.offline = !options.registry_directory.empty();
-
-  std::vector<std::string> arguments{"--workspace", "--keep-going"};
-  if (options.jobs > 0) {
-    arguments.push_back(fmt::format("--jobs={}", options.jobs));
-  }
-  auto check_command = cargo::cargo_command(cargo_settings, "check", arguments);
-  std::set<std::string> finished; // outlives the command: the callback below refers to it
-  if (progress) {
-    check_command.on_stdout_line = [&](std::string_view line) {
-      if (line.find("\"compiler-artifact\"") == std::string_view::npos) {
-        return;
-      }
-      const auto message = nlohmann::json::parse(line, nullptr, false);
-      const auto src_path = message.is_object() ? message.value("/target/src_path"_json_pointer, std::string()) : "";
-      if (workspace.find_by_source(src_path) != nullptr && finished.insert(src_path).second) {
-        ++plan.done;
-        report_progress(plan, "building", progress);
-      }
-    };
-  }
-  log(check_command.display());
-  const auto checked = runner.run(check_command);
-  if (checked.status.kind == cargo::ExitStatus::Kind::not_started) {
-    throw Fatal(fmt::format("cannot run cargo: {}. Install a Rust toolchain (rustup, or `apt-get install cargo`)",
-                            checked.start_error));
-  }
-  if (checked.status.kind == cargo::ExitStatus::Kind::signaled) {
-    throw Fatal(fmt::format("cargo crashed ({}) while checking {}:\n{}", checked.status.describe(),
-                            workspace.root.string(), text::trim(checked.err)));
-  }
-  const auto messages = cargo::parse_cargo_messages(checked.out);
-  const bool any_compiler_error =
-      std::any_of(messages.messages.begin(), messages.messages.end(), [](const auto& m) { return m.level == "error"; });
-  if (!checked.status.success() && !any_compiler_error && messages.built.empty()) {
-    throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
-                            checked.status.describe(), text::trim(checked.err), workspace.root.string()));
-  }
-  // Errors in no listing's target: a dependency that does not build here.
-  std::string foreign_errors;
-  for (const auto& message : messages.messages) {
-    if (message.level == "error" && !cargo::is_summary_message(message) &&
-        workspace.find_by_source(message.target_src_path) == nullptr) {
-      foreign_errors += fmt::format("in {}: {}\n", message.target_src_path, text::trim(message.rendered));
-    }
-  }
-  for (const auto& written : workspace.units) {
-    const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
-    auto& observed = results[plan.unit_result[index]].observed;
-    observed.command = check_command.display();
-    bool has_error = false;
-    for (const auto& message : messages.messages) {
-      if (message.target_src_path != written.path.string() || cargo::is_summary_message(message)) {
-        continue;
-      }
-      if (message.level == "error" || message.level == "warning") {
-        observed.diagnostics.push_back(place(message, written, workspace.root));
-        has_error = has_error || message.level == "error";
+  const auto failed = failed_merged_targets(passes, workspace);
+  if (!failed.empty()) {
+    std::set<std::size_t> again;
+    for (const auto& written : workspace.units) {
+      if (written.merged() && failed.contains(written.path.string())) {
+        const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
+        plan.units[index].merge = false;
+        again.insert(index);
       }
     }
-    if (has_error) {
-      observed.build = check::Observed::Build::failed;
-    } else if (messages.built.contains(written.path.string())) {
-      observed.build = check::Observed::Build::compiled;
-    } else {
-      observed.build = check::Observed::Build::not_built;
-      observed.environment_problem =
-          fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}{}",
-                      checked.status.describe(), foreign_errors, text::trim(checked.err));
-    }
+    log(fmt::format("a merged target failed; building its {} listings one target each", again.size()));
+    std::vector<CargoPass> retry;
+    workspace = build_units(plan, results, options, runner, log, progress, again, retry);
+    passes.insert(passes.end(), retry.begin(), retry.end());
   }
 
-  // Listings that must run are built for real, then executed one by one.
-  std::vector<std::string> build_arguments{"--keep-going"};
-  for (const auto& written : workspace.units) {
-    const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
-    const auto& result = results[plan.unit_result[index]];
-    const auto outcome = result.expectation.outcome;
-    if ((outcome == check::Outcome::run || outcome == check::Outcome::run_fail) &&
-        result.observed.build == check::Observed::Build::compiled) {
-      build_arguments.insert(build_arguments.end(), {"-p", written.package, "--bin", written.target});
-    }
+  cargo::BuildMessages built;
+  for (const auto& pass : passes) {
+    built.executables.insert(pass.messages.executables.begin(), pass.messages.executables.end());
   }
-  if (build_arguments.size() > 1) {
-    const auto build_command = cargo::cargo_command(cargo_settings, "build", build_arguments);
-    log(build_command.display());
-    const auto built = runner.run(build_command);
-    if (built.status.kind == cargo::ExitStatus::Kind::not_started ||
-        built.status.kind == cargo::ExitStatus::Kind::signaled) {
-      throw Fatal(fmt::format("cargo build failed to run ({}): {}", built.status.describe(), text::trim(built.err)));
-    }
-    run_binaries(plan, workspace, cargo::parse_cargo_messages(built.out), results, options, runner, log, progress);
-  }
+  run_binaries(plan, workspace, built, results, options, runner, log, progress);
   const auto elapsed = since(started);
   for (const auto index : plan.unit_result) {
     results[index].duration += elapsed / static_cast<long>(plan.units.size());
@@ -410,6 +588,8 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       result.source = scratch::wrap_listing(*result.listing, result.expectation.wrap);
       scratch::Unit unit{result.listing, *result.source, result.expectation.wrap.crate_type, result.edition,
                          result.expectation.deps};
+      unit.merge = options.merge && outcome != check::Outcome::compile_fail &&
+                   unit.crate_type == scratch::CrateType::bin && scratch::can_merge(unit.source);
       const CacheContext context{cell.toolchain->rustc_verbose, options.registry_directory,
                                  outcome == check::Outcome::run || outcome == check::Outcome::run_fail,
                                  options.timeout_seconds};

@@ -39,10 +39,10 @@ std::string scratch_locations(const std::string& text, const NormalizeContext& c
     const int scratch_line = std::atoi(line.substr(position, colon - position).c_str());
     const auto place = context.place(scratch_line);
     const auto column = colon == std::string::npos ? std::string() : line.substr(colon);
-    result += line.substr(0, arrow) + "--> "
-              + (place.line > 0 ? fmt::format("{}:{}{}", place.file, place.line, column)
-                                : fmt::format("(scaffolding, line {} of the compiled file)", scratch_line))
-              + "\n";
+    result += line.substr(0, arrow) + "--> " +
+              (place.line > 0 ? fmt::format("{}:{}{}", place.file, place.line, column)
+                              : fmt::format("(scaffolding, line {} of the compiled file)", scratch_line)) +
+              "\n";
   }
   if (!text.ends_with('\n') && result.ends_with('\n')) {
     result.pop_back();
@@ -67,9 +67,9 @@ std::string rustc_sysroot(const std::string& text, const NormalizeContext&)
 const std::vector<NormalizePass>& normalize_passes()
 {
   static const std::vector<NormalizePass> passes = {
-    {"scratch-locations", scratch_locations},
-    {"workspace-root", workspace_root},
-    {"rustc-sysroot", rustc_sysroot},
+      {"scratch-locations", scratch_locations},
+      {"workspace-root", workspace_root},
+      {"rustc-sysroot", rustc_sysroot},
   };
   return passes;
 }

@@ -29,6 +29,7 @@ struct CommonArguments
   bool quiet = false;
   bool verbose = false;
   bool no_cache = false;
+  bool no_merge = false;
 };
 
 void add_common_options(CLI::App& app, CommonArguments& arguments)
@@ -53,6 +54,7 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   app.add_flag("--quiet,-q", arguments.quiet, "Print failures and the summary only");
   app.add_flag("--verbose,-v", arguments.verbose, "Print each cargo command");
   app.add_flag("--no-cache", arguments.no_cache, "Ignore cached results");
+  app.add_flag("--no-merge", arguments.no_merge, "Build every listing as a target of its own");
 }
 
 app::Options merge(const CommonArguments& arguments, std::vector<std::string> selectors)
@@ -75,6 +77,7 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
   options.quiet = arguments.quiet;
   options.verbose = arguments.verbose;
   options.use_cache = !arguments.no_cache;
+  options.merge = !arguments.no_merge;
   options.selectors = std::move(selectors);
   options.color = arguments.color == "always"  ? app::ColorChoice::always
                   : arguments.color == "never" ? app::ColorChoice::never

@@ -60,14 +60,20 @@ void merge_dependencies(Package& package, const Unit& unit)
 
 std::string manifest(const Package& package, const std::map<const Unit*, std::string>& target_names)
 {
+  std::vector<std::string> bin_names;
+  for (const auto* unit : package.units) {
+    const auto& name = target_names.at(unit);
+    if (std::find(bin_names.begin(), bin_names.end(), name) == bin_names.end()) {
+      bin_names.push_back(name);
+    }
+  }
   toml::table root;
   root.insert(
       "package",
       toml::table{{"name", package.name}, {"version", "0.0.0"}, {"edition", package.edition}, {"publish", false}});
   if (package.crate_type == CrateType::bin) {
     toml::array bins;
-    for (const auto* unit : package.units) {
-      const auto& name = target_names.at(unit);
+    for (const auto& name : bin_names) {
       bins.push_back(toml::table{{"name", name},
                                  {"path", fmt::format("src/bin/{}.rs", name)},
                                  {"test", false},
@@ -103,6 +109,39 @@ std::string manifest(const Package& package, const std::map<const Unit*, std::st
   return out.str();
 }
 
+std::string merged_target_name(const std::string& package)
+{
+  auto name = package + "_merged";
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+// One module per listing, and a `main` that runs the listing named by the
+// first argument, so each listing still runs in a process of its own.
+void write_merged_target(const std::vector<const Unit*>& units, const std::string& package,
+                         const std::filesystem::path& path, Workspace& workspace)
+{
+  std::string text = "#![allow(unused)]\n// Written by snipcheck: the chapter's listings, one module each.\n";
+  int line = 2;
+  std::string dispatch;
+  for (const auto* unit : units) {
+    const auto module = target_name(unit->listing->id);
+    text += fmt::format("mod {} {{\n", module);
+    ++line;
+    workspace.units.push_back({unit, package, merged_target_name(package), path, module, line});
+    text += unit->source.text;
+    line += static_cast<int>(unit->source.origins.size());
+    text += "pub(crate) fn snipcheck_entry() -> impl std::process::Termination { main() }\n}\n";
+    line += 2;
+    dispatch += fmt::format("        Some(\"{0}\") => {0}::snipcheck_entry().report(),\n", module);
+  }
+  text += fmt::format("fn main() -> std::process::ExitCode {{\n    use std::process::Termination;\n"
+                      "    match std::env::args().nth(1).as_deref() {{\n{}"
+                      "        _ => std::process::ExitCode::from(2),\n    }}\n}}\n",
+                      dispatch);
+  text::write_file_if_changed(path, text);
+}
+
 } // namespace
 
 std::string target_name(const std::string& listing_id)
@@ -115,6 +154,34 @@ std::string target_name(const std::string& listing_id)
     name = "l_" + name;
   }
   return name;
+}
+
+bool WrittenUnit::holds_line(int line) const
+{
+  return !merged() || (line > line_offset && line <= line_offset + static_cast<int>(unit->source.origins.size()));
+}
+
+const WrittenUnit* Workspace::find_by_location(const std::string& src_path, int line) const
+{
+  for (const auto& unit : units) {
+    if (unit.path.string() == src_path && unit.holds_line(line)) {
+      return &unit;
+    }
+  }
+  return nullptr;
+}
+
+bool can_merge(const ScratchSource& source)
+{
+  const auto lines = text::split_lines(source.text);
+  for (std::size_t k = 1; k < lines.size(); ++k) { // line 1 is the synthetic #![allow(unused)]
+    const auto trimmed = text::trim(lines[k]);
+    if (trimmed.starts_with("#![") || trimmed.find("macro_export") != std::string_view::npos ||
+        trimmed.find("crate::") != std::string_view::npos || trimmed.find("no_mangle") != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
 }
 
 const WrittenUnit* Workspace::find_by_source(const std::string& src_path) const
@@ -156,13 +223,26 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
   for (const auto& [name, package] : packages) {
     workspace.packages.push_back(name);
     const auto package_root = root / name;
+    std::vector<const Unit*> merged;
+    for (const auto* unit : package.units) {
+      if (unit->merge) {
+        target_names[unit] = merged_target_name(name);
+        merged.push_back(unit);
+      }
+    }
     text::write_file_if_changed(package_root / "Cargo.toml", manifest(package, target_names));
     for (const auto* unit : package.units) {
+      if (unit->merge) {
+        continue;
+      }
       const auto path = package.crate_type == CrateType::bin
                             ? package_root / "src" / "bin" / (target_names[unit] + ".rs")
                             : package_root / "src" / "lib.rs";
       text::write_file_if_changed(path, unit->source.text);
       workspace.units.push_back({unit, name, target_names[unit], path});
+    }
+    if (!merged.empty()) {
+      write_merged_target(merged, name, package_root / "src" / "bin" / (merged_target_name(name) + ".rs"), workspace);
     }
   }
   std::string members;

@@ -33,6 +33,9 @@ struct Unit
   CrateType crate_type = CrateType::bin;
   std::string edition = "2021";
   std::vector<Dependency> deps;
+  // Built together with the chapter's other merged listings, one module each
+  // in one target (rustdoc's merged doctests): one rustc run per chapter.
+  bool merge = false;
 };
 
 struct WorkspaceSettings
@@ -47,6 +50,12 @@ struct WrittenUnit
   std::string package;        // cargo package name
   std::string target;         // cargo target name
   std::filesystem::path path; // absolute path of the source file
+  std::string module;         // merged: the module holding it, also the program's argument
+  int line_offset = 0;        // merged: lines of the file before the unit's first line
+
+  bool merged() const { return !module.empty(); }
+  // Whether line `line` of `path` belongs to this unit.
+  bool holds_line(int line) const;
 };
 
 struct Workspace
@@ -56,10 +65,16 @@ struct Workspace
   std::vector<WrittenUnit> units;
 
   const WrittenUnit* find_by_source(const std::string& src_path) const;
+  // The unit a message at `line` of `src_path` belongs to (merged targets hold several).
+  const WrittenUnit* find_by_location(const std::string& src_path, int line) const;
 };
 
 // A target name derived from a listing id: "ch02/2.3-1" -> "ch02_2_3_1".
 std::string target_name(const std::string& listing_id);
+
+// Whether a listing can share a merged target: a plain bin without crate-level
+// attributes, exported macros or `crate::` paths, which change meaning in a module.
+bool can_merge(const ScratchSource& source);
 
 // Writes the workspace; throws Fatal when the folder cannot be written and
 // InputError when two listings of a package ask for incompatible crates.

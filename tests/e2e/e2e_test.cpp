@@ -304,7 +304,7 @@ TEST_F(EndToEnd, RustcWrapperIsPassedThroughToCargo)
   const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b",
                              m_temp, "RUSTC_WRAPPER='" + wrapper.string() + "'");
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_NE(read_file(log).find("ch01_1_1_1"), std::string::npos);
+  EXPECT_NE(read_file(log).find("--crate-name ch01_merged"), std::string::npos) << read_file(log);
 }
 
 TEST_F(EndToEnd, MissingToolchainNamesTheRustupCommand)
@@ -444,6 +444,25 @@ TEST_F(EndToEnd, LatexInputListingMapsToItsFile)
   run = snipcheck("--book latex/book.tex --build-dir b", m_temp);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.out.find("code/lifetimes.rs:3:"), std::string::npos) << run.out;
+}
+
+TEST_F(EndToEnd, MergedTargetsGiveTheSameVerdictsAsOneTargetPerListing)
+{
+  const auto merged_path = m_temp / "merged.json";
+  const auto separate_path = m_temp / "separate.json";
+  auto run = check_bundled("--no-cache --report json='" + merged_path.string() + "'");
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  run = check_bundled("--no-cache --no-merge --report json='" + separate_path.string() + "'");
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  const auto merged = json::parse(read_file(merged_path));
+  const auto separate = json::parse(read_file(separate_path));
+  ASSERT_EQ(merged["results"].size(), separate["results"].size());
+  for (std::size_t k = 0; k < merged["results"].size(); ++k) {
+    const auto& a = merged["results"][k];
+    const auto& b = separate["results"][k];
+    EXPECT_EQ(a["status"], b["status"]) << a["id"];
+    EXPECT_EQ(a["actual"], b["actual"].is_object() ? b["actual"] : json(nullptr)) << a["id"];
+  }
 }
 
 } // namespace

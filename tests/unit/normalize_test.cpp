@@ -40,9 +40,9 @@ TEST(Normalize, WorkspaceRootIsHidden)
 
 TEST(Normalize, SysrootPathsAreStable)
 {
-  EXPECT_EQ(pass("rustc-sysroot").apply("/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/fmt.rs",
-                                        context()),
-            "$RUST/library/core/src/fmt.rs");
+  EXPECT_EQ(
+      pass("rustc-sysroot").apply("/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/fmt.rs", context()),
+      "$RUST/library/core/src/fmt.rs");
 }
 
 TEST(Normalize, PassesRunInOrder)

@@ -25,6 +25,7 @@ protected:
     m_options.expected = testing::source_dir() / "expected";
     m_options.build_dir = m_build;
     m_options.selectors = {"2"};
+    m_options.merge = false; // the captured cargo output built one target per listing
   }
   void TearDown() override { std::filesystem::remove_all(m_build); }
 
