@@ -176,7 +176,11 @@ bool can_merge(const ScratchSource& source)
   const auto lines = text::split_lines(source.text);
   for (std::size_t k = 1; k < lines.size(); ++k) { // line 1 is the synthetic #![allow(unused)]
     const auto trimmed = text::trim(lines[k]);
-    if (trimmed.starts_with("#![") || trimmed.find("macro_export") != std::string_view::npos ||
+    // Lint levels are fine as a module's inner attributes; crate-level ones (feature, no_std) are not.
+    const bool lint_level = trimmed.starts_with("#![allow(") || trimmed.starts_with("#![warn(") ||
+                            trimmed.starts_with("#![deny(") || trimmed.starts_with("#![forbid(") ||
+                            trimmed.starts_with("#![expect(");
+    if ((trimmed.starts_with("#![") && !lint_level) || trimmed.find("macro_export") != std::string_view::npos ||
         trimmed.find("crate::") != std::string_view::npos || trimmed.find("no_mangle") != std::string_view::npos) {
       return false;
     }
@@ -251,7 +255,9 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
   }
   text::write_file_if_changed(root / "Cargo.toml",
                               fmt::format("# Written by snipcheck; rewritten on every run.\n[workspace]\n"
-                                          "resolver = \"2\"\nmembers = [\n{}]\n",
+                                          "resolver = \"2\"\nmembers = [\n{}]\n\n"
+                                          "# Debug assertions stay on (as in rustdoc); debug info only costs time.\n"
+                                          "[profile.dev]\ndebug = 0\n",
                                           members));
   std::string config;
   if (!settings.registry_directory.empty()) {

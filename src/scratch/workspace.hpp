@@ -73,7 +73,8 @@ struct Workspace
 std::string target_name(const std::string& listing_id);
 
 // Whether a listing can share a merged target: a plain bin without crate-level
-// attributes, exported macros or `crate::` paths, which change meaning in a module.
+// attributes (lint levels are fine), exported macros, `crate::` paths or
+// `no_mangle` symbols, which change meaning or collide in a shared crate.
 bool can_merge(const ScratchSource& source);
 
 // Writes the workspace; throws Fatal when the folder cannot be written and
