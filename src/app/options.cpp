@@ -2,6 +2,7 @@
 
 #include "util/errors.hpp"
 #include "util/text.hpp"
+#include "util/toml_input.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -39,13 +40,7 @@ Options load_defaults(const std::filesystem::path& start)
     return options;
   }
   options.config_file = *config;
-  toml::table document;
-  try {
-    document = toml::parse(text::read_file(*config), config->string());
-  } catch (const toml::parse_error& error) {
-    throw InputError(*config, static_cast<int>(error.source().begin.line),
-                     fmt::format("malformed TOML: {}", error.description()));
-  }
+  const auto document = text::parse_toml_input(text::read_file(*config), *config);
   std::vector<InputProblem> problems;
   const auto path_field = [&](const toml::node& node, std::string_view key) -> std::filesystem::path {
     if (auto value = node.value<std::string>()) {

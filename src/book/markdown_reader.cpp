@@ -5,6 +5,7 @@
 #include "book/rustdoc_rules.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
+#include "util/toml_input.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -50,13 +51,8 @@ class Scanner
 public:
   explicit Scanner(std::string_view content)
     : m_content(content)
-  {
-    for (std::size_t i = 0; i < content.size(); ++i) {
-      if (content[i] == '\n') {
-        m_line_starts.push_back(i + 1);
-      }
-    }
-  }
+    , m_lines(content)
+  {}
 
   std::vector<Event> scan()
   {
@@ -80,15 +76,7 @@ public:
     return std::move(m_events);
   }
 
-  int line_of(const char* pointer) const
-  {
-    if (pointer < m_content.data() || pointer >= m_content.data() + m_content.size()) {
-      return 0;
-    }
-    const auto offset = static_cast<std::size_t>(pointer - m_content.data());
-    return static_cast<int>(std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) -
-                            m_line_starts.begin());
-  }
+  int line_of(const char* pointer) const { return m_lines.line_of(pointer); }
 
 private:
   int enter_block(MD_BLOCKTYPE type, void* detail)
@@ -164,7 +152,7 @@ private:
   }
 
   std::string_view m_content;
-  std::vector<std::size_t> m_line_starts{0};
+  text::LineIndex m_lines;
   std::optional<Heading> m_heading;
   std::optional<CodeBlock> m_code;
   std::string m_partial_text; // the code line being received
@@ -370,13 +358,7 @@ struct BookToml
 BookToml read_book_toml(const fs::path& path)
 {
   const auto content = text::read_file(path);
-  toml::table document;
-  try {
-    document = toml::parse(content, path.string());
-  } catch (const toml::parse_error& error) {
-    throw InputError(path, static_cast<int>(error.source().begin.line),
-                     fmt::format("malformed TOML: {}", error.description()));
-  }
+  const auto document = text::parse_toml_input(content, path);
   BookToml result;
   if (const auto* node = document.at_path("book.src").node()) {
     const auto value = node->value<std::string>();

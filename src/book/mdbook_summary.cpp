@@ -1,5 +1,7 @@
 #include "book/mdbook_summary.hpp"
 
+#include "util/text.hpp"
+
 #include <md4c.h>
 
 #include <algorithm>
@@ -14,13 +16,8 @@ class SummaryParser
 public:
   explicit SummaryParser(std::string_view content)
     : m_content(content)
-  {
-    for (std::size_t i = 0; i < content.size(); ++i) {
-      if (content[i] == '\n') {
-        m_line_starts.push_back(i + 1);
-      }
-    }
-  }
+    , m_lines(content)
+  {}
 
   std::vector<SummaryEntry> parse()
   {
@@ -46,15 +43,7 @@ public:
   }
 
 private:
-  int line_of(const char* pointer) const
-  {
-    if (pointer < m_content.data() || pointer >= m_content.data() + m_content.size()) {
-      return 0;
-    }
-    const auto offset = static_cast<std::size_t>(pointer - m_content.data());
-    return static_cast<int>(std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) -
-                            m_line_starts.begin());
-  }
+  int line_of(const char* pointer) const { return m_lines.line_of(pointer); }
 
   int enter_block(MD_BLOCKTYPE type, void*)
   {
@@ -121,7 +110,7 @@ private:
   }
 
   std::string_view m_content;
-  std::vector<std::size_t> m_line_starts{0};
+  text::LineIndex m_lines;
   int m_list_depth = 0;
   std::vector<bool> m_item_has_link;
   std::vector<int> m_numbers; // mdBook's counters, one per nesting level

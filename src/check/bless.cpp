@@ -2,6 +2,7 @@
 
 #include "util/errors.hpp"
 #include "util/text.hpp"
+#include "util/toml_input.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -76,13 +77,7 @@ FieldEdit set_field(std::string key, const std::set<std::string>& values)
 BlessResult bless_file(const std::string& content, const std::filesystem::path& path,
                        const std::vector<BlessUpdate>& updates)
 {
-  toml::table document;
-  try {
-    document = toml::parse(content, path.string());
-  } catch (const toml::parse_error& error) {
-    throw InputError(path, static_cast<int>(error.source().begin.line),
-                     fmt::format("malformed TOML, not blessed: {}", error.description()));
-  }
+  const auto document = text::parse_toml_input(content, path, "malformed TOML, not blessed");
   auto lines = text::split_lines(content);
   BlessResult result;
   std::string appended;

@@ -1,6 +1,7 @@
 #include "check/expectation.hpp"
 
 #include "util/text.hpp"
+#include "util/toml_input.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -389,13 +390,7 @@ Annotations parse_expectation_file(std::string_view content, const std::filesyst
   if (auto bad_line = text::first_invalid_utf8_line(content)) {
     throw InputError(path, *bad_line, "invalid UTF-8");
   }
-  toml::table document;
-  try {
-    document = toml::parse(content, path.string());
-  } catch (const toml::parse_error& error) {
-    throw InputError(path, static_cast<int>(error.source().begin.line),
-                     fmt::format("malformed TOML: {}", error.description()));
-  }
+  const auto document = text::parse_toml_input(content, path);
   FileParser parser(path);
   Annotations annotations;
   for (const auto& [key, node] : document) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -116,6 +117,29 @@ std::string fnv1a_hex(std::string_view data)
     hash *= 0x100000001b3ULL;
   }
   return fmt::format("{:016x}", hash);
+}
+
+LineIndex::LineIndex(std::string_view text)
+  : m_text(text)
+{
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      m_line_starts.push_back(i + 1);
+    }
+  }
+}
+
+int LineIndex::line_of(std::size_t offset) const
+{
+  return static_cast<int>(std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - m_line_starts.begin());
+}
+
+int LineIndex::line_of(const char* pointer) const
+{
+  if (pointer < m_text.data() || pointer >= m_text.data() + m_text.size()) {
+    return 0;
+  }
+  return line_of(static_cast<std::size_t>(pointer - m_text.data()));
 }
 
 std::string read_file(const std::filesystem::path& path)

@@ -27,6 +27,20 @@ bool looks_binary(std::string_view text); // NUL bytes in the first 8 KiB
 // 64-bit FNV-1a as 16 lowercase hex digits: stable across platforms and runs.
 std::string fnv1a_hex(std::string_view data);
 
+// 1-based line of a byte offset into a text (for parsers that report offsets or pointers).
+class LineIndex
+{
+public:
+  explicit LineIndex(std::string_view text);
+  int line_of(std::size_t offset) const;
+  // For a pointer into the indexed text; 0 when it points elsewhere.
+  int line_of(const char* pointer) const;
+
+private:
+  std::string_view m_text;
+  std::vector<std::size_t> m_line_starts{0};
+};
+
 std::string read_file(const std::filesystem::path& path); // throws InputError
 // Writes to a temporary file beside `path` and renames it over `path`, so a
 // crash leaves either the old file or the new one. Throws Fatal.
