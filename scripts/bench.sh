@@ -86,7 +86,8 @@ snip() { # snip BOOK BUILD_DIR [more options]
   local book=$1 dir=$2; shift 2
   echo "$SNIPCHECK" --book "$book" --expected "$WORK/empty-expected" --edition 2021 --build-dir "$dir" -q --color never "$@"
 }
-cold_prepare() { echo "rm -rf $1/cache $1/target-stable"; }
+# Every cargo target folder of the toolchain (target-stable, target-stable-check).
+cold_prepare() { echo "rm -rf $1/cache $1/target-stable*"; }
 
 # measure NAME PREPARE COMMAND: RUNS timed runs, seconds to times/NAME.
 # A failing command (non-zero exit) stops the benchmark with exit 1.

@@ -444,9 +444,11 @@ scratch::Workspace build_units(CellPlan& plan, std::vector<ListingResult>& resul
   settings.offline = !options.registry_directory.empty();
 
   std::set<std::string> finished; // outlives the passes: the progress callback refers to it
+  std::mutex progress_lock;       // the passes may run at once
   std::function<void(std::string_view)> on_line;
   if (progress) {
     on_line = [&](std::string_view line) {
+      const std::lock_guard lock(progress_lock);
       if (line.find("\"compiler-artifact\"") == std::string_view::npos) {
         return;
       }
@@ -464,11 +466,42 @@ scratch::Workspace build_units(CellPlan& plan, std::vector<ListingResult>& resul
   const auto selection = select_targets(plan, workspace, results, only);
   std::optional<CargoPass> checked;
   std::optional<CargoPass> built;
-  if (!selection.check.empty()) {
-    checked = run_cargo_pass("check", selection.check, settings, options, runner, log, on_line);
-  }
-  if (!selection.build.empty()) {
+  // Type-checking and building use target folders of their own, so the two
+  // passes run at once; not while cargo still has to write Cargo.lock.
+  auto check_settings = settings;
+  check_settings.target_dir += "-check";
+  const auto check_pass = [&] {
+    checked = run_cargo_pass("check", selection.check, check_settings, options, runner, log, on_line);
+  };
+  const auto build_pass = [&] {
     built = run_cargo_pass("build", selection.build, settings, options, runner, log, on_line);
+  };
+  if (!selection.check.empty() && !selection.build.empty() && !workspace.manifests_changed) {
+    std::exception_ptr check_failure;
+    std::thread checking([&] {
+      try {
+        check_pass();
+      } catch (...) {
+        check_failure = std::current_exception();
+      }
+    });
+    try {
+      build_pass();
+    } catch (...) {
+      checking.join();
+      throw;
+    }
+    checking.join();
+    if (check_failure) {
+      std::rethrow_exception(check_failure);
+    }
+  } else {
+    if (!selection.check.empty()) {
+      check_pass();
+    }
+    if (!selection.build.empty()) {
+      build_pass();
+    }
   }
   for (const auto& written : workspace.units) {
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());

@@ -24,6 +24,10 @@ struct Package
   std::map<std::string, std::string> dep_owner; // dependency -> listing id that asked first
 };
 
+// Listings per shared merged package: large enough that a package's rustc
+// start-up is amortized, small enough that a big book keeps both cores busy.
+constexpr int merged_batch_size = 48;
+
 std::string package_name_for(const Unit& unit, const std::string& default_edition)
 {
   const auto chapter = fmt::format("ch{:02}", unit.listing->chapter);
@@ -211,8 +215,25 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
 
   std::map<std::string, Package> packages;
   std::map<const Unit*, std::string> target_names;
+  // Merged listings without crates share packages across chapters, in batches
+  // small enough that both cores get work: a small book then costs one rustc.
+  std::map<const Unit*, std::string> shared_package;
+  std::map<std::string, int> batch_sizes; // edition -> listings in its current batch
+  std::map<std::string, int> batch_numbers;
   for (const auto& unit : units) {
-    const auto name = package_name_for(unit, default_edition);
+    if (unit.merge && unit.deps.empty() && unit.crate_type == CrateType::bin) {
+      auto& size = batch_sizes[unit.edition];
+      if (size == 0 || size == merged_batch_size) {
+        size = 0;
+        ++batch_numbers[unit.edition];
+      }
+      ++size;
+      shared_package[&unit] = fmt::format("merged-e{}-{}", unit.edition, batch_numbers[unit.edition]);
+    }
+  }
+  for (const auto& unit : units) {
+    const auto shared = shared_package.find(&unit);
+    const auto name = shared != shared_package.end() ? shared->second : package_name_for(unit, default_edition);
     auto& package = packages[name];
     package.name = name;
     package.edition = unit.edition;
@@ -234,7 +255,8 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
         merged.push_back(unit);
       }
     }
-    text::write_file_if_changed(package_root / "Cargo.toml", manifest(package, target_names));
+    workspace.manifests_changed |=
+        text::write_file_if_changed(package_root / "Cargo.toml", manifest(package, target_names));
     for (const auto* unit : package.units) {
       if (unit->merge) {
         continue;
@@ -253,12 +275,13 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
   for (const auto& name : workspace.packages) {
     members += fmt::format("  \"{}\",\n", name);
   }
-  text::write_file_if_changed(root / "Cargo.toml",
-                              fmt::format("# Written by snipcheck; rewritten on every run.\n[workspace]\n"
-                                          "resolver = \"2\"\nmembers = [\n{}]\n\n"
-                                          "# Debug assertions stay on (as in rustdoc); debug info only costs time.\n"
-                                          "[profile.dev]\ndebug = 0\n",
-                                          members));
+  workspace.manifests_changed |= !std::filesystem::exists(root / "Cargo.lock");
+  workspace.manifests_changed |= text::write_file_if_changed(
+      root / "Cargo.toml", fmt::format("# Written by snipcheck; rewritten on every run.\n[workspace]\n"
+                                       "resolver = \"2\"\nmembers = [\n{}]\n\n"
+                                       "# Debug assertions stay on (as in rustdoc); debug info only costs time.\n"
+                                       "[profile.dev]\ndebug = 0\n",
+                                       members));
   std::string config;
   if (!settings.registry_directory.empty()) {
     config = fmt::format("# Crates come from a local directory registry, offline.\n"

@@ -1,7 +1,9 @@
 #pragma once
 // Lays out the scratch Cargo workspace (SPEC §4): one package per chapter and
 // edition with one bin target per listing, a package of its own for each
-// library or proc-macro listing, one shared target folder. Files are rewritten
+// library or proc-macro listing, one shared target folder. Listings marked
+// `merge` share one target as modules: per chapter when they need crates, and
+// in book-wide batches (packages merged-eEDITION-N) when they need none. Files are rewritten
 // only when their content changes, so cargo's freshness checks keep working.
 
 #include "book/listing.hpp"
@@ -63,6 +65,7 @@ struct Workspace
   std::filesystem::path root;
   std::vector<std::string> packages;
   std::vector<WrittenUnit> units;
+  bool manifests_changed = false; // a Cargo.toml was (re)written: cargo will resolve and write Cargo.lock
 
   const WrittenUnit* find_by_source(const std::string& src_path) const;
   // The unit a message at `line` of `src_path` belongs to (merged targets hold several).
