@@ -22,7 +22,8 @@ std::function<void(const std::string&)> verbose_log(const app::Options& options)
 
 int check_command(const app::Options& options, const Output& output);
 int list_command(const app::Options& options);
-int show_command(const app::Options& options, const std::string& id, const Output& output);
+// The selected listings (an id, or any selector) one by one.
+int show_command(const app::Options& options, const Output& output);
 int bless_command(const app::Options& options, const Output& output);
 int extract_command(const app::Options& options, const std::string& out_dir);
 int errata_command(const app::Options& options);

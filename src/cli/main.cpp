@@ -194,7 +194,7 @@ int main(int argc, char** argv)
     if (*show) {
       auto options = merge(common, {show_id});
       output.color = use_color(options);
-      return show_command(options, show_id, output);
+      return show_command(options, output);
     }
     if (*bless) {
       auto options = merge(common, bless_selectors);

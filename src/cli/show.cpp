@@ -12,7 +12,7 @@
 
 namespace snipcheck::cli {
 
-int show_command(const app::Options& options, const std::string& id, const Output& output)
+int show_command(const app::Options& options, const Output& output)
 {
   auto runner = cargo::make_process_runner();
   const auto run = app::run_check(options, *runner, verbose_log(options));
@@ -60,7 +60,6 @@ int show_command(const app::Options& options, const std::string& id, const Outpu
       return exit_environment;
     }
   }
-  (void)id;
   return exit_ok;
 }
 
