@@ -2,6 +2,7 @@
 
 #include "app/build_lock.hpp"
 #include "app/cache.hpp"
+#include "app/run_programs.hpp"
 #include "app/select.hpp"
 #include "cargo/cargo.hpp"
 #include "check/normalize.hpp"
@@ -13,15 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
 #include <optional>
 #include <set>
-#include <unistd.h>
 
 namespace snipcheck::app {
 
@@ -135,55 +132,6 @@ std::string cell_folder(const ToolchainInfo& toolchain, const std::string& editi
   return fmt::format("{}-{}", toolchain.name, edition);
 }
 
-// A private folder under /tmp, owned by the sandbox uid when we run as root,
-// so the book's programs can reach it wherever the build folder lives.
-std::filesystem::path make_private_folder(const std::filesystem::path& parent)
-{
-  std::string pattern = (parent / "snipcheck-run-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw Fatal(fmt::format("cannot create a folder to run listings in {}: {}", parent.string(), std::strerror(errno)));
-  }
-  const std::filesystem::path folder = pattern;
-  if (::geteuid() == 0) {
-    const auto uid = cargo::sandbox_uid();
-    if (::chown(folder.c_str(), uid, uid) != 0) {
-      throw Fatal(fmt::format("cannot hand {} to the sandbox user: {}", folder.string(), std::strerror(errno)));
-    }
-  }
-  return folder;
-}
-
-cargo::Command sandboxed_command(const std::filesystem::path& program, const std::filesystem::path& folder,
-                                 const Options& options, const Log& log)
-{
-  cargo::Command command;
-  command.argv = {program.string()};
-  command.working_dir = folder;
-  command.environment = cargo::Environment::clear;
-  command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
-                     {"HOME", folder.string()},
-                     {"TMPDIR", folder.string()},
-                     {"LANG", "C.UTF-8"},
-                     {"RUST_BACKTRACE", "0"}};
-  command.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
-  command.output_limit = 1024 * 1024;
-  command.kill_on_output_limit = true;
-  command.limits.address_space_bytes = std::size_t{2} << 30;
-  command.limits.cpu_seconds = static_cast<std::size_t>(options.timeout_seconds) + 1;
-  command.limits.file_size_bytes = std::size_t{64} << 20;
-  if (::geteuid() == 0) {
-    command.sandbox.run_as_uid = cargo::sandbox_uid();
-    command.limits.processes = 256; // counted per uid: the sandbox uid owns nothing else
-  }
-  static std::atomic<bool> noticed{false};
-  if (cargo::network_isolation_available()) {
-    command.sandbox.new_network_namespace = true;
-  } else if (!noticed.exchange(true)) {
-    log("notice: this machine does not allow a private network namespace; listings run with network access");
-  }
-  return command;
-}
-
 void report_progress(const CellPlan& plan, const std::string& phase, const ProgressFn& progress)
 {
   if (progress) {
@@ -191,21 +139,13 @@ void report_progress(const CellPlan& plan, const std::string& phase, const Progr
   }
 }
 
-struct RunJob
-{
-  std::size_t result = 0;
-  std::filesystem::path program;
-  std::string module; // merged programs: which listing to run
-};
-
-// Runs the cell's programs, up to --jobs at once (default: one per core). Each
-// gets a fresh working folder; one copy of each program serves all its runs.
+// Runs the cell's `run` and `run-fail` listings that compiled.
 void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, const cargo::BuildMessages& built,
                   std::vector<ListingResult>& results, const Options& options, cargo::CommandRunner& runner,
                   const Log& log, const ProgressFn& progress)
 {
-  std::vector<RunJob> jobs;
-  std::map<std::string, std::filesystem::path> copies; // executable -> copy in the run area
+  std::vector<ProgramRun> programs;
+  std::vector<std::size_t> program_result; // program index -> result index
   for (const auto& written : workspace.units) {
     const auto index = static_cast<std::size_t>(written.unit - plan.units.data());
     auto& result = results[plan.unit_result[index]];
@@ -220,65 +160,23 @@ void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, con
       result.observed.environment_problem = "cargo built no executable for it";
       continue;
     }
-    copies.emplace(executable->second, std::filesystem::path());
-    jobs.push_back({plan.unit_result[index], executable->second, written.module});
+    programs.push_back({executable->second, written.module, result.listing->id});
+    program_result.push_back(plan.unit_result[index]);
   }
-  if (jobs.empty()) {
-    return;
-  }
-  const auto area = make_private_folder(std::filesystem::temp_directory_path());
-  std::error_code ec;
-  for (auto& [executable, copy] : copies) {
-    copy = area / fmt::format("program-{}", std::filesystem::path(executable).filename().string());
-    std::filesystem::copy_file(executable, copy, ec);
-    if (ec) {
-      throw Fatal(fmt::format("cannot copy {} to {}: {}", executable, area.string(), ec.message()));
+  const auto ran = run_programs(programs, options, runner, log,
+                                [&](const std::string& id) { report_progress(plan, "running " + id, progress); });
+  for (std::size_t k = 0; k < ran.size(); ++k) {
+    auto& result = results[program_result[k]];
+    if (ran[k].status.kind == cargo::ExitStatus::Kind::not_started) {
+      result.observed.build = check::Observed::Build::not_built;
+      result.observed.environment_problem =
+          fmt::format("could not start the listing's program: {}", ran[k].start_error);
+      continue;
     }
+    result.observed.run =
+        check::RunOutput{ran[k].status, ran[k].out, ran[k].err, ran[k].out_truncated || ran[k].err_truncated};
+    result.duration += ran[k].duration;
   }
-
-  std::mutex reporting; // progress and log are not thread-safe
-  std::atomic<std::size_t> next{0};
-  const auto worker = [&] {
-    for (auto k = next++; k < jobs.size(); k = next++) {
-      const auto& job = jobs[k];
-      auto& result = results[job.result];
-      const auto folder = make_private_folder(area);
-      auto command = sandboxed_command(copies.at(job.program.string()), folder, options, log);
-      if (!job.module.empty()) {
-        command.argv.push_back(job.module); // the merged program runs the listing it is asked for
-      }
-      {
-        const std::lock_guard lock(reporting);
-        report_progress(plan, "running " + result.listing->id, progress);
-        log(fmt::format("{} (in {}, limit {}s)", result.listing->id, folder.string(), options.timeout_seconds));
-      }
-      const auto ran = runner.run(command);
-      std::error_code remove_error;
-      std::filesystem::remove_all(folder, remove_error);
-      if (ran.status.kind == cargo::ExitStatus::Kind::not_started) {
-        result.observed.build = check::Observed::Build::not_built;
-        result.observed.environment_problem = fmt::format("could not start the listing's program: {}", ran.start_error);
-        continue;
-      }
-      result.observed.run = check::RunOutput{ran.status, ran.out, ran.err, ran.out_truncated || ran.err_truncated};
-      result.duration += ran.duration;
-    }
-  };
-  const auto threads =
-      std::min<std::size_t>(jobs.size(), options.jobs > 0 ? static_cast<std::size_t>(options.jobs)
-                                                          : std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) {
-    pool.emplace_back(worker);
-  }
-  worker();
-  for (auto& thread : pool) {
-    thread.join();
-  }
-  if (::geteuid() == 0) {
-    cargo::kill_all_owned_by(cargo::sandbox_uid()); // whatever escaped a process group
-  }
-  std::filesystem::remove_all(area, ec);
 }
 
 // One cargo invocation over chosen targets. A cargo that cannot start, crashes,

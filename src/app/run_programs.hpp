@@ -1,0 +1,31 @@
+#pragma once
+// Running a book's programs safely (the `run` and `run-fail` listings): each in
+// a fresh folder under /tmp with a cleared environment, rlimits, an output
+// cap, no network where the machine allows, a time limit on its whole process
+// tree and, as root, an unprivileged uid of its own; several at once.
+
+#include "app/options.hpp"
+#include "app/pipeline.hpp"
+#include "cargo/process.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace snipcheck::app {
+
+struct ProgramRun
+{
+  std::filesystem::path executable; // as cargo built it
+  std::string argument;             // merged programs: the module of the listing to run
+  std::string label;                // the listing's id, for notes
+};
+
+// Runs every program, up to --jobs at once (default: one per core), and returns
+// their results in the same order. `on_start` is called, one at a time, as each starts.
+std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const Options& options,
+                                               cargo::CommandRunner& runner, const Log& log,
+                                               const std::function<void(const std::string& label)>& on_start);
+
+} // namespace snipcheck::app
