@@ -179,6 +179,8 @@ void run_binaries(const CellPlan& plan, const scratch::Workspace& workspace, con
   }
 }
 
+constexpr std::chrono::minutes cargo_time_limit{30};
+
 // One cargo invocation over chosen targets. A cargo that cannot start, crashes,
 // or fails before compiling anything is the environment's failure (Fatal).
 struct CargoPass
@@ -250,6 +252,7 @@ CargoPass run_cargo_pass(const std::string& subcommand, std::vector<std::string>
   }
   auto command = cargo::cargo_command(settings, subcommand, targets);
   command.on_stdout_line = on_line;
+  command.timeout = cargo_time_limit; // a cargo waiting forever (a lock, a registry) is the environment's fault
   CargoPass pass;
   pass.command = command.display();
   log(pass.command);
@@ -257,6 +260,11 @@ CargoPass run_cargo_pass(const std::string& subcommand, std::vector<std::string>
   if (pass.result.status.kind == cargo::ExitStatus::Kind::not_started) {
     throw Fatal(fmt::format("cannot run cargo: {}. Install a Rust toolchain (rustup, or `apt-get install cargo`)",
                             pass.result.start_error));
+  }
+  if (pass.result.status.kind == cargo::ExitStatus::Kind::timed_out) {
+    throw Fatal(fmt::format("cargo did not finish within {} minutes while building {}; is another cargo holding a "
+                            "lock, or a registry unreachable?\n{}",
+                            cargo_time_limit.count(), settings.workspace.string(), text::trim(pass.result.err)));
   }
   if (pass.result.status.kind == cargo::ExitStatus::Kind::signaled) {
     throw Fatal(fmt::format("cargo crashed ({}) while building {}:\n{}", pass.result.status.describe(),

@@ -111,9 +111,9 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
       std::filesystem::remove_all(folder, remove_error);
     }
   };
-  const auto threads = std::min<std::size_t>(programs.size(), options.jobs > 0
-                                                                ? static_cast<std::size_t>(options.jobs)
-                                                                : std::max(1u, std::thread::hardware_concurrency()));
+  const auto threads =
+      std::min<std::size_t>(programs.size(), options.jobs > 0 ? static_cast<std::size_t>(options.jobs)
+                                                              : std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) {
     pool.emplace_back(worker);
