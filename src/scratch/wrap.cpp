@@ -2,7 +2,7 @@
 
 #include "util/text.hpp"
 
-#include <regex>
+#include <cctype>
 
 namespace snipcheck::scratch {
 
@@ -66,6 +66,61 @@ std::vector<std::string> strip_comments_and_strings(const std::vector<std::strin
   return result;
 }
 
+// Hand-written scanners instead of std::regex: libstdc++'s regex recurses per
+// repetition and overflows the stack on long lines (found by fuzzing).
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+bool is_word_char(char c)
+{
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+std::size_t skip_spaces(std::string_view text, std::size_t pos)
+{
+  while (pos < text.size() && is_space(text[pos])) {
+    ++pos;
+  }
+  return pos;
+}
+
+// `fn` as a word, then at least one blank, then an identifier (`name`, if given) at `pos`.
+bool fn_item_at(std::string_view line, std::size_t pos, std::string_view name)
+{
+  if (!line.substr(pos).starts_with("fn") || (pos > 0 && is_word_char(line[pos - 1]))) {
+    return false;
+  }
+  auto after = pos + 2;
+  if (after >= line.size() || !is_space(line[after])) {
+    return false;
+  }
+  after = skip_spaces(line, after);
+  if (name.empty()) {
+    return after < line.size() && is_word_char(line[after]);
+  }
+  if (!line.substr(after).starts_with(name)) {
+    return false;
+  }
+  after += name.size();
+  if (after < line.size() && is_word_char(line[after])) {
+    return false;
+  }
+  after = skip_spaces(line, after);
+  return after < line.size() && line[after] == '(';
+}
+
+bool has_fn_item(std::string_view line, std::string_view name)
+{
+  for (auto at = line.find("fn"); at != std::string_view::npos; at = line.find("fn", at + 1)) {
+    if (fn_item_at(line, at, name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool is_comment_or_blank(std::string_view line)
 {
   const auto trimmed = text::trim(line);
@@ -85,8 +140,18 @@ bool is_extern_crate(std::string_view line)
 // `/* ... */` and a line that is only `// ...` stand for code the book left out.
 std::string elide_markers(std::string line)
 {
-  static const std::regex block_marker(R"(/\*\s*(\.\.\.|…)\s*\*/)");
-  line = std::regex_replace(line, block_marker, "todo!()");
+  for (auto open = line.find("/*"); open != std::string::npos; open = line.find("/*", open + 1)) {
+    auto pos = skip_spaces(line, open + 2);
+    const std::string_view rest = std::string_view(line).substr(pos);
+    const std::size_t dots = rest.starts_with("...") ? 3 : rest.starts_with("…") ? std::string_view("…").size() : 0;
+    if (dots == 0) {
+      continue;
+    }
+    pos = skip_spaces(line, pos + dots);
+    if (std::string_view(line).substr(pos).starts_with("*/")) {
+      line.replace(open, pos + 2 - open, "todo!()");
+    }
+  }
   const auto trimmed = text::trim(line);
   if (trimmed == "// ..." || trimmed == "// …") {
     line = line.substr(0, line.find("//")) + "todo!()";
@@ -108,7 +173,7 @@ std::vector<bool> comment_only_function_bodies(const std::vector<std::string>& c
     bool is_function = false;
     for (std::size_t back = 0; back <= 3 && back <= open; ++back) {
       const auto& candidate = code[open - back];
-      if (std::regex_search(candidate, std::regex(R"(\bfn\s+\w+)"))) {
+      if (has_fn_item(candidate, {})) {
         is_function = true;
         break;
       }
@@ -143,12 +208,16 @@ struct MainWrapper
 
 MainWrapper main_wrapper(const std::vector<std::string>& code)
 {
-  static const std::regex ok_tail(R"(^\s*Ok::<\(\),\s*(.+)>\(\(\)\)\s*;?\s*$)");
   for (auto it = code.rbegin(); it != code.rend(); ++it) {
-    if (text::trim(*it).empty()) {
+    auto tail = text::trim(*it);
+    if (tail.empty()) {
       continue;
     }
-    if (std::regex_match(*it, ok_tail)) {
+    if (tail.ends_with(';')) {
+      tail = text::trim(tail.substr(0, tail.size() - 1));
+    }
+    // Ok::<(), E>(())
+    if (tail.starts_with("Ok::<(),") && tail.ends_with(">(())") && tail.size() > 13) {
       return {"fn main() { fn _inner() -> core::result::Result<(), impl core::fmt::Debug> {", "} _inner().unwrap() }"};
     }
     break;
@@ -168,9 +237,8 @@ LineOrigin ScratchSource::origin_of(int scratch_line) const
 
 bool has_main_function(const std::vector<std::string>& code_lines)
 {
-  static const std::regex main_fn(R"(\bfn\s+main\s*\()");
   for (const auto& line : strip_comments_and_strings(code_lines)) {
-    if (std::regex_search(line, main_fn)) {
+    if (has_fn_item(line, "main")) {
       return true;
     }
   }

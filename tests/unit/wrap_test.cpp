@@ -136,5 +136,29 @@ TEST(Wrap, AsyncMainWrapsFragmentsUsingAwait)
   EXPECT_NE(source.text.find("Ok(())\n}"), std::string::npos);
 }
 
+TEST(Wrap, MainDetectionFollowsWordBoundaries)
+{
+  EXPECT_TRUE(has_main_function({"fn  main  () {}"}));
+  EXPECT_TRUE(has_main_function({"pub fn main() -> Result<(), ()> { Ok(()) }"}));
+  EXPECT_FALSE(has_main_function({"fn mainly() {}"}));
+  EXPECT_FALSE(has_main_function({"myfn main() {}"}));
+  EXPECT_FALSE(has_main_function({"fnmain() {}"}));
+}
+
+TEST(Wrap, LongLinesDoNotExhaustTheStack)
+{
+  // std::regex recursed per character on these and crashed (found by testing a 1 MB line).
+  WrapOptions options;
+  options.elide = ElideMode::bodies;
+  const std::string blanks(1'000'000, ' ');
+  const std::string identifier(1'000'000, 'a');
+  const auto source = wrap_listing(listing_of({"let s = 1; /*" + blanks + "... */", "fn " + identifier + "() {",
+                                               "    // body", "}", "Ok::<(), " + identifier + ">(())"}),
+                                   options);
+  EXPECT_NE(source.text.find("let s = 1; todo!()"), std::string::npos);
+  EXPECT_NE(source.text.find("fn _inner()"), std::string::npos);
+  EXPECT_EQ(source.origin_of(static_cast<int>(source.origins.size())).origin, Origin::synthetic);
+}
+
 } // namespace
 } // namespace snipcheck::scratch
