@@ -68,16 +68,16 @@ Options load_defaults(const std::filesystem::path& start)
         problems.push_back({*config, line, "`edition` must be a string like \"2021\""});
       }
     } else if (key == "timeout") {
-      if (auto value = node.value<double>()) {
+      if (auto value = node.value<double>(); value && *value > 0 && *value < 86400) {
         options.timeout_seconds = *value;
       } else {
-        problems.push_back({*config, line, "`timeout` must be a number of seconds"});
+        problems.push_back({*config, line, "`timeout` must be a number of seconds, above 0 and below a day"});
       }
     } else if (key == "jobs") {
-      if (auto value = node.value<int64_t>()) {
-        options.jobs = static_cast<int>(*value);
+      if (const auto* value = node.as_integer(); value != nullptr && value->get() > 0 && value->get() < 10000) {
+        options.jobs = static_cast<int>(value->get());
       } else {
-        problems.push_back({*config, line, "`jobs` must be a whole number"});
+        problems.push_back({*config, line, "`jobs` must be a whole number from 1 to 9999"});
       }
     } else if (key == "registry") {
       const auto* table = node.as_table();

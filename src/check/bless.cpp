@@ -72,6 +72,23 @@ FieldEdit set_field(std::string key, const std::set<std::string>& values)
           }};
 }
 
+// Whether `line` is the entry's own `["id"]` header, not the header of a
+// sub-table (`["id".deps]`) that defined the entry implicitly.
+bool is_own_header(const std::string& line, const std::string& id)
+{
+  if (!text::trim(line).starts_with('[')) {
+    return false;
+  }
+  toml::table header;
+  try {
+    header = toml::parse(line + "\n");
+  } catch (const toml::parse_error&) {
+    return false;
+  }
+  const auto* entry = header.get_as<toml::table>(id);
+  return header.size() == 1 && entry != nullptr && entry->empty();
+}
+
 } // namespace
 
 BlessResult bless_file(const std::string& content, const std::filesystem::path& path,
@@ -122,7 +139,7 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
     // such lines, and editing around it would break the file.
     const int header_line = static_cast<int>(table->source().begin.line);
     if (table->is_inline() || header_line < 1 || header_line > static_cast<int>(lines.size()) ||
-        !text::trim(lines[static_cast<std::size_t>(header_line - 1)]).starts_with('[')) {
+        !is_own_header(lines[static_cast<std::size_t>(header_line - 1)], update.id)) {
       throw InputError(path, header_line,
                        fmt::format("[{}] is written inline or with dotted keys; bless only edits entries under "
                                    "their own [{}] header, so rewrite it as one",

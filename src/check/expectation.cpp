@@ -265,7 +265,9 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
         continue;
       }
       for (const auto& line : *lines) {
-        auto number = line.value<int64_t>();
+        // as_integer, not value<int64_t>: toml++ converts a float such as 7e106 with undefined behaviour.
+        const auto* integer = line.as_integer();
+        const auto number = integer != nullptr ? std::optional<int64_t>(integer->get()) : std::nullopt;
         if (!number || *number < 1) {
           problem(line.source(), "`error-lines` entries must be positive listing line numbers");
           continue;

@@ -108,8 +108,8 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
     }
     options.shard = app::Shard{std::stoi(match[1].str()), std::stoi(match[2].str())};
   }
-  if (options.jobs < 0 || options.timeout_seconds <= 0) {
-    throw InputError({}, 0, "--jobs and --timeout must be positive");
+  if (options.jobs < 0 || options.timeout_seconds <= 0 || options.timeout_seconds >= 86400) {
+    throw InputError({}, 0, "--jobs must be positive and --timeout between 0 and 86400 seconds");
   }
   return options;
 }

@@ -10,6 +10,7 @@
 #include "book/text_reader.hpp"
 #include "check/bless.hpp"
 #include "check/expectation.hpp"
+#include "scratch/wrap.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -55,6 +56,21 @@ inline void check_book(const book::Book& book, int book_lines)
     (void)listing.first_line();
     (void)listing.last_line();
     (void)check::find_inline_markers(listing);
+    // Wrapping with every scaffolding mode keeps a line map that covers the
+    // compiled text and points only at the listing's own lines.
+    for (const auto elide : {scratch::ElideMode::none, scratch::ElideMode::todo, scratch::ElideMode::bodies}) {
+      scratch::WrapOptions options;
+      options.elide = elide;
+      const auto source = scratch::wrap_listing(listing, options);
+      require(static_cast<std::size_t>(std::count(source.text.begin(), source.text.end(), '\n')) ==
+                  source.origins.size(),
+              listing.id + ": line map and compiled text differ in length");
+      for (const auto& origin : source.origins) {
+        require(origin.origin != scratch::Origin::listing ||
+                    (origin.line >= 1 && static_cast<std::size_t>(origin.line) <= listing.lines.size()),
+                listing.id + ": line map points outside the listing");
+      }
+    }
   }
 }
 
