@@ -14,23 +14,14 @@ packages=(
   librust-tokio-dev librust-tokio-util-dev librust-async-trait-dev librust-thiserror-dev
   librust-anyhow-dev librust-syn-dev librust-quote-dev librust-proc-macro2-dev
 )
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+source scripts/apt-packages.sh
+ensure_packages setup "${packages[@]}"
 
 # A Rust toolchain: rustup's when present (the machines have one), else Debian's.
 source scripts/toolchain-env.sh
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: no cargo on PATH; installing Debian's cargo and rustc"
-  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends cargo rustc
+  echo "setup: no cargo on PATH; using Debian's cargo and rustc"
+  ensure_packages setup cargo rustc
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo

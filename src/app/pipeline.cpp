@@ -505,13 +505,11 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   // Results first (their addresses stay put), then the units that point at them.
   for (auto& cell : cells) {
     for (const auto* listing : selected) {
-      const auto found = loaded.annotations.find(listing->id);
       ListingResult result;
       result.listing = listing;
       result.toolchain = cell.toolchain->name;
-      result.expectation =
-          check::expectation_for(*listing, found == loaded.annotations.end() ? nullptr : &found->second,
-                                 run.book.format, {cell.toolchain->name, cell.edition});
+      result.expectation = check::expectation_for(*listing, check::find_annotation(loaded.annotations, listing->id),
+                                                  run.book.format, {cell.toolchain->name, cell.edition});
       result.edition = result.expectation.edition.value_or(cell.edition);
       cell.result_indexes.push_back(run.results.size());
       run.results.push_back(std::move(result));

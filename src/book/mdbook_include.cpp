@@ -125,9 +125,9 @@ std::optional<Link> parse_link(const std::string& type, const std::string& rest)
   return std::nullopt;
 }
 
-bool is_anchor_start(const std::string& line, std::string* name = nullptr)
+// `ANCHOR: name` / `ANCHOR_END: name` marker lines, as mdBook's anchor regexes read them.
+bool is_anchor(const std::string& line, const std::regex& pattern, std::string* name)
 {
-  static const std::regex pattern(R"(ANCHOR:\s*([\w_-]+))");
   std::smatch match;
   if (!std::regex_search(line, match, pattern)) {
     return false;
@@ -138,17 +138,16 @@ bool is_anchor_start(const std::string& line, std::string* name = nullptr)
   return true;
 }
 
+bool is_anchor_start(const std::string& line, std::string* name = nullptr)
+{
+  static const std::regex pattern(R"(ANCHOR:\s*([\w_-]+))");
+  return is_anchor(line, pattern, name);
+}
+
 bool is_anchor_end(const std::string& line, std::string* name = nullptr)
 {
   static const std::regex pattern(R"(ANCHOR_END:\s*([\w_-]+))");
-  std::smatch match;
-  if (!std::regex_search(line, match, pattern)) {
-    return false;
-  }
-  if (name != nullptr) {
-    *name = match[1].str();
-  }
-  return true;
+  return is_anchor(line, pattern, name);
 }
 
 bool is_anchor_marker(const std::string& line)

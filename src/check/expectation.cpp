@@ -90,23 +90,8 @@ bool is_cell_key(std::string_view key)
          });
 }
 
-bool is_regex_space(char c) // ECMAScript \s within ASCII
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-bool is_word_char(char c) // what \b looks at
-{
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-std::size_t skip_spaces(std::string_view text, std::size_t pos)
-{
-  while (pos < text.size() && is_regex_space(text[pos])) {
-    ++pos;
-  }
-  return pos;
-}
+using text::is_word_char;
+using text::skip_spaces;
 
 // `word` at `pos`, ending at a word boundary.
 bool word_at(std::string_view text, std::size_t pos, std::string_view word)
@@ -447,6 +432,12 @@ Annotations load_expectations(const std::filesystem::path& folder)
     throw InputError(problems);
   }
   return all;
+}
+
+const Annotation* find_annotation(const Annotations& annotations, const std::string& id)
+{
+  const auto found = annotations.find(id);
+  return found == annotations.end() ? nullptr : &found->second;
 }
 
 std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)

@@ -54,6 +54,9 @@ struct Annotation
 
 using Annotations = std::map<std::string, Annotation>; // by listing id
 
+// The entry for a listing id, or nullptr when the maintainers wrote none.
+const Annotation* find_annotation(const Annotations& annotations, const std::string& id);
+
 // Parses one expected/ file; every problem is collected, then thrown as one InputError.
 Annotations parse_expectation_file(std::string_view content, const std::filesystem::path& path);
 // Loads every chNN.toml in `folder` (a missing folder is an empty set).

@@ -16,9 +16,8 @@ int list_command(const app::Options& options)
   const auto loaded = app::load_book(options);
   const auto selected = app::select_listings(loaded.book, options.selectors, options.shard);
   for (const auto* listing : selected) {
-    const auto found = loaded.annotations.find(listing->id);
-    const auto expectation = check::expectation_for(
-        *listing, found == loaded.annotations.end() ? nullptr : &found->second, loaded.book.format);
+    const auto expectation =
+        check::expectation_for(*listing, check::find_annotation(loaded.annotations, listing->id), loaded.book.format);
     std::string detail(check::outcome_name(expectation.outcome));
     if (expectation.errors && !expectation.errors->empty()) {
       detail += fmt::format(" [{}]", fmt::join(*expectation.errors, ", "));

@@ -44,7 +44,8 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   app.add_option("--edition", arguments.editions, "Editions to check: 2021,2024")
       ->delimiter(',')
       ->allow_extra_args(false);
-  app.add_option("--jobs,-j", arguments.jobs, "Parallel jobs: cargo's, and programs run at once (default: one per core)");
+  app.add_option("--jobs,-j", arguments.jobs,
+                 "Parallel jobs: cargo's, and programs run at once (default: one per core)");
   app.add_option("--timeout", arguments.timeout, "Seconds a listing may run (default 10)");
   app.add_option("--report", arguments.reports, "FORMAT=PATH, repeatable: json=out.json, junit=out.xml, github")
       ->allow_extra_args(false);

@@ -68,23 +68,9 @@ std::vector<std::string> strip_comments_and_strings(const std::vector<std::strin
 
 // Hand-written scanners instead of std::regex: libstdc++'s regex recurses per
 // repetition and overflows the stack on long lines (found by fuzzing).
-bool is_space(char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-bool is_word_char(char c)
-{
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-std::size_t skip_spaces(std::string_view text, std::size_t pos)
-{
-  while (pos < text.size() && is_space(text[pos])) {
-    ++pos;
-  }
-  return pos;
-}
+using text::is_space;
+using text::is_word_char;
+using text::skip_spaces;
 
 // `fn` as a word, then at least one blank, then an identifier (`name`, if given) at `pos`.
 bool fn_item_at(std::string_view line, std::size_t pos, std::string_view name)

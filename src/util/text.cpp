@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -61,6 +62,24 @@ std::string_view trim_end(std::string_view text)
 bool is_blank(std::string_view text)
 {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool is_word_char(char c)
+{
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+std::size_t skip_spaces(std::string_view text, std::size_t pos)
+{
+  while (pos < text.size() && is_space(text[pos])) {
+    ++pos;
+  }
+  return pos;
 }
 
 bool starts_with_word(std::string_view text, std::string_view word)

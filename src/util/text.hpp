@@ -18,6 +18,12 @@ std::string join_lines(const std::vector<std::string>& lines); // each line ends
 std::string_view trim(std::string_view text);
 std::string_view trim_end(std::string_view text);
 bool is_blank(std::string_view text); // only spaces, tabs and line breaks
+
+// Hand-written scanning, where std::regex would recurse per character and
+// overflow the stack on long lines: \s (ASCII), \w, and skipping blanks.
+bool is_space(char c);
+bool is_word_char(char c);
+std::size_t skip_spaces(std::string_view text, std::size_t pos);
 bool starts_with_word(std::string_view text, std::string_view word);
 
 // 1-based line of the first invalid UTF-8 sequence, if any.

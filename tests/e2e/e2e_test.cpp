@@ -1,6 +1,6 @@
 // End-to-end: the real snipcheck binary against real cargo, on small fixture
 // books in tests/e2e/books/ and on the bundled book with its expected/.
-#include "util/text.hpp"
+#include "e2e_support.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -14,49 +14,25 @@
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace snipcheck::e2e;
 using nlohmann::json;
 using snipcheck::text::read_file;
 
-const fs::path source_dir = SNIPCHECK_SOURCE_DIR;
-const fs::path binary = SNIPCHECK_BINARY;
 const fs::path shared_build = SNIPCHECK_E2E_BUILD_DIR; // shared so crates compile once
-
-struct Outcome
-{
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 class EndToEnd : public ::testing::Test
 {
 protected:
-  void SetUp() override
-  {
-    m_temp = fs::temp_directory_path() / ("snipcheck-e2e-" + std::to_string(::getpid()) + "-" +
-                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_temp);
-    fs::create_directories(m_temp);
-  }
+  void SetUp() override { m_temp = fresh_test_folder("e2e"); }
   void TearDown() override { fs::remove_all(m_temp); }
 
   // Runs snipcheck in `dir` with extra environment assignments ("NAME=value").
-  Outcome snipcheck(const std::string& arguments, const fs::path& dir, const std::string& environment = "") const
+  Finished snipcheck(const std::string& arguments, const fs::path& dir, const std::string& environment = "") const
   {
-    const auto out = m_temp / "stdout.txt";
-    const auto err = m_temp / "stderr.txt";
-    const auto command = "cd '" + dir.string() + "' && env " + environment + " '" + binary.string() + "' " + arguments +
-                         " > '" + out.string() + "' 2> '" + err.string() + "' < /dev/null";
-    const int status = std::system(command.c_str());
-    Outcome run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = read_file(out);
-    run.err = read_file(err);
-    return run;
+    return run_shell("env " + environment + " '" + binary.string() + "' " + arguments, dir, m_temp);
   }
 
-  Outcome check_bundled(const std::string& arguments, const std::string& environment = "") const
+  Finished check_bundled(const std::string& arguments, const std::string& environment = "") const
   {
     return snipcheck("--build-dir '" + shared_build.string() + "' " + arguments, source_dir, environment);
   }
@@ -72,15 +48,7 @@ protected:
     return path;
   }
 
-  static const json& result(const json& report, const std::string& id)
-  {
-    for (const auto& entry : report["results"]) {
-      if (entry["id"] == id) {
-        return entry;
-      }
-    }
-    throw std::runtime_error("no result for " + id);
-  }
+  static const json& result(const json& report, const std::string& id) { return find_result(report, id); }
 
   fs::path m_temp;
 };

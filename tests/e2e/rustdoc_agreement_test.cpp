@@ -3,7 +3,7 @@
 // test's verdict (rustdoc ok <-> pass, FAILED <-> fail, ignored <-> skip).
 // Blocks are matched by the line of their opening fence. The deliberate
 // differences (README.md, "Differences from rustdoc") are excluded by line.
-#include "util/text.hpp"
+#include "e2e_support.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,19 +17,11 @@
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace snipcheck::e2e;
 using nlohmann::json;
 using snipcheck::text::read_file;
 
-const fs::path source_dir = SNIPCHECK_SOURCE_DIR;
-const fs::path binary = SNIPCHECK_BINARY;
 const fs::path corpus = source_dir / "tests" / "corpus" / "markdown";
-
-struct Finished
-{
-  int exit_code = -1;
-  std::string out;
-};
 
 // fence line -> "ok" | "FAILED" | "ignored"
 using Verdicts = std::map<int, std::string>;
@@ -37,21 +29,10 @@ using Verdicts = std::map<int, std::string>;
 class RustdocAgreement : public ::testing::TestWithParam<std::string>
 {
 protected:
-  void SetUp() override
-  {
-    m_temp = fs::temp_directory_path() / ("snipcheck-rustdoc-" + std::to_string(::getpid()) + "-" + GetParam());
-    fs::remove_all(m_temp);
-    fs::create_directories(m_temp);
-  }
+  void SetUp() override { m_temp = fresh_test_folder("rustdoc"); }
   void TearDown() override { fs::remove_all(m_temp); }
 
-  Finished run(const std::string& command) const
-  {
-    const auto out = m_temp / "out.txt";
-    const int status = std::system(
-        ("cd '" + m_temp.string() + "' && " + command + " > '" + out.string() + "' 2>&1 < /dev/null").c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out)};
-  }
+  Finished run(const std::string& command) const { return run_shell(command, m_temp, m_temp); }
 
   Verdicts rustdoc(const fs::path& book) const
   {
@@ -151,13 +132,12 @@ INSTANTIATE_TEST_SUITE_P(Corpus, RustdocAgreement,
 // The excluded blocks really differ: each gets the verdict the README promises.
 TEST(RustdocDifferences, AreTheDocumentedOnes)
 {
-  const auto temp = fs::temp_directory_path() / ("snipcheck-differences-" + std::to_string(::getpid()));
-  fs::create_directories(temp);
+  const auto temp = fresh_test_folder("differences");
   const auto report_path = temp / "report.json";
-  const auto command = "cd '" + temp.string() + "' && '" + binary.string() + "' --book '" +
-                       (corpus / "differences.md").string() + "' --edition 2021 --build-dir '" +
-                       (temp / "build").string() + "' --report json='" + report_path.string() + "' > /dev/null 2>&1";
-  std::system(command.c_str());
+  run_shell("'" + binary.string() + "' --book '" + (corpus / "differences.md").string() +
+                "' --edition 2021 --build-dir '" + (temp / "build").string() + "' --report json='" +
+                report_path.string() + "'",
+            temp, temp);
   const auto report = json::parse(read_file(report_path));
   std::map<int, std::string> status;
   std::map<int, std::string> id;

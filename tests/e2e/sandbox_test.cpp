@@ -1,7 +1,7 @@
 // End-to-end: running a book's code is contained (issue: run listings safely),
 // and bad input or interruptions never crash or corrupt anything.
 #include "cargo/process.hpp"
-#include "util/text.hpp"
+#include "e2e_support.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -16,31 +16,14 @@
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace snipcheck::e2e;
 using nlohmann::json;
 using snipcheck::text::read_file;
-
-const fs::path source_dir = SNIPCHECK_SOURCE_DIR;
-const fs::path binary = SNIPCHECK_BINARY;
-
-struct Finished
-{
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-};
 
 class Hostile : public ::testing::Test
 {
 protected:
-  void SetUp() override
-  {
-    m_temp = fs::temp_directory_path() / ("snipcheck-sandbox-" + std::to_string(::getpid()) + "-" +
-                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_temp);
-    fs::create_directories(m_temp);
-  }
+  void SetUp() override { m_temp = fresh_test_folder("sandbox"); }
   void TearDown() override { fs::remove_all(m_temp); }
 
   // Starts snipcheck with argv in m_temp; returns its pid.
@@ -98,16 +81,7 @@ protected:
             selector};
   }
 
-  json result(const std::string& id) const
-  {
-    const auto report = json::parse(read_file(m_temp / "report.json"));
-    for (const auto& entry : report["results"]) {
-      if (entry["id"] == id) {
-        return entry;
-      }
-    }
-    throw std::runtime_error("no result for " + id);
-  }
+  json result(const std::string& id) const { return find_result(json::parse(read_file(m_temp / "report.json")), id); }
 
   // Processes still running a program from a snipcheck run folder.
   static int leftovers()
@@ -224,15 +198,15 @@ TEST_F(Hostile, TwoRunsOnOneBuildFolderTakeTurns)
   // The second run, on the same build folder, from a sibling folder of its own.
   const auto other_dir = m_temp / "second";
   fs::create_directories(other_dir);
-  const std::string command = "cd '" + other_dir.string() + "' && '" + binary.string() + "' --book '" +
-                              (source_dir / "tests/e2e/books/hostile.txt").string() + "' --expected '" +
-                              (source_dir / "tests/e2e/books/hostile-expected").string() + "' --build-dir '" +
-                              (m_temp / "build").string() + "' --no-cache 1.5 > out.txt 2> err.txt";
-  const int second = std::system(command.c_str());
+  const auto second =
+      run_shell("'" + binary.string() + "' --book '" + (source_dir / "tests/e2e/books/hostile.txt").string() +
+                    "' --expected '" + (source_dir / "tests/e2e/books/hostile-expected").string() + "' --build-dir '" +
+                    (m_temp / "build").string() + "' --no-cache 1.5",
+                other_dir, other_dir);
   const auto first_run = wait_for(first, started);
   EXPECT_EQ(first_run.exit_code, 1) << first_run.out << first_run.err; // the endless loop timed out
-  EXPECT_EQ(WEXITSTATUS(second), 0) << read_file(other_dir / "out.txt") << read_file(other_dir / "err.txt");
-  EXPECT_NE(read_file(other_dir / "err.txt").find("waiting for another snipcheck run"), std::string::npos);
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.err.find("waiting for another snipcheck run"), std::string::npos);
 }
 
 } // namespace
