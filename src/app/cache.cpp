@@ -56,6 +56,9 @@ std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
   if (context.runs) {
     material += fmt::format("runs with timeout {}\n", context.timeout_seconds);
   }
+  if (context.test_harness) {
+    material += "test harness\n";
+  }
   material += unit.source.text;
   // Two 64-bit hashes over different material make accidental collisions negligible.
   return text::fnv1a_hex(material) + text::fnv1a_hex(material + unit.listing->id);

@@ -22,6 +22,7 @@ struct CacheContext
   std::filesystem::path registry_directory;
   bool runs = false;          // the listing is executed after building
   double timeout_seconds = 0; // part of how it runs
+  bool test_harness = false;  // built with --test and run as a test binary
 };
 
 std::string cache_key(const scratch::Unit& unit, const CacheContext& context);

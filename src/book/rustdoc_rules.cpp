@@ -299,6 +299,7 @@ LangString parse_lang_string(std::string_view info, std::string_view host_target
       seen_rust_tags = !seen_other_tags || seen_rust_tags;
     } else if (word == "standalone_crate") {
       result.standalone_crate = true;
+      attributes.standalone_crate = true;
       seen_rust_tags = !seen_other_tags || seen_rust_tags;
     } else if (word.starts_with("edition")) {
       // An unknown year is dropped, as rustdoc does; it is not an unknown token.

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 namespace snipcheck::scratch {
@@ -24,19 +25,37 @@ struct Package
   std::map<std::string, std::string> dep_owner; // dependency -> listing id that asked first
 };
 
-// Listings per shared merged package: large enough that a package's rustc
-// start-up is amortized, small enough that a big book keeps both cores busy.
-constexpr int merged_batch_size = 48;
-
-std::string package_name_for(const Unit& unit, const std::string& default_edition)
+std::string dependencies_signature(const std::vector<Dependency>& deps)
 {
-  const auto chapter = fmt::format("ch{:02}", unit.listing->chapter);
+  std::vector<std::string> parts;
+  for (const auto& dependency : deps) {
+    parts.push_back(fmt::format("{} {} {} {}", dependency.name, dependency.version,
+                                fmt::join(dependency.features, ","), dependency.default_features));
+  }
+  std::sort(parts.begin(), parts.end());
+  return fmt::format("{}", fmt::join(parts, ";"));
+}
+
+// Bin listings share a package only with listings of the same chapter,
+// edition and crates: a listing must not see crates that only others declare.
+std::string package_name_for(const Unit& unit)
+{
+  if (!unit.batch.empty()) {
+    return unit.batch;
+  }
+  auto name = target_name(unit.listing->id);
+  std::replace(name.begin(), name.end(), '_', '-');
   if (unit.crate_type != CrateType::bin) {
-    auto name = target_name(unit.listing->id);
-    std::replace(name.begin(), name.end(), '_', '-');
     return name;
   }
-  return unit.edition == default_edition ? chapter : fmt::format("{}-e{}", chapter, unit.edition);
+  if (!declared_crate_name(unit.source).empty()) {
+    return "named-" + name; // its target takes the listing's own crate name
+  }
+  auto package = fmt::format("ch{:02}-e{}", unit.listing->chapter, unit.edition);
+  if (!unit.deps.empty()) {
+    package += "-d" + text::fnv1a_hex(dependencies_signature(unit.deps)).substr(0, 8);
+  }
+  return package;
 }
 
 void merge_dependencies(Package& package, const Unit& unit)
@@ -62,29 +81,65 @@ void merge_dependencies(Package& package, const Unit& unit)
   }
 }
 
+TargetKind kind_of(const Unit& unit)
+{
+  if (unit.crate_type != CrateType::bin) {
+    return TargetKind::lib;
+  }
+  return unit.test_harness ? TargetKind::test : TargetKind::bin;
+}
+
+std::string source_path_of(const Unit& unit, const std::string& target)
+{
+  switch (kind_of(unit)) {
+  case TargetKind::lib:
+    return "src/lib.rs";
+  case TargetKind::test:
+    return fmt::format("src/test/{}.rs", target);
+  case TargetKind::bin:
+    break;
+  }
+  return fmt::format("src/bin/{}.rs", target);
+}
+
 std::string manifest(const Package& package, const std::map<const Unit*, std::string>& target_names)
 {
-  std::vector<std::string> bin_names;
-  for (const auto* unit : package.units) {
-    const auto& name = target_names.at(unit);
-    if (std::find(bin_names.begin(), bin_names.end(), name) == bin_names.end()) {
-      bin_names.push_back(name);
-    }
-  }
   toml::table root;
   root.insert(
       "package",
       toml::table{{"name", package.name}, {"version", "0.0.0"}, {"edition", package.edition}, {"publish", false}});
   if (package.crate_type == CrateType::bin) {
+    std::vector<std::string> written;
     toml::array bins;
-    for (const auto& name : bin_names) {
-      bins.push_back(toml::table{{"name", name},
-                                 {"path", fmt::format("src/bin/{}.rs", name)},
-                                 {"test", false},
-                                 {"bench", false},
-                                 {"doctest", false}});
+    toml::array tests;
+    for (const auto* unit : package.units) {
+      const auto& name = target_names.at(unit);
+      if (std::find(written.begin(), written.end(), name) != written.end()) {
+        continue;
+      }
+      written.push_back(name);
+      toml::table target{{"name", name}, {"path", source_path_of(*unit, name)}};
+      if (kind_of(*unit) == TargetKind::test) {
+        target.insert("harness", true);
+        tests.push_back(std::move(target));
+      } else {
+        target.insert("test", false);
+        target.insert("bench", false);
+        target.insert("doctest", false);
+        bins.push_back(std::move(target));
+      }
     }
-    root.insert("bin", std::move(bins));
+    // Cargo would otherwise add targets of its own from src/bin and tests/.
+    root["package"].as_table()->insert("autobins", false);
+    root["package"].as_table()->insert("autotests", false);
+    root["package"].as_table()->insert("autoexamples", false);
+    root["package"].as_table()->insert("autobenches", false);
+    if (!bins.empty()) {
+      root.insert("bin", std::move(bins));
+    }
+    if (!tests.empty()) {
+      root.insert("test", std::move(tests));
+    }
   } else {
     toml::table lib{{"path", "src/lib.rs"}, {"test", false}, {"doctest", false}};
     if (package.crate_type == CrateType::proc_macro) {
@@ -113,26 +168,19 @@ std::string manifest(const Package& package, const std::map<const Unit*, std::st
   return out.str();
 }
 
-std::string merged_target_name(const std::string& package)
-{
-  auto name = package + "_merged";
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
-
 // One module per listing, and a `main` that runs the listing named by the
 // first argument, so each listing still runs in a process of its own.
 void write_merged_target(const std::vector<const Unit*>& units, const std::string& package,
                          const std::filesystem::path& path, Workspace& workspace)
 {
-  std::string text = "#![allow(unused)]\n// Written by snipcheck: the chapter's listings, one module each.\n";
+  std::string text = "#![allow(unused)]\n// Written by snipcheck: listings, one module each.\n";
   int line = 2;
   std::string dispatch;
   for (const auto* unit : units) {
     const auto module = target_name(unit->listing->id);
     text += fmt::format("mod {} {{\n", module);
     ++line;
-    workspace.units.push_back({unit, package, merged_target_name(package), path, module, line});
+    workspace.units.push_back({unit, package, package, TargetKind::bin, path, module, line});
     text += unit->source.text;
     line += static_cast<int>(unit->source.origins.size());
     text += "pub(crate) fn snipcheck_entry() -> impl std::process::Termination { main() }\n}\n";
@@ -144,6 +192,25 @@ void write_merged_target(const std::vector<const Unit*>& units, const std::strin
                       "        _ => std::process::ExitCode::from(2),\n    }}\n}}\n",
                       dispatch);
   text::write_file_if_changed(path, text);
+}
+
+bool is_identifier_char(char c)
+{
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+// Whether `word` occurs in `line` as a whole identifier-ish token.
+bool has_word(std::string_view line, std::string_view word)
+{
+  for (auto pos = line.find(word); pos != std::string_view::npos; pos = line.find(word, pos + 1)) {
+    const bool starts = pos == 0 || !is_identifier_char(line[pos - 1]);
+    const auto end = pos + word.size();
+    const bool ends = end >= line.size() || !is_identifier_char(line[end]) || !is_identifier_char(word.back());
+    if (starts && ends) {
+      return true;
+    }
+  }
+  return false;
 }
 
 } // namespace
@@ -158,6 +225,33 @@ std::string target_name(const std::string& listing_id)
     name = "l_" + name;
   }
   return name;
+}
+
+std::string batch_name(const std::vector<const Unit*>& members)
+{
+  std::string material;
+  for (const auto* unit : members) {
+    material += fmt::format("{}\n{}\n{}\n{}\n", unit->listing->id, unit->edition, dependencies_signature(unit->deps),
+                            unit->source.text);
+  }
+  const auto edition = members.empty() ? std::string() : members.front()->edition;
+  return fmt::format("merged_e{}_{}", edition, text::fnv1a_hex(material).substr(0, 12));
+}
+
+std::string declared_crate_name(const ScratchSource& source)
+{
+  for (const auto& line : text::split_lines(source.text)) {
+    const auto trimmed = text::trim(line);
+    if (!trimmed.starts_with("#![crate_name")) {
+      continue;
+    }
+    const auto open = trimmed.find('"');
+    const auto close = open == std::string_view::npos ? open : trimmed.find('"', open + 1);
+    if (close != std::string_view::npos) {
+      return std::string(trimmed.substr(open + 1, close - open - 1));
+    }
+  }
+  return {};
 }
 
 bool WrittenUnit::holds_line(int line) const
@@ -177,6 +271,12 @@ const WrittenUnit* Workspace::find_by_location(const std::string& src_path, int 
 
 bool can_merge(const ScratchSource& source)
 {
+  // Each changes meaning, collides, or reads its own place once in a shared crate or binary.
+  static constexpr std::array<std::string_view, 24> binary_wide{
+      "macro_export", "crate::",       "$crate",        "no_mangle",        "export_name",   "link_section",
+      "link_name",    "#[used",        "#[link",        "global_allocator", "panic_handler", "alloc_error_handler",
+      "linkage",      "extern crate",  "file!",         "line!",            "column!",       "module_path!",
+      "type_name",    "env::args",     "args_os",       "current_exe",      "Location::caller", "track_caller"};
   const auto lines = text::split_lines(source.text);
   for (std::size_t k = 1; k < lines.size(); ++k) { // line 1 is the synthetic #![allow(unused)]
     const auto trimmed = text::trim(lines[k]);
@@ -184,8 +284,16 @@ bool can_merge(const ScratchSource& source)
     const bool lint_level = trimmed.starts_with("#![allow(") || trimmed.starts_with("#![warn(") ||
                             trimmed.starts_with("#![deny(") || trimmed.starts_with("#![forbid(") ||
                             trimmed.starts_with("#![expect(");
-    if ((trimmed.starts_with("#![") && !lint_level) || trimmed.find("macro_export") != std::string_view::npos ||
-        trimmed.find("crate::") != std::string_view::npos || trimmed.find("no_mangle") != std::string_view::npos) {
+    if (trimmed.starts_with("#![") && !lint_level) {
+      return false;
+    }
+    for (const auto word : binary_wide) {
+      if (has_word(trimmed, word)) {
+        return false;
+      }
+    }
+    // `mod name;` reads a file whose path depends on where the module sits.
+    if (has_word(trimmed, "mod") && trimmed.ends_with(";") && trimmed.find('{') == std::string_view::npos) {
       return false;
     }
   }
@@ -211,36 +319,25 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
                             settings.root.string(), ec.message()));
   }
   const auto root = std::filesystem::absolute(settings.root);
-  const std::string default_edition = units.empty() ? "2021" : units.front().edition;
 
   std::map<std::string, Package> packages;
   std::map<const Unit*, std::string> target_names;
-  // Merged listings without crates share packages across chapters, in batches
-  // small enough that both cores get work: a small book then costs one rustc.
-  std::map<const Unit*, std::string> shared_package;
-  std::map<std::string, int> batch_sizes; // edition -> listings in its current batch
-  std::map<std::string, int> batch_numbers;
   for (const auto& unit : units) {
-    if (unit.merge && unit.deps.empty() && unit.crate_type == CrateType::bin) {
-      auto& size = batch_sizes[unit.edition];
-      if (size == 0 || size == merged_batch_size) {
-        size = 0;
-        ++batch_numbers[unit.edition];
-      }
-      ++size;
-      shared_package[&unit] = fmt::format("merged-e{}-{}", unit.edition, batch_numbers[unit.edition]);
-    }
-  }
-  for (const auto& unit : units) {
-    const auto shared = shared_package.find(&unit);
-    const auto name = shared != shared_package.end() ? shared->second : package_name_for(unit, default_edition);
+    const auto name = package_name_for(unit);
     auto& package = packages[name];
     package.name = name;
     package.edition = unit.edition;
     package.crate_type = unit.crate_type;
     package.units.push_back(&unit);
     merge_dependencies(package, unit);
-    target_names[&unit] = unit.crate_type == CrateType::bin ? target_name(unit.listing->id) : name;
+    if (!unit.batch.empty()) {
+      target_names[&unit] = unit.batch;
+    } else if (unit.crate_type != CrateType::bin) {
+      target_names[&unit] = name;
+    } else {
+      const auto declared = declared_crate_name(unit.source);
+      target_names[&unit] = declared.empty() ? target_name(unit.listing->id) : declared;
+    }
   }
 
   Workspace workspace;
@@ -248,27 +345,20 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
   for (const auto& [name, package] : packages) {
     workspace.packages.push_back(name);
     const auto package_root = root / name;
-    std::vector<const Unit*> merged;
-    for (const auto* unit : package.units) {
-      if (unit->merge) {
-        target_names[unit] = merged_target_name(name);
-        merged.push_back(unit);
-      }
-    }
     workspace.manifests_changed |=
         text::write_file_if_changed(package_root / "Cargo.toml", manifest(package, target_names));
+    std::vector<const Unit*> merged;
     for (const auto* unit : package.units) {
-      if (unit->merge) {
+      if (!unit->batch.empty()) {
+        merged.push_back(unit);
         continue;
       }
-      const auto path = package.crate_type == CrateType::bin
-                            ? package_root / "src" / "bin" / (target_names[unit] + ".rs")
-                            : package_root / "src" / "lib.rs";
+      const auto path = package_root / source_path_of(*unit, target_names[unit]);
       text::write_file_if_changed(path, unit->source.text);
-      workspace.units.push_back({unit, name, target_names[unit], path});
+      workspace.units.push_back({unit, name, target_names[unit], kind_of(*unit), path});
     }
     if (!merged.empty()) {
-      write_merged_target(merged, name, package_root / "src" / "bin" / (merged_target_name(name) + ".rs"), workspace);
+      write_merged_target(merged, name, package_root / source_path_of(*merged.front(), name), workspace);
     }
   }
   std::string members;

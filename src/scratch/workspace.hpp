@@ -1,10 +1,13 @@
 #pragma once
-// Lays out the scratch Cargo workspace (SPEC §4): one package per chapter and
-// edition with one bin target per listing, a package of its own for each
-// library or proc-macro listing, one shared target folder. Listings marked
-// `merge` share one target as modules: per chapter when they need crates, and
-// in book-wide batches (packages merged-eEDITION-N) when they need none. Files are rewritten
-// only when their content changes, so cargo's freshness checks keep working.
+// Lays out the scratch Cargo workspace (SPEC §4): bin listings go into one
+// package per chapter, edition and set of crates (so a listing sees exactly
+// the crates it declares), one bin target per listing; a package of its own
+// for each library or proc-macro listing; one shared target folder. Listings
+// given a `batch` share one target as modules (rustdoc's merged doctests); the
+// batch's name is derived from its members' content, so a batch with other
+// members is another target with another executable, never a stale one.
+// Files are rewritten only when their content changes, so cargo's freshness
+// checks keep working.
 
 #include "book/listing.hpp"
 #include "scratch/wrap.hpp"
@@ -35,10 +38,17 @@ struct Unit
   CrateType crate_type = CrateType::bin;
   std::string edition = "2021";
   std::vector<Dependency> deps;
-  // Built together with the chapter's other merged listings, one module each
-  // in one target (rustdoc's merged doctests): one rustc run per chapter.
-  bool merge = false;
+  // Non-empty: the merged target this listing is a module of (see batch_name).
+  std::string batch;
+  // rustdoc's test_harness: built with `--test` (a Cargo test target), run as the test binary.
+  bool test_harness = false;
 };
+
+// A batch's target name, derived from everything that is compiled into it.
+std::string batch_name(const std::vector<const Unit*>& members);
+
+// The name `#![crate_name = "..."]` gives the listing, or empty.
+std::string declared_crate_name(const ScratchSource& source);
 
 struct WorkspaceSettings
 {
@@ -46,11 +56,15 @@ struct WorkspaceSettings
   std::filesystem::path registry_directory; // a local directory registry, or empty for crates.io
 };
 
+// How cargo selects and builds a target: `--bin`, `--lib`, `--test`.
+enum class TargetKind { bin, lib, test };
+
 struct WrittenUnit
 {
   const Unit* unit = nullptr;
   std::string package;        // cargo package name
   std::string target;         // cargo target name
+  TargetKind kind = TargetKind::bin;
   std::filesystem::path path; // absolute path of the source file
   std::string module;         // merged: the module holding it, also the program's argument
   int line_offset = 0;        // merged: lines of the file before the unit's first line
@@ -75,13 +89,17 @@ struct Workspace
 // A target name derived from a listing id: "ch02/2.3-1" -> "ch02_2_3_1".
 std::string target_name(const std::string& listing_id);
 
-// Whether a listing can share a merged target: a plain bin without crate-level
-// attributes (lint levels are fine), exported macros, `crate::` paths or
-// `no_mangle` symbols, which change meaning or collide in a shared crate.
+// Whether a listing can share a merged target: a plain bin without anything
+// that changes meaning or collides in a shared crate or binary: crate-level
+// attributes (lint levels are fine), exported macros, `crate::` paths, symbol
+// and section attributes, global allocators and panic handlers, `mod x;` files,
+// and what observes its own place (file!, line!, module_path!, type names,
+// the program's arguments).
 bool can_merge(const ScratchSource& source);
 
-// Writes the workspace; throws Fatal when the folder cannot be written and
-// InputError when two listings of a package ask for incompatible crates.
+// Writes the workspace holding exactly `units` (its members are their
+// packages); throws Fatal when the folder cannot be written and InputError
+// when two listings of a package ask for incompatible crates.
 Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSettings& settings);
 
 } // namespace snipcheck::scratch

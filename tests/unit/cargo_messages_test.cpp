@@ -22,7 +22,7 @@ TEST(CargoMessages, SplitsDiagnosticsByTarget)
   std::vector<std::string> codes;
   for (const auto& message : messages.messages) {
     if (message.level == "error" && !is_summary_message(message)) {
-      EXPECT_TRUE(message.target_src_path.ends_with("ch02/src/bin/ch02_2_3_1.rs")) << message.target_src_path;
+      EXPECT_TRUE(message.target_src_path.ends_with("ch02-e2021/src/bin/ch02_2_3_1.rs")) << message.target_src_path;
       codes.push_back(message.code);
     }
   }
@@ -46,7 +46,7 @@ TEST(CargoMessages, ArtifactsMarkBuiltTargets)
 {
   const auto messages = parse_cargo_messages(captured_check());
   const auto built = std::count_if(messages.built.begin(), messages.built.end(), [](const std::string& path) {
-    return path.find("/ch02/src/bin/") != std::string::npos;
+    return path.find("/ch02-e2021/src/bin/") != std::string::npos;
   });
   EXPECT_EQ(built, 5);
   EXPECT_FALSE(std::any_of(messages.built.begin(), messages.built.end(),

@@ -1,0 +1,330 @@
+// The build stage through the CommandRunner seam: a fake cargo "compiles" the
+// scratch files it is asked for (a line holding BROKEN is a compile error at
+// that line, LINKFAIL an error without a span), and its executables record the
+// modules compiled into them, so a run of a stale binary is seen as such.
+#include "app/build_stage.hpp"
+#include "fake_runner.hpp"
+#include "scratch/wrap.hpp"
+#include "util/text.hpp"
+
+#include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <unistd.h>
+
+namespace snipcheck::app {
+namespace {
+
+using testing::exited;
+
+book::Listing make_listing(const std::string& id, const std::string& code)
+{
+  book::Listing listing;
+  listing.id = id;
+  listing.chapter = 1;
+  listing.files = {"book.md"};
+  int line = 10;
+  for (const auto& text : text::split_lines(code)) {
+    listing.lines.push_back({text, line++, 0, false});
+  }
+  return listing;
+}
+
+// A fake cargo and a fake program loader over the files snipcheck writes.
+class FakeCargo
+{
+public:
+  cargo::CommandResult operator()(const cargo::Command& command)
+  {
+    const auto& argv = command.argv;
+    if (std::find(argv.begin(), argv.end(), "build") != argv.end()) {
+      ++builds;
+      return build(command);
+    }
+    return run(command);
+  }
+
+  int builds = 0;
+  std::vector<std::string> ran; // "module-or-program: status"
+
+private:
+  cargo::CommandResult build(const cargo::Command& command)
+  {
+    std::set<std::string> wanted;
+    for (std::size_t k = 0; k + 1 < command.argv.size(); ++k) {
+      if (command.argv[k] == "--bin" || command.argv[k] == "--test") {
+        wanted.insert(command.argv[k + 1]);
+      }
+    }
+    const std::filesystem::path target_dir = command.set_env.at("CARGO_TARGET_DIR");
+    std::string out;
+    bool failed = false;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(command.working_dir)) {
+      const auto path = entry.path();
+      if (path.extension() != ".rs" || !wanted.contains(path.stem().string())) {
+        continue;
+      }
+      const auto lines = text::split_lines(text::read_file(path));
+      const auto relative = std::filesystem::relative(path, command.working_dir).string();
+      bool has_error = false;
+      std::string modules;
+      for (std::size_t k = 0; k < lines.size(); ++k) {
+        const int line = static_cast<int>(k) + 1;
+        if (lines[k].find("BROKEN") != std::string::npos || lines[k].find("LINKFAIL") != std::string::npos) {
+          has_error = true;
+          nlohmann::json span = {{"file_name", relative}, {"line_start", line}, {"line_end", line},
+                                 {"column_start", 1},     {"column_end", 2},   {"is_primary", true}};
+          const bool linking = lines[k].find("LINKFAIL") != std::string::npos;
+          nlohmann::json message = {
+              {"reason", "compiler-message"},
+              {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
+              {"message",
+               {{"level", "error"},
+                {"message", linking ? "linking with `cc` failed" : "broken"},
+                {"code", nullptr},
+                {"spans", linking ? nlohmann::json::array() : nlohmann::json::array({span})},
+                {"children", nlohmann::json::array()},
+                {"rendered", "error: broken\n"}}}};
+          out += message.dump() + "\n";
+        }
+        if (lines[k].starts_with("mod ")) {
+          modules += lines[k].substr(4, lines[k].find(' ', 4) - 4) + "\n";
+        }
+        if (lines[k].find("POISON") != std::string::npos) {
+          modules += "POISON\n";
+        }
+      }
+      if (has_error) {
+        failed = true;
+        continue;
+      }
+      const auto executable = target_dir / "debug" / path.stem();
+      text::write_file_if_changed(executable, modules.empty() ? "standalone\n" : modules);
+      nlohmann::json artifact = {{"reason", "compiler-artifact"},
+                                 {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
+                                 {"executable", executable.string()},
+                                 {"fresh", false}};
+      out += artifact.dump() + "\n";
+    }
+    return exited(failed ? 101 : 0, out);
+  }
+
+  cargo::CommandResult run(const cargo::Command& command)
+  {
+    const auto modules = text::split_lines(text::read_file(command.argv[0]));
+    const std::string module = command.argv.size() > 1 ? command.argv[1] : "";
+    auto listed = [&](const std::string& name) { return std::find(modules.begin(), modules.end(), name) != modules.end(); };
+    cargo::CommandResult result;
+    if (!module.empty() && !listed(module)) {
+      result = exited(2); // the dispatching main does not know it: a stale binary
+    } else if (listed("POISON")) {
+      result.status = {cargo::ExitStatus::Kind::signaled, 0, 11};
+    } else {
+      result = exited(0, "ok\n");
+    }
+    ran.push_back((module.empty() ? "alone" : module) + ": " + result.status.describe());
+    return result;
+  }
+};
+
+class BuildStage : public ::testing::Test
+{
+protected:
+  void SetUp() override
+  {
+    m_build = std::filesystem::temp_directory_path() / ("snipcheck-build-stage-" + std::to_string(::getpid()));
+    m_options.build_dir = m_build;
+    m_options.jobs = 1;
+    m_toolchain.name = "stable";
+  }
+  void TearDown() override { std::filesystem::remove_all(m_build); }
+
+  // Listings that all run; `code_of(k)` is listing k's body.
+  void add_runnable(int count, const std::function<std::string(int)>& code_of)
+  {
+    for (int k = 0; k < count; ++k) {
+      m_listings.push_back(make_listing(fmt::format("ch01/1.1-{}", k + 1), code_of(k)));
+    }
+  }
+
+  std::vector<BuildItem> items()
+  {
+    std::vector<BuildItem> result;
+    for (const auto& listing : m_listings) {
+      BuildItem item;
+      item.unit = {&listing, scratch::wrap_listing(listing, {}), scratch::CrateType::bin, "2021", {}};
+      item.runs = true;
+      item.mergeable = scratch::can_merge(item.unit.source);
+      result.push_back(std::move(item));
+    }
+    return result;
+  }
+
+  void build(std::vector<BuildItem>& items, FakeCargo& cargo, const AcceptBatchedRun& accept = {})
+  {
+    testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
+    build_cell(items, {&m_toolchain, "2021"}, m_options, runner, [](const std::string&) {}, {}, accept);
+  }
+
+  static bool ran_cleanly(const BuildItem& item)
+  {
+    return item.observed.build == check::Observed::Build::compiled && item.observed.run &&
+           item.observed.run->status.success();
+  }
+
+  std::filesystem::path m_build;
+  Options m_options;
+  ToolchainInfo m_toolchain;
+  std::deque<book::Listing> m_listings; // stable addresses: units point at them
+};
+
+TEST(BuildPlan, MergeableListingsShareBatchesOfOneEditionAndCrateSet)
+{
+  std::vector<BuildItem> items(5);
+  for (auto& item : items) {
+    item.mergeable = true;
+  }
+  items[1].mergeable = false;
+  items[3].unit.edition = "2024";
+  items[4].unit.deps = {{"anyhow", "1", {}, true}};
+  const auto plan = plan_targets(items);
+  // 0 and 2 share a batch; 1 is not mergeable; 3 and 4 are alone in their groups.
+  ASSERT_EQ(plan.size(), 4u);
+  EXPECT_EQ(plan[0], (PlannedTarget{{0, 2}, true}));
+  EXPECT_EQ(plan[1], (PlannedTarget{{1}, false}));
+  EXPECT_EQ(plan[2], (PlannedTarget{{3}, false}));
+  EXPECT_EQ(plan[3], (PlannedTarget{{4}, false}));
+}
+
+TEST(BuildPlan, FullBatchesAreClosed)
+{
+  std::vector<BuildItem> items(7);
+  for (auto& item : items) {
+    item.mergeable = true;
+  }
+  const auto plan = plan_targets(items, 3);
+  ASSERT_EQ(plan.size(), 3u);
+  EXPECT_EQ(plan[2], (PlannedTarget{{6}, false}));
+}
+
+TEST(BuildPlan, FailedBatchSendsTheListingsWithErrorsAloneAndKeepsTheRestTogether)
+{
+  const PlannedTarget batch{{0, 1, 2, 3, 4}, true};
+  const auto parts = split_failed_batch(batch, {1, 3});
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0], (PlannedTarget{{1}, false}));
+  EXPECT_EQ(parts[1], (PlannedTarget{{3}, false}));
+  EXPECT_EQ(parts[2], (PlannedTarget{{0, 2, 4}, true}));
+}
+
+TEST(BuildPlan, FailedBatchWithoutAnyListingToBlameIsBisected)
+{
+  const auto parts = split_failed_batch({{0, 1, 2, 3, 4}, true}, {});
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], (PlannedTarget{{0, 1}, true}));
+  EXPECT_EQ(parts[1], (PlannedTarget{{2, 3, 4}, true}));
+  EXPECT_EQ(split_failed_batch({{5, 6}, true}, {}), (std::vector<PlannedTarget>{{{5}, false}, {{6}, false}}));
+}
+
+TEST_F(BuildStage, ABrokenListingDoesNotMakeItsBatchRunStaleBinaries)
+{
+  // The case: after a batch fails, its other members must run from a
+  // binary that holds them, never from the first pass's executable.
+  add_runnable(10, [](int k) { return k == 4 ? std::string("let x = BROKEN;") : fmt::format("println!(\"{}\");", k); });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  for (std::size_t k = 0; k < built.size(); ++k) {
+    if (k == 4) {
+      EXPECT_EQ(built[k].observed.build, check::Observed::Build::failed);
+      ASSERT_FALSE(built[k].observed.diagnostics.empty());
+      EXPECT_EQ(built[k].observed.diagnostics.front().book_line, 10); // at the listing's own line
+    } else {
+      EXPECT_TRUE(ran_cleanly(built[k])) << k << ": " << fmt::format("{}", fmt::join(cargo.ran, ", "));
+    }
+  }
+  EXPECT_EQ(cargo.builds, 2); // the batch, then the broken one alone and the other nine together
+}
+
+TEST_F(BuildStage, ALinkErrorThatPointsAtNoListingIsFoundByBisection)
+{
+  add_runnable(8, [](int k) { return std::string(k == 6 ? "// LINKFAIL\nprintln!(\"x\");" : "println!(\"y\");"); });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  for (std::size_t k = 0; k < built.size(); ++k) {
+    if (k == 6) {
+      EXPECT_EQ(built[k].observed.build, check::Observed::Build::failed) << "alone, the link error is its own";
+    } else {
+      EXPECT_TRUE(ran_cleanly(built[k])) << k;
+    }
+  }
+  EXPECT_LE(cargo.builds, 5); // 8 -> 4+4 -> 2+2 -> 1+1: a few builds, not one per listing
+}
+
+TEST_F(BuildStage, ARunThatIsNotAcceptedInsideABatchIsConfirmedAlone)
+{
+  // One member makes the whole binary crash (as `#[export_name = "malloc"]` did).
+  add_runnable(4, [](int k) { return std::string(k == 2 ? "// POISON\nprintln!(\"p\");" : "println!(\"q\");"); });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo, [](const BuildItem& item) { return item.observed.run && item.observed.run->status.success(); });
+  for (std::size_t k = 0; k < built.size(); ++k) {
+    // The culprit crashes alone too: that result is its own; the others were only its victims.
+    EXPECT_EQ(ran_cleanly(built[k]), k != 2) << built[k].unit.listing->id;
+  }
+  EXPECT_EQ(cargo.ran.size(), 8u); // four batched runs, then four alone
+}
+
+TEST_F(BuildStage, WithoutMergingEveryListingIsATargetOfItsOwn)
+{
+  m_options.merge = false;
+  add_runnable(3, [](int) { return std::string("println!(\"z\");"); });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  for (const auto& item : built) {
+    EXPECT_TRUE(ran_cleanly(item));
+  }
+  for (const auto& entry : cargo.ran) {
+    EXPECT_TRUE(entry.starts_with("alone")) << entry;
+  }
+}
+
+TEST(Batches, NamesFollowTheirMembersContent)
+{
+  const auto first = make_listing("ch01/1.1-1", "println!(\"a\");");
+  const auto second = make_listing("ch01/1.1-2", "println!(\"b\");");
+  const auto edited = make_listing("ch01/1.1-2", "println!(\"c\");");
+  const scratch::Unit a{&first, scratch::wrap_listing(first, {})};
+  const scratch::Unit b{&second, scratch::wrap_listing(second, {})};
+  const scratch::Unit c{&edited, scratch::wrap_listing(edited, {})};
+  EXPECT_EQ(scratch::batch_name({&a, &b}), scratch::batch_name({&a, &b}));
+  EXPECT_NE(scratch::batch_name({&a, &b}), scratch::batch_name({&a, &c}));
+  EXPECT_NE(scratch::batch_name({&a, &b}), scratch::batch_name({&a}));
+}
+
+TEST(Batches, BinaryWideAttributesAndSelfObservingCodeStayOutOfBatches)
+{
+  for (const auto* code :
+       {"#[export_name = \"malloc\"]\npub extern \"C\" fn f() {}", "#[unsafe(no_mangle)]\npub fn g() {}",
+        "#[link_section = \".init_array\"]\nstatic S: u8 = 0;", "#[used]\nstatic T: u8 = 0;",
+        "#[global_allocator]\nstatic A: std::alloc::System = std::alloc::System;",
+        "#[macro_export]\nmacro_rules! m { () => {} }", "extern crate core;", "#![feature(never_type)]",
+        "mod garden;", "println!(\"{}\", line!());", "println!(\"{}\", std::any::type_name::<u8>());",
+        "let a: Vec<String> = std::env::args().collect();"}) {
+    const auto listing = make_listing("ch01/1.1-1", code);
+    EXPECT_FALSE(scratch::can_merge(scratch::wrap_listing(listing, {}))) << code;
+  }
+  for (const auto* code : {"#![allow(dead_code)]\nfn main() {}", "mod inner { pub fn f() {} }\nfn main() {}",
+                           "println!(\"a line\");", "let modulo = 3; let mode = modulo;"}) {
+    const auto listing = make_listing("ch01/1.1-1", code);
+    EXPECT_TRUE(scratch::can_merge(scratch::wrap_listing(listing, {}))) << code;
+  }
+}
+
+} // namespace
+} // namespace snipcheck::app
