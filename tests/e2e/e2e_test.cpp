@@ -272,7 +272,7 @@ TEST_F(EndToEnd, RustcWrapperIsPassedThroughToCargo)
   const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/small.txt").string() + "' --build-dir b",
                              m_temp, "RUSTC_WRAPPER='" + wrapper.string() + "'");
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_NE(read_file(log).find("--crate-name merged_e2021_"), std::string::npos) << read_file(log);
+  EXPECT_NE(read_file(log).find("--crate-name ch01_1_1_1"), std::string::npos) << read_file(log);
 }
 
 TEST_F(EndToEnd, MissingToolchainNamesTheRustupCommand)
