@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 namespace snipcheck::e2e {
 namespace {
 
@@ -37,6 +39,35 @@ TEST_P(Merging, BlocksGetRustdocsVerdicts)
   // The failing test ran: the harness exits 101.
   EXPECT_EQ(results[6]["actual"]["exit_code"], 101);
   EXPECT_NE(results[7]["actual"]["stdout"].get<std::string>().find("hello from greeter"), std::string::npos);
+}
+
+// A listing sees the crates it declares, not those of its neighbours: so its
+// verdict is the same in a full run, alone, and from the cache.
+TEST(Crates, AListingDoesNotSeeCratesOnlyItsNeighbourDeclares)
+{
+  const auto folder = fresh_test_folder("crates");
+  fs::create_directories(folder / "expected");
+  std::ofstream(folder / "book.md") << "# Crates\n\n"
+                                       "```rust\nfn main() -> anyhow::Result<()> { Ok(()) }\n```\n\n"
+                                       "```rust\nfn main() -> anyhow::Result<()> { Ok(()) }\n```\n";
+  std::ofstream(folder / "expected" / "ch01.toml") << "[\"ch01/1-1\"]\nexpect = \"run\"\ndeps = { anyhow = \"1\" }\n";
+  std::ofstream(folder / "snipcheck.toml")
+      << "book = \"book.md\"\nexpected = \"expected\"\nbuild-dir = \"b\"\n\n[registry]\n"
+         "directory = \"/usr/share/cargo/registry\"\n";
+  const auto status_of_second = [&](const std::string& flags) {
+    const auto report = folder / "report.json";
+    const auto run = run_shell(fmt::format("'{}' {} --report json='{}'", binary.string(), flags, report.string()),
+                               folder, folder);
+    EXPECT_NE(run.exit_code, 3) << run.out << run.err;
+    return find_result(json::parse(text::read_file(report)), "ch01/1-2")["status"].get<std::string>();
+  };
+  const auto full = status_of_second("");
+  EXPECT_NE(full, "pass") << "the second listing declares no crate";
+  EXPECT_EQ(status_of_second("ch01/1-2"), full);
+  EXPECT_EQ(status_of_second("ch01/1-2 --no-cache"), full);
+  EXPECT_EQ(status_of_second("--no-cache --no-merge"), full);
+  EXPECT_EQ(find_result(json::parse(text::read_file(folder / "report.json")), "ch01/1-1")["status"], "pass");
+  fs::remove_all(folder);
 }
 
 INSTANTIATE_TEST_SUITE_P(MergedAndAlone, Merging, ::testing::Values("", "--no-merge"),
