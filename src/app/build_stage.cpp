@@ -205,8 +205,30 @@ public:
   {
     auto targets = plan_targets(m_items, m_options.merge ? batch_size : 1);
     while (!targets.empty()) {
-      targets = build_round(std::move(targets));
+      auto [now, later] = separate_name_clashes(std::move(targets));
+      targets = build_round(std::move(now));
+      targets.insert(targets.end(), later.begin(), later.end());
     }
+  }
+
+  // Listings that name their crate (`#![crate_name]`) name their binary: two
+  // with one name cannot be built in one pass, so the second waits a round.
+  std::pair<std::vector<PlannedTarget>, std::vector<PlannedTarget>> separate_name_clashes(
+      std::vector<PlannedTarget> targets) const
+  {
+    std::vector<PlannedTarget> now;
+    std::vector<PlannedTarget> later;
+    std::set<std::string> names;
+    for (auto& target : targets) {
+      const auto name =
+          target.batch ? std::string() : scratch::declared_crate_name(m_items[target.members.front()].unit.source);
+      if (!name.empty() && !names.insert(name).second) {
+        later.push_back(std::move(target));
+      } else {
+        now.push_back(std::move(target));
+      }
+    }
+    return {std::move(now), std::move(later)};
   }
 
 private:
