@@ -89,10 +89,12 @@ LoadedBook load_book(const Options& options)
   if (loaded.book.listings.empty()) {
     throw InputError(options.book, 0, "no code listings found in the book");
   }
-  auto orphans = check::orphan_annotations(loaded.annotations, loaded.book);
-  if (!orphans.empty()) {
-    throw InputError(orphans);
+  // Entries follow their listings' code (SPEC §6): re-key them by today's ids.
+  auto matched = check::match_annotations(loaded.annotations, loaded.book);
+  if (!matched.orphans.empty()) {
+    throw InputError(matched.orphans);
   }
+  loaded.annotations = std::move(matched.by_listing);
   return loaded;
 }
 

@@ -42,10 +42,156 @@ std::string Listing::visible_text() const
   return result;
 }
 
-std::string Listing::fingerprint() const
+namespace {
+
+// Bytes of the UTF-8 sequence starting with `lead` (1 for anything malformed).
+std::size_t utf8_length(unsigned char lead)
+{
+  if (lead >= 0xF0 && lead < 0xF8)
+    return 4;
+  if (lead >= 0xE0)
+    return lead < 0xF0 ? 3 : 1;
+  if (lead >= 0xC0)
+    return 2;
+  return 1;
+}
+
+bool is_identifier_byte(char c)
+{
+  return text::is_word_char(c) || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Where a "..." literal starting at `open` ends (one past its closing quote).
+std::size_t end_of_string(std::string_view code, std::size_t open)
+{
+  for (auto pos = open + 1; pos < code.size(); ++pos) {
+    if (code[pos] == '\\') {
+      ++pos;
+    } else if (code[pos] == '"') {
+      return pos + 1;
+    }
+  }
+  return code.size();
+}
+
+// A raw string r"..." / r#"..."# whose `r` is at `start`, or npos when it is not one.
+std::size_t end_of_raw_string(std::string_view code, std::size_t start)
+{
+  auto pos = start + 1;
+  std::size_t hashes = 0;
+  while (pos < code.size() && code[pos] == '#') {
+    ++hashes;
+    ++pos;
+  }
+  if (pos >= code.size() || code[pos] != '"') {
+    return std::string_view::npos;
+  }
+  const auto closing = "\"" + std::string(hashes, '#');
+  const auto end = code.find(closing, pos + 1);
+  return end == std::string_view::npos ? code.size() : end + closing.size();
+}
+
+// A char literal 'x' / '\n' / 'é' starting at `open`, or npos for a lifetime 'a.
+std::size_t end_of_char(std::string_view code, std::size_t open)
+{
+  auto pos = open + 1;
+  if (pos >= code.size()) {
+    return std::string_view::npos;
+  }
+  if (code[pos] == '\\') {
+    const auto close = code.find('\'', pos + 2);
+    return close == std::string_view::npos ? std::string_view::npos : close + 1;
+  }
+  pos += utf8_length(static_cast<unsigned char>(code[pos]));
+  return pos < code.size() && code[pos] == '\'' ? pos + 1 : std::string_view::npos;
+}
+
+std::vector<std::string> rust_tokens(std::string_view code)
+{
+  std::vector<std::string> tokens;
+  std::size_t pos = 0;
+  while (pos < code.size()) {
+    const char c = code[pos];
+    if (text::is_space(c)) {
+      ++pos;
+    } else if (code.substr(pos).starts_with("//")) {
+      const auto end = code.find('\n', pos);
+      pos = end == std::string_view::npos ? code.size() : end;
+    } else if (code.substr(pos).starts_with("/*")) {
+      int depth = 0; // block comments nest in Rust
+      while (pos < code.size()) {
+        if (code.substr(pos).starts_with("/*")) {
+          ++depth;
+          pos += 2;
+        } else if (code.substr(pos).starts_with("*/")) {
+          pos += 2;
+          if (--depth == 0) {
+            break;
+          }
+        } else {
+          ++pos;
+        }
+      }
+    } else if (c == '"') {
+      const auto end = end_of_string(code, pos);
+      tokens.emplace_back(code.substr(pos, end - pos));
+      pos = end;
+    } else if (c == '\'') {
+      const auto end = end_of_char(code, pos);
+      if (end == std::string_view::npos) {
+        tokens.emplace_back("'"); // a lifetime: the name follows as an identifier
+        ++pos;
+      } else {
+        tokens.emplace_back(code.substr(pos, end - pos));
+        pos = end;
+      }
+    } else if (is_identifier_byte(c)) {
+      auto end = pos;
+      while (end < code.size() && is_identifier_byte(code[end])) {
+        ++end;
+      }
+      const auto word = code.substr(pos, end - pos);
+      if ((word == "r" || word == "br" || word == "cr") && end < code.size() && (code[end] == '#' || code[end] == '"')) {
+        const auto raw_end = end_of_raw_string(code, end - 1);
+        if (raw_end != std::string_view::npos) {
+          tokens.emplace_back(code.substr(pos, raw_end - pos));
+          pos = raw_end;
+          continue;
+        }
+      }
+      tokens.emplace_back(word);
+      pos = end;
+    } else {
+      tokens.emplace_back(1, c);
+      ++pos;
+    }
+  }
+  return tokens;
+}
+
+std::vector<std::string> words(std::string_view content)
+{
+  std::vector<std::string> tokens;
+  std::size_t pos = 0;
+  while (pos < content.size()) {
+    pos = text::skip_spaces(content, pos);
+    auto end = pos;
+    while (end < content.size() && !text::is_space(content[end])) {
+      ++end;
+    }
+    if (end > pos) {
+      tokens.emplace_back(content.substr(pos, end - pos));
+    }
+    pos = end;
+  }
+  return tokens;
+}
+
+// The fingerprint of versions before 0.2: the visible bytes, trailing blanks removed.
+std::string byte_fingerprint(const Listing& listing)
 {
   std::string normalized;
-  for (const auto& line : lines) {
+  for (const auto& line : listing.lines) {
     if (!line.hidden) {
       normalized += text::trim_end(line.text);
       normalized += '\n';
@@ -58,6 +204,34 @@ std::string Listing::fingerprint() const
     normalized.pop_back();
   }
   return text::fnv1a_hex(normalized);
+}
+
+} // namespace
+
+std::vector<std::string> fingerprint_tokens(std::string_view code, bool is_rust)
+{
+  return is_rust ? rust_tokens(code) : words(code);
+}
+
+std::string Listing::fingerprint() const
+{
+  // A unit separator between tokens: `a b` and `ab` differ, `a+b` and `a + b` do not.
+  std::string material = "tokens/1";
+  for (const auto& token : fingerprint_tokens(visible_text(), is_rust)) {
+    material += '\x1f';
+    material += token;
+  }
+  return text::fnv1a_hex(material);
+}
+
+bool Listing::matches_fingerprint(std::string_view recorded) const
+{
+  return recorded == fingerprint() || recorded == byte_fingerprint(*this);
+}
+
+bool has_explicit_id(const Listing& listing)
+{
+  return listing.id != make_listing_id(listing.chapter, listing.section, listing.ordinal);
 }
 
 std::string make_listing_id(int chapter, const std::string& section, int ordinal)

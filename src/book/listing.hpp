@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace snipcheck::book {
@@ -49,7 +50,13 @@ struct Listing
   int first_line() const; // first and last visible line in files[0]
   int last_line() const;
   std::string visible_text() const; // what the reader sees, '\n'-terminated lines
-  std::string fingerprint() const;  // hash of the visible text, trailing blanks removed
+  // Hash of the visible code's tokens: whitespace and comments do not count,
+  // so reflowing or commenting a listing keeps its annotations (SPEC §6).
+  // The cache keys on exact source bytes instead, never on this.
+  std::string fingerprint() const;
+  // Whether a fingerprint recorded in expected/ names this listing's code: the
+  // token fingerprint, or the byte fingerprint older versions recorded.
+  bool matches_fingerprint(std::string_view recorded) const;
 };
 
 struct Book
@@ -63,6 +70,14 @@ struct Book
 // Reads a book in any supported format, chosen from the path (a folder with
 // book.toml, *.md, *.tex, anything else as plain text). Throws InputError.
 Book read_book(const std::filesystem::path& path);
+
+// The tokens of Rust code as the fingerprint sees them: comments and
+// whitespace dropped, literals kept byte for byte, one token per punctuation
+// character. Text that is not Rust is split at whitespace.
+std::vector<std::string> fingerprint_tokens(std::string_view code, bool is_rust);
+
+// Whether the listing's id came from a fence attribute `id=NAME`, not from its position.
+bool has_explicit_id(const Listing& listing);
 
 // Id helpers shared by readers: "ch02/2.3-1".
 std::string make_listing_id(int chapter, const std::string& section, int ordinal);

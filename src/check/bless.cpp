@@ -1,5 +1,7 @@
 #include "check/bless.hpp"
 
+#include "check/expectation.hpp"
+
 #include "util/errors.hpp"
 #include "util/text.hpp"
 #include "util/toml_input.hpp"
@@ -9,10 +11,15 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
-#include <functional>
-
 #include <algorithm>
-#include <sstream>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <functional>
+#include <limits>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace snipcheck::check {
 
@@ -89,6 +96,68 @@ bool is_own_header(const std::string& line, const std::string& id)
   return header.size() == 1 && entry != nullptr && entry->empty();
 }
 
+// The byte offset of 1-based column `column` (toml++ counts code points).
+std::size_t byte_offset(const std::string& line, int column)
+{
+  std::size_t pos = 0;
+  for (int k = 1; k < column && pos < line.size(); ++k) {
+    ++pos;
+    while (pos < line.size() && (static_cast<unsigned char>(line[pos]) & 0xC0) == 0x80) {
+      ++pos;
+    }
+  }
+  return pos;
+}
+
+// A header line with its first key, the entry's id, replaced: `["old".deps] # c` -> `["new".deps] # c`.
+std::optional<std::string> rename_header(const std::string& line, const std::string& new_id)
+{
+  auto pos = text::skip_spaces(line, 0);
+  if (pos >= line.size() || line[pos] != '[') {
+    return std::nullopt;
+  }
+  pos = text::skip_spaces(line, pos + 1);
+  if (pos >= line.size() || (line[pos] != '"' && line[pos] != '\'')) {
+    return std::nullopt;
+  }
+  const char quote = line[pos];
+  auto end = pos + 1;
+  while (end < line.size() && line[end] != quote) {
+    end += quote == '"' && line[end] == '\\' ? 2 : 1;
+  }
+  if (end >= line.size()) {
+    return std::nullopt;
+  }
+  return line.substr(0, pos) + toml_string(new_id) + line.substr(end + 1);
+}
+
+// The last line of anything the entry holds, its sub-tables included.
+int last_line_of(const toml::table& table)
+{
+  int last = static_cast<int>(table.source().begin.line);
+  for (const auto& [key, node] : table) {
+    if (const auto* sub = node.as_table(); sub != nullptr && !sub->is_inline()) {
+      last = std::max(last, last_line_of(*sub));
+    } else {
+      last = std::max(last, static_cast<int>(node.source().end.line));
+    }
+  }
+  return last;
+}
+
+bool uses_crlf(const std::string& content)
+{
+  const auto newline = content.find('\n');
+  return newline != std::string::npos && newline > 0 && content[newline - 1] == '\r';
+}
+
+struct LineEdit
+{
+  int first, last; // 1-based, inclusive; first > last means insert before `first`
+  std::vector<std::string> replacement;
+  std::size_t sequence = 0;
+};
+
 } // namespace
 
 BlessResult bless_file(const std::string& content, const std::filesystem::path& path,
@@ -96,42 +165,46 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
 {
   const auto document = text::parse_toml_input(content, path, "malformed TOML, not blessed");
   auto lines = text::split_lines(content);
+  const auto line_at = [&](int line) -> std::string& { return lines[static_cast<std::size_t>(line - 1)]; };
   BlessResult result;
   std::string appended;
-
-  // Edits go bottom-up so earlier line numbers stay valid.
-  struct LineEdit
-  {
-    int first, last; // 1-based, inclusive; first > last means insert before `first`
-    std::vector<std::string> replacement;
-    std::size_t sequence = 0;
-  };
   std::vector<LineEdit> edits;
+  std::set<std::string> appended_ids;
 
   for (const auto& update : updates) {
-    std::vector<FieldEdit> fields;
-    if (update.expect)
-      fields.push_back(string_field("expect", *update.expect));
-    if (update.errors)
-      fields.push_back(set_field("errors", *update.errors));
-    if (update.remove_errors) {
-      fields.push_back({"errors", std::nullopt});
-      fields.push_back({"error-lines", std::nullopt});
-    }
-    if (update.stdout_text)
-      fields.push_back(string_field("stdout", *update.stdout_text));
-    fields.push_back(string_field("fingerprint", update.fingerprint));
-
-    const auto* table = document.get_as<toml::table>(update.id);
-    if (table == nullptr) {
-      appended +=
-          fmt::format("\n{}[{}]\n", update.comment.empty() ? "" : "# " + update.comment + "\n", toml_string(update.id));
-      for (const auto& field : fields) {
-        if (field.value) {
-          appended += fmt::format("{} = {}\n", field.key, *field.value);
-        }
+    // The entry as the file holds it now: under the id it was written under;
+    // else (another bless renamed or added it meanwhile) under today's id.
+    std::string key;
+    const toml::table* table = nullptr;
+    for (const auto* candidate : {update.written_id ? &*update.written_id : nullptr, &update.id}) {
+      if (candidate != nullptr && table == nullptr) {
+        table = document.get_as<toml::table>(*candidate);
+        key = *candidate;
       }
-      result.changes.push_back(fmt::format("{}: added [\"{}\"]", path.string(), update.id));
+    }
+    if (update.remove_entry) {
+      if (table == nullptr) {
+        continue; // already gone
+      }
+    } else if (table == nullptr) {
+      if (!appended_ids.insert(update.id).second) {
+        continue;
+      }
+      std::vector<std::string> fields;
+      if (update.expect)
+        fields.push_back(fmt::format("expect = {}", toml_string(*update.expect)));
+      if (update.errors)
+        fields.push_back(fmt::format("errors = {}", toml_string_array(*update.errors)));
+      if (update.stdout_text)
+        fields.push_back(fmt::format("stdout = {}", toml_string(*update.stdout_text)));
+      fields.push_back(fmt::format("fingerprint = {}", toml_string(update.fingerprint)));
+      appended += fmt::format("\n{}[{}]\n", update.comment.empty() ? "" : "# " + update.comment + "\n",
+                              toml_string(update.id));
+      for (const auto& field : fields) {
+        appended += field + "\n";
+      }
+      result.changes.push_back(
+          fmt::format("{}: added [\"{}\"]: {}", path.string(), update.id, fmt::join(fields, ", ")));
       continue;
     }
     // Edits are made on the lines below the entry's `["id"]` header; an entry
@@ -139,14 +212,64 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
     // such lines, and editing around it would break the file.
     const int header_line = static_cast<int>(table->source().begin.line);
     if (table->is_inline() || header_line < 1 || header_line > static_cast<int>(lines.size()) ||
-        !is_own_header(lines[static_cast<std::size_t>(header_line - 1)], update.id)) {
+        !is_own_header(line_at(header_line), key)) {
       throw InputError(path, header_line,
                        fmt::format("[{}] is written inline or with dotted keys; bless only edits entries under "
                                    "their own [{}] header, so rewrite it as one",
-                                   toml_string(update.id), toml_string(update.id)));
+                                   toml_string(key), toml_string(key)));
     }
+    if (update.remove_entry) {
+      // The comment lines right above the header belong to the entry too.
+      int first = header_line;
+      while (first > 1 && text::trim(line_at(first - 1)).starts_with('#')) {
+        --first;
+      }
+      const int last = last_line_of(*table);
+      std::string removed;
+      for (int k = first; k <= last; ++k) {
+        removed += "\n    " + line_at(k);
+      }
+      edits.push_back({first, last, {}});
+      result.changes.push_back(fmt::format("{}:{}: removed [\"{}\"], whose listing is gone from the book; it said:{}",
+                                           path.string(), header_line, key, removed));
+      continue;
+    }
+    if (key != update.id) {
+      // The listing moved: rename the entry's header and its sub-tables' headers.
+      std::vector<int> headers{header_line};
+      for (const auto& [field, node] : *table) {
+        if (const auto* sub = node.as_table(); sub != nullptr && !sub->is_inline()) {
+          headers.push_back(static_cast<int>(sub->source().begin.line));
+        }
+      }
+      for (const int line : headers) {
+        if (auto renamed = rename_header(line_at(line), update.id)) {
+          edits.push_back({line, line, {*renamed}});
+        }
+      }
+      result.changes.push_back(fmt::format("{}:{}: [\"{}\"] -> [\"{}\"] (the listing moved)", path.string(),
+                                           header_line, key, update.id));
+    }
+
+    std::vector<FieldEdit> fields;
+    if (update.expect)
+      fields.push_back(string_field("expect", *update.expect));
+    if (update.errors)
+      fields.push_back(set_field("errors", *update.errors));
+    if (update.remove_errors)
+      fields.push_back({"errors", std::nullopt});
+    if (update.remove_errors || update.remove_error_lines)
+      fields.push_back({"error-lines", std::nullopt});
+    if (update.remove_erratum) {
+      fields.push_back({"erratum", std::nullopt});
+      fields.push_back({"fix", std::nullopt});
+    }
+    if (update.stdout_text)
+      fields.push_back(string_field("stdout", *update.stdout_text));
+    fields.push_back(string_field("fingerprint", update.fingerprint));
+
     int table_end = header_line;
-    for (const auto& [key, node] : *table) {
+    for (const auto& [field, node] : *table) {
       // A sub-table with its own header (["id".deps]) comes after the entry's
       // fields: a field added after it would land in the sub-table.
       if (const auto* sub = node.as_table(); sub != nullptr && !sub->is_inline()) {
@@ -163,23 +286,29 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
         }
         continue;
       }
-      int first = 0;
-      for (const auto& [key, value] : *table) {
-        if (key.str() == field.key) {
-          first = static_cast<int>(key.source().begin.line);
-        }
-      }
-      const int last = static_cast<int>(node->source().end.line);
       if (field.value && field.unchanged(*node)) {
         continue;
       }
+      int first = 0;
+      for (const auto& [name, value] : *table) {
+        if (name.str() == field.key) {
+          first = static_cast<int>(name.source().begin.line);
+        }
+      }
+      const int last = static_cast<int>(node->source().end.line);
       const auto before = current_text(lines, first, last);
-      // Keep the field's indentation and any comment after a one-line value.
-      const auto& first_line = lines[static_cast<std::size_t>(first - 1)];
+      // Keep the field's indentation, and whatever follows the value on its
+      // last line: a `# comment` the maintainer wrote there.
+      const auto& first_line = line_at(first);
       const auto indent = first_line.substr(0, first_line.find_first_not_of(" \t"));
+      const auto& last_line = line_at(last);
+      const auto tail = last_line.substr(std::min(last_line.size(),
+                                                  byte_offset(last_line, static_cast<int>(node->source().end.column))));
       std::vector<std::string> replacement;
       if (field.value) {
-        replacement.push_back(fmt::format("{}{} = {}", indent, field.key, *field.value));
+        replacement.push_back(fmt::format("{}{} = {}{}", indent, field.key, *field.value, tail));
+      } else if (const auto comment = tail.find('#'); comment != std::string::npos) {
+        replacement.push_back(indent + tail.substr(comment)); // a removed field's comment stays, as a comment
       }
       edits.push_back({first, last, replacement});
       result.changes.push_back(fmt::format("{}: {}: {} {} -> {}", path.string(), update.id, field.key, before,
@@ -189,21 +318,95 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
   for (std::size_t k = 0; k < edits.size(); ++k) {
     edits[k].sequence = k;
   }
-  // Bottom-up; insertions at one place are applied last-first so they keep their order.
+  // Bottom-up so earlier line numbers stay valid; insertions at one place are
+  // applied last-first so they keep their order.
+  // At one line, a replacement goes first: a line inserted before it then stays.
   std::sort(edits.begin(), edits.end(), [](const LineEdit& a, const LineEdit& b) {
-    return a.first != b.first ? a.first > b.first : a.sequence > b.sequence;
+    const bool a_inserts = a.first > a.last;
+    const bool b_inserts = b.first > b.last;
+    if (a.first != b.first)
+      return a.first > b.first;
+    if (a_inserts != b_inserts)
+      return b_inserts;
+    return a.sequence > b.sequence;
   });
+  int applied_above = std::numeric_limits<int>::max(); // first line of the last applied replacement
   for (const auto& edit : edits) {
     const auto begin = lines.begin() + (edit.first - 1);
     if (edit.first > edit.last) {
       lines.insert(begin, edit.replacement.begin(), edit.replacement.end());
     } else {
+      if (edit.last >= applied_above) {
+        continue; // inside a region already replaced (a removed entry's renamed header)
+      }
       lines.erase(begin, lines.begin() + edit.last);
       lines.insert(lines.begin() + (edit.first - 1), edit.replacement.begin(), edit.replacement.end());
+      applied_above = edit.first;
     }
   }
-  result.content = text::join_lines(lines) + appended;
+  auto joined = text::join_lines(lines) + appended;
+  if (uses_crlf(content)) {
+    std::string with_crlf;
+    with_crlf.reserve(joined.size() + lines.size());
+    for (const char c : joined) {
+      with_crlf += c == '\n' ? "\r\n" : std::string(1, c);
+    }
+    joined = std::move(with_crlf);
+  }
+  result.content = std::move(joined);
+  // Never hand back a file snipcheck would reject.
+  try {
+    parse_expectation_file(result.content, path);
+  } catch (const InputError& error) {
+    throw InputError(path, 0,
+                     fmt::format("bless would write a file snipcheck rejects, so it writes nothing; please report "
+                                 "this as a bug. The file would say: {}",
+                                 error.what()));
+  }
   return result;
+}
+
+ExpectedFolderLock::ExpectedFolderLock(const std::filesystem::path& folder)
+{
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  m_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (m_fd < 0) {
+    throw Fatal(fmt::format("cannot open {} to lock it: {}", folder.string(), std::strerror(errno)));
+  }
+  while (::flock(m_fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      const auto error = errno;
+      ::close(m_fd);
+      throw Fatal(fmt::format("cannot lock {}: {}", folder.string(), std::strerror(error)));
+    }
+  }
+}
+
+ExpectedFolderLock::~ExpectedFolderLock()
+{
+  ::close(m_fd); // releases the lock
+}
+
+void remove_abandoned_temporaries(const std::filesystem::path& folder)
+{
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const auto name = entry.path().filename().string();
+    const auto marker = name.rfind(".tmp.");
+    if (marker == std::string::npos || !name.substr(0, marker).ends_with(".toml")) {
+      continue;
+    }
+    const auto pid_text = name.substr(marker + 5);
+    if (pid_text.empty() || !std::all_of(pid_text.begin(), pid_text.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        pid_text.size() > 9) {
+      continue;
+    }
+    const auto pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
 }
 
 } // namespace snipcheck::check

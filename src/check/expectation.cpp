@@ -571,28 +571,134 @@ Expectation expectation_for(const book::Listing& listing, const Annotation* entr
   expectation.erratum = annotation->erratum;
   expectation.fix = annotation->fix;
   expectation.recorded_fingerprint = annotation->fingerprint;
-  expectation.stale = annotation->fingerprint && *annotation->fingerprint != listing.fingerprint();
+  expectation.stale = annotation->fingerprint && !listing.matches_fingerprint(*annotation->fingerprint);
+  expectation.annotation_file = annotation->file;
+  expectation.annotation_line = annotation->line;
+  if (annotation->id != listing.id) {
+    expectation.moved_from = annotation->id;
+  }
   expectation.wrap = {annotation->wrap, annotation->elide, annotation->crate_type, annotation->prelude,
                       annotation->epilogue};
   expectation.deps = annotation->deps;
   return expectation;
 }
 
-std::vector<InputProblem> orphan_annotations(const Annotations& annotations, const book::Book& book)
+namespace {
+
+// The chapter an entry belongs to: its id's `chNN/` prefix, else its file's name (chNN.toml).
+std::optional<int> chapter_of(const Annotation& annotation)
 {
-  std::set<std::string> ids;
-  for (const auto& listing : book.listings) {
-    ids.insert(listing.id);
-  }
-  std::vector<InputProblem> problems;
-  for (const auto& [id, annotation] : annotations) {
-    if (!ids.contains(id)) {
-      problems.push_back({annotation.file, annotation.line,
-                          fmt::format("[\"{}\"] matches no listing of {} (a typo, or the listing was removed)", id,
-                                      book.path.string())});
+  for (const std::string name : {annotation.id, annotation.file.stem().string()}) {
+    if (name.size() >= 3 && name.starts_with("ch") && std::isdigit(static_cast<unsigned char>(name[2])) != 0) {
+      std::size_t end = 2;
+      while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end])) != 0 && end < 8) {
+        ++end;
+      }
+      if (end == name.size() || name[end] == '/') {
+        return std::stoi(name.substr(2, end - 2));
+      }
     }
   }
-  return problems;
+  return std::nullopt;
+}
+
+} // namespace
+
+MatchedAnnotations match_annotations(const Annotations& annotations, const book::Book& book)
+{
+  std::map<std::string, std::size_t> index_of; // listing id -> position in the book
+  for (std::size_t k = 0; k < book.listings.size(); ++k) {
+    index_of.emplace(book.listings[k].id, k);
+  }
+  MatchedAnnotations matched;
+  std::vector<bool> claimed(book.listings.size(), false);
+  const auto bind = [&](std::size_t index, const Annotation& annotation) {
+    claimed[index] = true;
+    matched.by_listing.emplace(book.listings[index].id, annotation);
+  };
+  const auto named = [&](const Annotation& annotation) -> std::optional<std::size_t> {
+    const auto found = index_of.find(annotation.id);
+    return found == index_of.end() ? std::nullopt : std::optional(found->second);
+  };
+
+  std::vector<const Annotation*> pending;
+  for (const auto& [id, annotation] : annotations) {
+    const auto index = named(annotation);
+    if (index) {
+      const auto& listing = book.listings[*index];
+      if (book::has_explicit_id(listing) || !annotation.fingerprint ||
+          listing.matches_fingerprint(*annotation.fingerprint)) {
+        bind(*index, annotation);
+        continue;
+      }
+    }
+    pending.push_back(&annotation);
+  }
+  // Moved: the code it was written for stands under another id of its chapter.
+  std::vector<const Annotation*> unmatched;
+  for (const auto* annotation : pending) {
+    const auto chapter = chapter_of(*annotation);
+    const auto near = named(*annotation).value_or(0);
+    std::optional<std::size_t> best;
+    for (std::size_t k = 0; k < book.listings.size(); ++k) {
+      const auto& listing = book.listings[k];
+      if (claimed[k] || !annotation->fingerprint || (chapter && listing.chapter != *chapter) ||
+          !listing.matches_fingerprint(*annotation->fingerprint)) {
+        continue;
+      }
+      const auto distance = [near](std::size_t at) { return at > near ? at - near : near - at; };
+      if (!best || distance(k) < distance(*best)) {
+        best = k;
+      }
+    }
+    if (best) {
+      bind(*best, *annotation);
+    } else {
+      unmatched.push_back(annotation);
+    }
+  }
+  // Changed in place: it stays on its id and is reported stale.
+  for (const auto* annotation : unmatched) {
+    const auto index = named(*annotation);
+    if (index && !claimed[*index]) {
+      bind(*index, *annotation);
+      continue;
+    }
+    matched.orphan_entries.push_back(annotation);
+    const auto chapter = chapter_of(*annotation);
+    matched.orphans.push_back(
+        {annotation->file, annotation->line,
+         fmt::format("[\"{}\"] matches no listing of {}: {}{}; delete the entry (`snipcheck bless` removes it and "
+                     "prints what it said), or give the listing its id with a fence attribute `id=NAME`",
+                     annotation->id, book.path.string(),
+                     index ? "its id now names other code, claimed by the entry that moved there"
+                           : "no listing has that id (a typo, or the listing was removed)",
+                     annotation->fingerprint
+                         ? fmt::format(", and no listing{} has the code it was written for (fingerprint {})",
+                                       chapter ? fmt::format(" of chapter {}", *chapter) : std::string(),
+                                       *annotation->fingerprint)
+                         : std::string())});
+  }
+  std::stable_sort(matched.orphans.begin(), matched.orphans.end(),
+                   [](const InputProblem& a, const InputProblem& b) {
+                     return a.file != b.file ? a.file < b.file : a.line < b.line;
+                   });
+  return matched;
+}
+
+std::vector<InputProblem> orphan_annotations(const Annotations& annotations, const book::Book& book)
+{
+  return match_annotations(annotations, book).orphans;
+}
+
+std::optional<std::string> moved_note(const book::Listing& listing, const Expectation& expectation)
+{
+  if (!expectation.moved_from) {
+    return std::nullopt;
+  }
+  return fmt::format("{}: its entry is still written as [\"{}\"] ({}:{}): the listing moved (blocks were inserted "
+                     "or removed before it) and the entry followed its code; `snipcheck bless` rewrites the id",
+                     listing.id, *expectation.moved_from, expectation.from, expectation.annotation_line);
 }
 
 } // namespace snipcheck::check

@@ -83,6 +83,11 @@ struct Expectation
   std::optional<std::string> fix;
   std::optional<std::string> recorded_fingerprint;
   bool stale = false;
+  // The id the entry was written under, when its listing has moved to another
+  // id since (blocks inserted or removed before it); `bless` rewrites it.
+  std::optional<std::string> moved_from;
+  std::filesystem::path annotation_file; // the expected/ file holding the entry; empty: none
+  int annotation_line = 0;               // where the entry starts in it
   scratch::WrapOptions wrap;
   std::vector<Dependency> deps;
   std::optional<std::string> edition;
@@ -98,7 +103,24 @@ struct Cell
 Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format,
                             const Cell& cell = {});
 
-// Annotations whose id names no listing of the book: a typo or a removed listing.
+// Each entry bound to the listing it was written for (SPEC §6): by its id when
+// the code still matches its recorded fingerprint (or it records none, or the
+// id is an explicit fence `id=NAME`); else by fingerprint, to the nearest
+// unclaimed listing of the same chapter whose code matches (the listing moved);
+// else by its id (the listing changed: stale). An entry that finds no listing
+// at all is an orphan.
+struct MatchedAnnotations
+{
+  Annotations by_listing;            // keyed by the id of the listing each entry now belongs to
+  std::vector<InputProblem> orphans; // entries whose listing vanished
+  std::vector<const Annotation*> orphan_entries; // into the Annotations passed in
+};
+MatchedAnnotations match_annotations(const Annotations& annotations, const book::Book& book);
+
+// Annotations that match no listing of the book: a typo or a removed listing.
 std::vector<InputProblem> orphan_annotations(const Annotations& annotations, const book::Book& book);
+
+// A note for a listing whose entry moved: where the entry is and the id it was written under.
+std::optional<std::string> moved_note(const book::Listing& listing, const Expectation& expectation);
 
 } // namespace snipcheck::check

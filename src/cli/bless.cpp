@@ -1,7 +1,12 @@
-// `snipcheck bless [SELECTOR...]`: record what happens now in expected/.
+// `snipcheck bless [SELECTOR...]`: record what happens now in expected/ (SPEC §6).
+// Only what differs from what the book itself says gets an entry; entries
+// whose listings moved are renamed, entries whose listings are gone removed,
+// and every change is printed. The files are read, edited and written under a
+// lock on expected/, so two blesses at once both keep their changes.
 #include "cli/commands.hpp"
 
 #include "app/pipeline.hpp"
+#include "app/primary_cell.hpp"
 #include "check/bless.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -10,93 +15,261 @@
 #include <fmt/ranges.h>
 
 #include <map>
+#include <unistd.h>
 
 namespace snipcheck::cli {
 
 namespace {
 
-std::optional<check::BlessUpdate> update_for(const app::ListingResult& result)
+namespace fs = std::filesystem;
+
+using Updates = std::map<fs::path, std::vector<check::BlessUpdate>>; // by file name in expected/
+
+// What bless records for one listing, or why it cannot.
+struct Decision
 {
+  std::optional<check::BlessUpdate> update;
+  std::string refusal; // non-empty: the listing cannot be blessed, and why
+};
+
+bool passes(const check::Expectation& expectation, const check::Observed& observed, const std::string& fingerprint)
+{
+  auto fresh = expectation;
+  fresh.stale = false; // a changed fingerprint is rewritten anyway
+  const auto status = check::status_name(check::compare(fresh, observed, fingerprint));
+  return status == "pass" || status == "skip" || status == "not-rust";
+}
+
+Decision decide(const app::ListingResult& result)
+{
+  const auto& listing = *result.listing;
   const auto& expectation = result.expectation;
   const auto& observed = result.observed;
+  const bool annotated = !expectation.annotation_file.empty();
   check::BlessUpdate update;
-  update.id = result.listing->id;
-  update.fingerprint = result.listing->fingerprint();
-  const bool annotated = expectation.from.starts_with("expected/") || expectation.from.ends_with(".toml");
-  if (expectation.outcome == check::Outcome::not_rust) {
-    return std::nullopt;
+  update.id = listing.id;
+  update.fingerprint = listing.fingerprint();
+  if (annotated) {
+    update.written_id = expectation.moved_from.value_or(listing.id);
+    // A fingerprint that still names this code (an older form, say) stays as written.
+    if (expectation.recorded_fingerprint && listing.matches_fingerprint(*expectation.recorded_fingerprint)) {
+      update.fingerprint = *expectation.recorded_fingerprint;
+    }
   }
-  if (expectation.outcome == check::Outcome::skip) {
-    return annotated ? std::optional(update) : std::nullopt;
+  const auto keep_entry = [&] { return annotated ? Decision{update, {}} : Decision{}; };
+  if (expectation.outcome == check::Outcome::skip || expectation.outcome == check::Outcome::not_rust ||
+      passes(expectation, observed, listing.fingerprint())) {
+    return keep_entry();
   }
+
+  // It behaves otherwise than expected: record what it does.
+  std::string recorded;
   switch (observed.build) {
-  case check::Observed::Build::not_built: return std::nullopt;
+  case check::Observed::Build::not_built: return {std::nullopt, "it was not built"};
   case check::Observed::Build::failed:
-    if (expectation.outcome != check::Outcome::compile_fail) {
-      update.expect = "compile-fail";
-    }
+    recorded = "compile-fail";
     update.errors = observed.error_codes();
-    if (!annotated) {
-      update.comment = fmt::format("blessed: fails with [{}]; say why (reason) or record an erratum and its fix",
-                                   fmt::join(*update.errors, ", "));
-    }
     break;
   case check::Observed::Build::compiled:
-    if (expectation.outcome == check::Outcome::compile_fail) {
-      update.expect = "compile";
-      update.remove_errors = true;
-    } else if (expectation.outcome == check::Outcome::run && observed.run && observed.run->status.success()) {
-      update.stdout_text = observed.run->stdout_text;
-    }
-    if (!annotated && !update.expect) {
-      update.expect = std::string(check::outcome_name(expectation.outcome));
+    if (!observed.run) {
+      recorded = "compile";
+    } else if (observed.run->status.kind == cargo::ExitStatus::Kind::timed_out) {
+      return {std::nullopt, "its program timed out; raise --timeout, or mark it `skip` with a reason"};
+    } else if (observed.run->status.success()) {
+      recorded = "run";
+      if (expectation.stdout_text) {
+        update.stdout_text = observed.run->stdout_text; // only where a maintainer chose to pin it
+      }
+    } else {
+      recorded = "run-fail";
     }
     break;
   }
-  return update;
+  // Written out even when the fence says the same: an entry that lists errors
+  // must say compile-fail itself, or the file would be rejected.
+  update.expect = recorded;
+  if (recorded == "compile-fail") {
+    const auto* mismatch = std::get_if<check::verdict::ErrorMismatch>(&result.verdict);
+    update.remove_error_lines = mismatch != nullptr && !mismatch->unmatched.empty();
+  } else {
+    update.remove_errors = true;
+    update.remove_erratum = recorded == "compile" || recorded == "run";
+  }
+  if (!annotated) {
+    update.comment =
+        recorded == "compile-fail"
+            ? fmt::format("blessed: fails with [{}]; say why (reason) or record an erratum and its fix",
+                          fmt::join(*update.errors, ", "))
+            : fmt::format("blessed: the book says {}, it does {}; say why (reason) or record an erratum and its fix",
+                          check::outcome_name(expectation.outcome), recorded);
+  }
+  return {update, {}};
+}
+
+fs::path file_for(const app::ListingResult& result, const fs::path& expected)
+{
+  const auto& entry_file = result.expectation.annotation_file;
+  return entry_file.empty() ? fs::path(fmt::format("ch{:02}.toml", result.listing->chapter)) : entry_file.filename();
+}
+
+std::string header_for(const fs::path& name, const app::Options& options)
+{
+  return fmt::format("# Expectations for chapter {} of {}.\n", name.stem().string().substr(2),
+                     options.book.filename().string());
+}
+
+// Edits the files of `folder` (named as under `shown` in messages) under its lock.
+// Returns the changes made, one line each.
+std::vector<std::string> apply(const fs::path& folder, const fs::path& shown, const Updates& updates,
+                               const app::Options& options)
+{
+  const check::ExpectedFolderLock lock(folder);
+  check::remove_abandoned_temporaries(folder);
+  std::vector<std::string> changes;
+  for (const auto& [name, file_updates] : updates) {
+    const auto path = folder / name;
+    std::error_code ec;
+    const bool exists = fs::exists(path, ec);
+    const auto content = exists ? text::read_file(path) : header_for(name, options);
+    const auto blessed = check::bless_file(content, shown / name, file_updates);
+    if (blessed.content != content) {
+      text::write_file_atomically(path, blessed.content);
+    }
+    changes.insert(changes.end(), blessed.changes.begin(), blessed.changes.end());
+  }
+  return changes;
+}
+
+// Entries whose listing is gone from the book: removed, each printed with what it said.
+Updates orphan_removals(const app::Options& options, const fs::path& folder)
+{
+  const auto book = book::read_book(options.book);
+  const auto matched = check::match_annotations(check::load_expectations(folder), book);
+  Updates removals;
+  for (const auto* orphan : matched.orphan_entries) {
+    check::BlessUpdate removal;
+    removal.id = orphan->id;
+    removal.written_id = orphan->id;
+    removal.remove_entry = true;
+    removals[orphan->file.filename()].push_back(std::move(removal));
+  }
+  return removals;
+}
+
+// A copy of expected/ to bless into for --dry-run.
+fs::path scratch_copy(const fs::path& expected)
+{
+  auto folder = fs::temp_directory_path() / fmt::format("snipcheck-bless-{}", ::getpid());
+  fs::remove_all(folder);
+  fs::create_directories(folder / "expected");
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(expected, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+      fs::copy_file(entry.path(), folder / "expected" / entry.path().filename());
+    }
+  }
+  return folder;
+}
+
+// Whether each blessed listing now passes against the files as written.
+std::vector<std::string> verify(const app::CheckRun& run, const std::vector<const app::ListingResult*>& blessed,
+                                const fs::path& folder)
+{
+  const auto annotations = check::match_annotations(check::load_expectations(folder), run.book).by_listing;
+  std::vector<std::string> problems;
+  for (const auto* result : blessed) {
+    const auto& listing = *result->listing;
+    const auto expectation =
+        check::expectation_for(listing, check::find_annotation(annotations, listing.id), run.book.format,
+                               {result->toolchain, result->edition});
+    const auto verdict = check::compare(expectation, result->observed, listing.fingerprint());
+    const auto status = check::status_name(verdict);
+    if (status != "pass" && status != "skip" && status != "not-rust") {
+      problems.push_back(fmt::format("{}: {}", listing.id, check::explain(verdict, expectation, result->observed)));
+    }
+  }
+  return problems;
 }
 
 } // namespace
 
-int bless_command(const app::Options& options, const Output&)
+int bless_command(const app::Options& options, const Output&, DryRun dry_run)
 {
-  auto runner = cargo::make_process_runner();
-  const auto run = app::run_check(options, *runner, verbose_log(options));
-  std::map<std::filesystem::path, std::vector<check::BlessUpdate>> by_file;
-  int environment_errors = 0;
-  for (const auto& result : run.results) {
-    // Bless records the first cell; per-cell expectations are written by hand.
-    if (result.toolchain != run.results.front().toolchain || result.edition != run.results.front().edition) {
-      continue;
-    }
-    if (check::status_name(result.verdict) == "error") {
-      ++environment_errors;
-      fmt::print(stderr, "not blessed: {}: {}\n", result.listing->id,
-                 check::explain(result.verdict, result.expectation, result.observed));
-      continue;
-    }
-    if (auto update = update_for(result)) {
-      by_file[options.expected / fmt::format("ch{:02}.toml", result.listing->chapter)].push_back(std::move(*update));
-    }
+  std::optional<fs::path> scratch;
+  auto effective = options;
+  if (dry_run == DryRun::yes) {
+    scratch = scratch_copy(options.expected);
+    effective.expected = *scratch / "expected";
   }
-  int changes = 0;
-  for (const auto& [path, updates] : by_file) {
-    std::error_code ec;
-    const auto content = std::filesystem::exists(path, ec)
-                             ? text::read_file(path)
-                             : fmt::format("# Expectations for chapter {} of {}.\n", path.stem().string().substr(2),
-                                           run.book.path.filename().string());
-    const auto blessed = check::bless_file(content, path, updates);
-    if (blessed.content != content) {
-      text::write_file_atomically(path, blessed.content);
+  const auto cleanup = [&] {
+    if (scratch) {
+      std::error_code ec;
+      fs::remove_all(*scratch, ec);
     }
-    for (const auto& change : blessed.changes) {
-      fmt::print("{}\n", change);
-      ++changes;
+  };
+  try {
+    std::vector<std::string> changes;
+    if (const auto removals = orphan_removals(effective, effective.expected); !removals.empty()) {
+      changes = apply(effective.expected, options.expected, removals, options);
     }
+
+    auto runner = cargo::make_process_runner();
+    const auto run = app::run_check(effective, *runner, verbose_log(options));
+    Updates updates;
+    std::vector<const app::ListingResult*> blessed;
+    int environment_errors = 0;
+    int refused = 0;
+    for (const auto* result : app::primary_results(run)) {
+      if (check::status_name(result->verdict) == "error") {
+        ++environment_errors;
+        fmt::print(stderr, "not blessed: {}: {}\n", result->listing->id,
+                   check::explain(result->verdict, result->expectation, result->observed));
+        continue;
+      }
+      auto decision = decide(*result);
+      if (!decision.refusal.empty()) {
+        ++refused;
+        fmt::print(stderr, "not blessed: {}: {}\n", result->listing->id, decision.refusal);
+        continue;
+      }
+      if (decision.update) {
+        updates[file_for(*result, effective.expected)].push_back(std::move(*decision.update));
+        blessed.push_back(result);
+      }
+    }
+    const auto made = apply(effective.expected, options.expected, updates, options);
+    changes.insert(changes.end(), made.begin(), made.end());
+    for (const auto& problem : verify(run, blessed, effective.expected)) {
+      ++refused;
+      fmt::print(stderr, "not blessed: {}\n", problem);
+    }
+
+    if (dry_run == DryRun::yes) {
+      for (const auto& entry : fs::directory_iterator(effective.expected)) {
+        const auto original = options.expected / entry.path().filename();
+        std::error_code ec;
+        const auto before = fs::exists(original, ec) ? text::read_file(original) : std::string();
+        const auto after = text::read_file(entry.path());
+        if (before != after) {
+          fmt::print("--- {}\n+++ {}\n{}", original.string(), original.string(), check::unified_diff(before, after));
+        }
+      }
+    } else {
+      for (const auto& change : changes) {
+        fmt::print("{}\n", change);
+      }
+    }
+    fmt::print("bless: {} change{}{}\n", changes.size(), changes.size() == 1 ? "" : "s",
+               dry_run == DryRun::yes ? " (dry run: nothing written)" : "");
+    cleanup();
+    if (environment_errors > 0) {
+      return exit_environment;
+    }
+    return refused > 0 ? exit_listing_failed : exit_ok;
+  } catch (...) {
+    cleanup();
+    throw;
   }
-  fmt::print("bless: {} change{}\n", changes, changes == 1 ? "" : "s");
-  return environment_errors > 0 ? exit_environment : exit_ok;
 }
 
 } // namespace snipcheck::cli

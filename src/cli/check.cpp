@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 
 #include "app/pipeline.hpp"
+#include "app/primary_cell.hpp"
 #include "report/ci_reports.hpp"
 #include "report/errata.hpp"
 #include "report/json_report.hpp"
@@ -103,6 +104,12 @@ int check_command(const app::Options& options, const Output& output)
     const auto status = check::status_name(result.verdict);
     if (!options.quiet || (status != "pass" && status != "skip" && status != "not-rust")) {
       fmt::print("{}\n", report::status_line(result, style, matrix));
+    }
+  }
+  // An entry that followed its listing to a new id is not a failure; say where it is.
+  for (const auto* result : app::primary_results(run)) {
+    if (const auto note = check::moved_note(*result->listing, result->expectation)) {
+      fmt::print("note: {}\n", *note);
     }
   }
   bool any_failure = false;

@@ -24,7 +24,9 @@ int check_command(const app::Options& options, const Output& output);
 int list_command(const app::Options& options);
 // The selected listings (an id, or any selector) one by one.
 int show_command(const app::Options& options, const Output& output);
-int bless_command(const app::Options& options, const Output& output);
+enum class DryRun { no, yes };
+// Records today's outcomes in expected/; with DryRun::yes prints the diff and writes nothing.
+int bless_command(const app::Options& options, const Output& output, DryRun dry_run = DryRun::no);
 int extract_command(const app::Options& options, const std::string& out_dir);
 int errata_command(const app::Options& options);
 

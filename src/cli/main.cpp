@@ -163,6 +163,8 @@ int main(int argc, char** argv)
   auto* bless = cli.add_subcommand("bless", "Record today's outcomes in expected/");
   std::vector<std::string> bless_selectors;
   bless->add_option("selectors", bless_selectors, "What to bless");
+  bool bless_dry_run = false;
+  bless->add_flag("--dry-run", bless_dry_run, "Print the changes to expected/ as a diff; write nothing");
   auto* errata = cli.add_subcommand("errata", "The errata report: each listing wrong in the book, its error and fix");
   std::vector<std::string> errata_selectors;
   errata->add_option("selectors", errata_selectors, "Which listings");
@@ -200,7 +202,7 @@ int main(int argc, char** argv)
     if (*bless) {
       auto options = merge(common, bless_selectors);
       output.color = use_color(options);
-      return bless_command(options, output);
+      return bless_command(options, output, bless_dry_run ? DryRun::yes : DryRun::no);
     }
     if (*errata) {
       return errata_command(merge(common, errata_selectors));

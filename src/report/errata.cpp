@@ -1,5 +1,6 @@
 #include "report/errata.hpp"
 
+#include "app/primary_cell.hpp"
 #include "report/terminal.hpp"
 
 #include <fmt/format.h>
@@ -7,11 +8,6 @@
 namespace snipcheck::report {
 
 namespace {
-
-bool in_first_cell(const app::CheckRun& run, const app::ListingResult& result)
-{
-  return result.toolchain == run.results.front().toolchain && result.edition == run.results.front().edition;
-}
 
 bool has_scaffolding(const check::Expectation& expectation)
 {
@@ -25,10 +21,8 @@ bool has_scaffolding(const check::Expectation& expectation)
 BookClasses classify(const app::CheckRun& run)
 {
   BookClasses classes;
-  for (const auto& result : run.results) {
-    if (!in_first_cell(run, result)) {
-      continue;
-    }
+  for (const auto* primary : app::primary_results(run)) {
+    const auto& result = *primary;
     const auto status = check::status_name(result.verdict);
     const auto outcome = result.expectation.outcome;
     if (status == "not-rust") {
@@ -67,8 +61,9 @@ std::string errata_report(const app::CheckRun& run)
   std::string text = fmt::format("# Errata: {}\n\nChecked with {}.\n", run.book.path.filename().string(),
                                  run.toolchains.empty() ? std::string("rustc") : run.toolchains.front().rustc);
   int number = 0;
-  for (const auto& result : run.results) {
-    if (!in_first_cell(run, result) || !result.expectation.erratum) {
+  for (const auto* primary : app::primary_results(run)) {
+    const auto& result = *primary;
+    if (!result.expectation.erratum) {
       continue;
     }
     const auto& listing = *result.listing;

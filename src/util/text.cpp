@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace snipcheck::text {
@@ -172,27 +174,110 @@ std::string read_file(const std::filesystem::path& path)
   return content.str();
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content)
+namespace {
+
+bool write_all(int fd, std::string_view content)
+{
+  while (!content.empty()) {
+    const auto written = ::write(fd, content.data(), content.size());
+    if (written < 0 && errno == EINTR) {
+      continue;
+    }
+    if (written <= 0) {
+      return false;
+    }
+    content.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+// The file a write to `path` lands in: through a symlink, its target.
+std::filesystem::path write_target(const std::filesystem::path& path)
 {
   std::error_code ec;
-  if (path.has_parent_path()) {
-    std::filesystem::create_directories(path.parent_path(), ec);
-  }
-  const auto temporary = path.string() + fmt::format(".tmp.{}", ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(temporary, ec);
-      throw Fatal(fmt::format("cannot write {}: {}; check that the folder exists and is writable", path.string(),
-                              std::strerror(errno)));
+  if (std::filesystem::is_symlink(path, ec) && std::filesystem::exists(path, ec)) {
+    auto target = std::filesystem::canonical(path, ec);
+    if (!ec) {
+      return target;
     }
   }
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::filesystem::remove(temporary, ec);
-    throw Fatal(fmt::format("cannot write {}: {}", path.string(), ec.message()));
+  return path;
+}
+
+} // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content)
+{
+  const auto target = write_target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) {
+    std::filesystem::create_directories(target.parent_path(), ec);
+  }
+  const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  const auto fail = [&](const std::string& what, int error) {
+    throw Fatal(fmt::format("cannot write {}: {}: {}; check that the folder exists and is writable", path.string(),
+                            what, std::strerror(error)));
+  };
+  // Keep the file's permissions (and, as root, its owner); a new file gets 0666 less the umask.
+  struct stat existing
+  {
+  };
+  const bool exists = ::stat(target.c_str(), &existing) == 0;
+  const auto temporary = target.string() + fmt::format(".tmp.{}", ::getpid());
+  ::unlink(temporary.c_str());
+  // An unnamed file (O_TMPFILE) gets its temporary name only once it is whole,
+  // so a kill while writing leaves nothing behind.
+  int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  bool unnamed = fd >= 0;
+  if (!unnamed) {
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+      fail("creating " + temporary, errno);
+    }
+  }
+  const auto abandon = [&](const std::string& what) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    fail(what, error);
+  };
+  if (!write_all(fd, content)) {
+    abandon("writing");
+  }
+  if (exists) {
+    if (::fchmod(fd, existing.st_mode & 07777) != 0) {
+      abandon("keeping its permissions");
+    }
+    if (::geteuid() == 0 && ::fchown(fd, existing.st_uid, existing.st_gid) != 0) {
+      abandon("keeping its owner");
+    }
+  } else if (unnamed) {
+    const auto mask = ::umask(0);
+    ::umask(mask);
+    if (::fchmod(fd, 0666 & ~mask) != 0) {
+      abandon("setting its permissions");
+    }
+  }
+  if (::fsync(fd) != 0) {
+    abandon("flushing it to disk");
+  }
+  if (unnamed) {
+    const auto self = fmt::format("/proc/self/fd/{}", fd);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temporary.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      abandon("naming the temporary file " + temporary);
+    }
+  }
+  ::close(fd);
+  if (::rename(temporary.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    fail("renaming " + temporary + " over it", error);
+  }
+  // The rename itself is durable once the folder is.
+  const int folder_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder_fd >= 0) {
+    ::fsync(folder_fd);
+    ::close(folder_fd);
   }
 }
 
