@@ -1,5 +1,6 @@
 #include "check/bless.hpp"
 
+#include "check/compare.hpp"
 #include "check/expectation.hpp"
 
 #include "util/errors.hpp"
@@ -149,6 +150,14 @@ bool uses_crlf(const std::string& content)
 {
   const auto newline = content.find('\n');
   return newline != std::string::npos && newline > 0 && content[newline - 1] == '\r';
+}
+
+bool passes(const Expectation& expectation, const Observed& observed, const std::string& fingerprint)
+{
+  auto fresh = expectation;
+  fresh.stale = false; // a changed fingerprint is rewritten anyway
+  const auto status = status_name(compare(fresh, observed, fingerprint));
+  return status == "pass" || status == "skip" || status == "not-rust";
 }
 
 struct LineEdit
@@ -364,6 +373,72 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
                                  error.what()));
   }
   return result;
+}
+
+BlessDecision decide_update(const book::Listing& listing, const Expectation& expectation, const Observed& observed)
+{
+  const bool annotated = !expectation.annotation_file.empty();
+  BlessUpdate update;
+  update.id = listing.id;
+  update.fingerprint = listing.fingerprint();
+  if (annotated) {
+    update.written_id = expectation.moved_from.value_or(listing.id);
+    // A fingerprint that still names this code (an older form, say) stays as written.
+    if (expectation.recorded_fingerprint && listing.matches_fingerprint(*expectation.recorded_fingerprint)) {
+      update.fingerprint = *expectation.recorded_fingerprint;
+    }
+  }
+  const auto keep_entry = [&] { return annotated ? BlessDecision{update, {}} : BlessDecision{}; };
+  if (expectation.outcome == Outcome::skip || expectation.outcome == Outcome::not_rust ||
+      passes(expectation, observed, listing.fingerprint())) {
+    return keep_entry();
+  }
+
+  // It behaves otherwise than expected: record what it does.
+  auto fresh = expectation;
+  fresh.stale = false;
+  const auto verdict = compare(fresh, observed, listing.fingerprint());
+  std::string recorded;
+  switch (observed.build) {
+  case Observed::Build::not_built: return {std::nullopt, "it was not built"};
+  case Observed::Build::failed:
+    recorded = "compile-fail";
+    update.errors = observed.error_codes();
+    break;
+  case Observed::Build::compiled:
+    if (!observed.run) {
+      recorded = "compile";
+    } else if (observed.run->status.kind == cargo::ExitStatus::Kind::timed_out) {
+      return {std::nullopt, "its program timed out; raise --timeout, or mark it `skip` with a reason"};
+    } else if (observed.run->status.success()) {
+      recorded = "run";
+      if (expectation.stdout_text) {
+        update.stdout_text = observed.run->stdout_text; // only where a maintainer chose to pin it
+      }
+    } else {
+      recorded = "run-fail";
+    }
+    break;
+  }
+  // Written out even when the fence says the same: an entry that lists errors
+  // must say compile-fail itself, or the file would be rejected.
+  update.expect = recorded;
+  if (recorded == "compile-fail") {
+    const auto* mismatch = std::get_if<verdict::ErrorMismatch>(&verdict);
+    update.remove_error_lines = mismatch != nullptr && !mismatch->unmatched.empty();
+  } else {
+    update.remove_errors = true;
+    update.remove_erratum = recorded == "compile" || recorded == "run";
+  }
+  if (!annotated) {
+    update.comment =
+        recorded == "compile-fail"
+            ? fmt::format("blessed: fails with [{}]; say why (reason) or record an erratum and its fix",
+                          fmt::join(*update.errors, ", "))
+            : fmt::format("blessed: the book says {}, it does {}; say why (reason) or record an erratum and its fix",
+                          outcome_name(expectation.outcome), recorded);
+  }
+  return {update, {}};
 }
 
 ExpectedFolderLock::ExpectedFolderLock(const std::filesystem::path& folder)

@@ -3,6 +3,9 @@
 // made on the file's text, line by line, so every hand-written field, comment,
 // blank line and line ending the maintainer wrote stays exactly where it was.
 
+#include "book/listing.hpp"
+#include "check/compare.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -26,6 +29,18 @@ struct BlessUpdate
   std::string fingerprint;
   std::string comment; // for new entries: a line explaining what to review
 };
+
+// What bless records for one listing (SPEC §6), or why it cannot. A listing
+// that behaves as its expectation says gets no new entry; an existing entry
+// only gets its fingerprint refreshed and its id rewritten when it moved.
+// Otherwise the entry records what happens, with `expect` always written out
+// so the entry is valid on its own.
+struct BlessDecision
+{
+  std::optional<BlessUpdate> update; // none: nothing to record
+  std::string refusal;               // non-empty: cannot be blessed, and why
+};
+BlessDecision decide_update(const book::Listing& listing, const Expectation& expectation, const Observed& observed);
 
 struct BlessResult
 {

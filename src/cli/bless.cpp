@@ -25,87 +25,6 @@ namespace fs = std::filesystem;
 
 using Updates = std::map<fs::path, std::vector<check::BlessUpdate>>; // by file name in expected/
 
-// What bless records for one listing, or why it cannot.
-struct Decision
-{
-  std::optional<check::BlessUpdate> update;
-  std::string refusal; // non-empty: the listing cannot be blessed, and why
-};
-
-bool passes(const check::Expectation& expectation, const check::Observed& observed, const std::string& fingerprint)
-{
-  auto fresh = expectation;
-  fresh.stale = false; // a changed fingerprint is rewritten anyway
-  const auto status = check::status_name(check::compare(fresh, observed, fingerprint));
-  return status == "pass" || status == "skip" || status == "not-rust";
-}
-
-Decision decide(const app::ListingResult& result)
-{
-  const auto& listing = *result.listing;
-  const auto& expectation = result.expectation;
-  const auto& observed = result.observed;
-  const bool annotated = !expectation.annotation_file.empty();
-  check::BlessUpdate update;
-  update.id = listing.id;
-  update.fingerprint = listing.fingerprint();
-  if (annotated) {
-    update.written_id = expectation.moved_from.value_or(listing.id);
-    // A fingerprint that still names this code (an older form, say) stays as written.
-    if (expectation.recorded_fingerprint && listing.matches_fingerprint(*expectation.recorded_fingerprint)) {
-      update.fingerprint = *expectation.recorded_fingerprint;
-    }
-  }
-  const auto keep_entry = [&] { return annotated ? Decision{update, {}} : Decision{}; };
-  if (expectation.outcome == check::Outcome::skip || expectation.outcome == check::Outcome::not_rust ||
-      passes(expectation, observed, listing.fingerprint())) {
-    return keep_entry();
-  }
-
-  // It behaves otherwise than expected: record what it does.
-  std::string recorded;
-  switch (observed.build) {
-  case check::Observed::Build::not_built: return {std::nullopt, "it was not built"};
-  case check::Observed::Build::failed:
-    recorded = "compile-fail";
-    update.errors = observed.error_codes();
-    break;
-  case check::Observed::Build::compiled:
-    if (!observed.run) {
-      recorded = "compile";
-    } else if (observed.run->status.kind == cargo::ExitStatus::Kind::timed_out) {
-      return {std::nullopt, "its program timed out; raise --timeout, or mark it `skip` with a reason"};
-    } else if (observed.run->status.success()) {
-      recorded = "run";
-      if (expectation.stdout_text) {
-        update.stdout_text = observed.run->stdout_text; // only where a maintainer chose to pin it
-      }
-    } else {
-      recorded = "run-fail";
-    }
-    break;
-  }
-  // Written out even when the fence says the same: an entry that lists errors
-  // must say compile-fail itself, or the file would be rejected.
-  update.expect = recorded;
-  if (recorded == "compile-fail") {
-    const auto* mismatch = std::get_if<check::verdict::ErrorMismatch>(&result.verdict);
-    update.remove_error_lines = mismatch != nullptr && !mismatch->unmatched.empty();
-  } else {
-    update.remove_errors = true;
-    update.remove_erratum = recorded == "compile" || recorded == "run";
-  }
-  if (!annotated) {
-    update.comment =
-        recorded == "compile-fail"
-            ? fmt::format("blessed: fails with [{}]; say why (reason) or record an erratum and its fix",
-                          fmt::join(*update.errors, ", "))
-            : fmt::format("blessed: the book says {}, it does {}; say why (reason) or record an erratum and its fix",
-                          check::outcome_name(expectation.outcome), recorded);
-  }
-  return {update, {}};
-}
-
 fs::path file_for(const app::ListingResult& result, const fs::path& expected)
 {
   const auto& entry_file = result.expectation.annotation_file;
@@ -191,6 +110,36 @@ std::vector<std::string> verify(const app::CheckRun& run, const std::vector<cons
   return problems;
 }
 
+// The changes between two versions of a file, with three lines of context.
+std::string file_diff(const fs::path& shown, const std::string& before, const std::string& after)
+{
+  auto lines = text::split_lines(check::unified_diff(before, after));
+  lines.erase(lines.begin(), lines.begin() + std::min<std::size_t>(2, lines.size())); // its own header
+  constexpr std::size_t context = 3;
+  std::vector<bool> keep(lines.size(), false);
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    if (!lines[k].starts_with(' ')) {
+      for (auto near = k > context ? k - context : 0; near < std::min(lines.size(), k + context + 1); ++near) {
+        keep[near] = true;
+      }
+    }
+  }
+  auto diff = fmt::format("--- {}\n+++ {}\n", shown.string(), shown.string());
+  bool skipped = true;
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    if (!keep[k]) {
+      skipped = true;
+      continue;
+    }
+    if (skipped) {
+      diff += "@@\n";
+      skipped = false;
+    }
+    diff += lines[k] + "\n";
+  }
+  return diff;
+}
+
 } // namespace
 
 int bless_command(const app::Options& options, const Output&, DryRun dry_run)
@@ -226,7 +175,7 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
                    check::explain(result->verdict, result->expectation, result->observed));
         continue;
       }
-      auto decision = decide(*result);
+      auto decision = check::decide_update(*result->listing, result->expectation, result->observed);
       if (!decision.refusal.empty()) {
         ++refused;
         fmt::print(stderr, "not blessed: {}: {}\n", result->listing->id, decision.refusal);
@@ -251,7 +200,7 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
         const auto before = fs::exists(original, ec) ? text::read_file(original) : std::string();
         const auto after = text::read_file(entry.path());
         if (before != after) {
-          fmt::print("--- {}\n+++ {}\n{}", original.string(), original.string(), check::unified_diff(before, after));
+          fmt::print("{}", file_diff(original, before, after));
         }
       }
     } else {
