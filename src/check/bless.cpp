@@ -180,12 +180,20 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
   std::vector<LineEdit> edits;
   std::set<std::string> appended_ids;
 
+  std::set<std::string> renamed_away; // ids whose entries move to other ids in this bless
+  for (const auto& update : updates) {
+    if (update.written_id && *update.written_id != update.id) {
+      renamed_away.insert(*update.written_id);
+    }
+  }
   for (const auto& update : updates) {
     // The entry as the file holds it now: under the id it was written under;
-    // else (another bless renamed or added it meanwhile) under today's id.
+    // else (another bless renamed or added it meanwhile) under today's id,
+    // unless the entry there is the one moving away.
     std::string key;
     const toml::table* table = nullptr;
-    for (const auto* candidate : {update.written_id ? &*update.written_id : nullptr, &update.id}) {
+    const auto* today = renamed_away.contains(update.id) ? nullptr : &update.id;
+    for (const auto* candidate : {update.written_id ? &*update.written_id : nullptr, today}) {
       if (candidate != nullptr && table == nullptr) {
         table = document.get_as<toml::table>(*candidate);
         key = *candidate;

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 
 using Updates = std::map<fs::path, std::vector<check::BlessUpdate>>; // by file name in expected/
 
-fs::path file_for(const app::ListingResult& result, const fs::path& expected)
+fs::path file_for(const app::ListingResult& result)
 {
   const auto& entry_file = result.expectation.annotation_file;
   return entry_file.empty() ? fs::path(fmt::format("ch{:02}.toml", result.listing->chapter)) : entry_file.filename();
@@ -182,7 +182,7 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
         continue;
       }
       if (decision.update) {
-        updates[file_for(*result, effective.expected)].push_back(std::move(*decision.update));
+        updates[file_for(*result)].push_back(std::move(*decision.update));
         blessed.push_back(result);
       }
     }

@@ -7,6 +7,7 @@
 #include "util/text.hpp"
 
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 namespace snipcheck::check {
