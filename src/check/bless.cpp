@@ -41,12 +41,17 @@ std::string toml_string_array(const std::set<std::string>& values)
   return fmt::format("[{}]", fmt::join(quoted, ", "));
 }
 
-// The text of a field as it stands in the file, for the change log.
-std::string current_text(const std::vector<std::string>& lines, int first, int last)
+// The value of a field as it stands in the file, for the change log: from
+// after its `=` to where the value ends (a comment after it is not shown).
+std::string current_text(const std::vector<std::string>& lines, int first, int last, std::size_t end_byte)
 {
   std::string text;
   for (int k = first; k <= last; ++k) {
-    text += (k > first ? " " : "") + std::string(text::trim(lines[static_cast<std::size_t>(k - 1)]));
+    std::string_view line = lines[static_cast<std::size_t>(k - 1)];
+    if (k == last) {
+      line = line.substr(0, std::min(end_byte, line.size()));
+    }
+    text += (k > first ? " " : "") + std::string(text::trim(line));
   }
   const auto equals = text.find('=');
   return equals == std::string::npos ? text : std::string(text::trim(std::string_view(text).substr(equals + 1)));
@@ -313,14 +318,15 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
         }
       }
       const int last = static_cast<int>(node->source().end.line);
-      const auto before = current_text(lines, first, last);
       // Keep the field's indentation, and whatever follows the value on its
       // last line: a `# comment` the maintainer wrote there.
       const auto& first_line = line_at(first);
       const auto indent = first_line.substr(0, first_line.find_first_not_of(" \t"));
       const auto& last_line = line_at(last);
-      const auto tail = last_line.substr(std::min(last_line.size(),
-                                                  byte_offset(last_line, static_cast<int>(node->source().end.column))));
+      const auto value_end =
+          std::min(last_line.size(), byte_offset(last_line, static_cast<int>(node->source().end.column)));
+      const auto tail = last_line.substr(value_end);
+      const auto before = current_text(lines, first, last, value_end);
       std::vector<std::string> replacement;
       if (field.value) {
         replacement.push_back(fmt::format("{}{} = {}{}", indent, field.key, *field.value, tail));

@@ -63,7 +63,8 @@ std::vector<std::string> apply(const fs::path& folder, const fs::path& shown, co
 Updates orphan_removals(const app::Options& options, const fs::path& folder)
 {
   const auto book = book::read_book(options.book);
-  const auto matched = check::match_annotations(check::load_expectations(folder), book);
+  const auto annotations = check::load_expectations(folder);
+  const auto matched = check::match_annotations(annotations, book);
   Updates removals;
   for (const auto* orphan : matched.orphan_entries) {
     check::BlessUpdate removal;
