@@ -159,8 +159,16 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
   };
   try {
     std::vector<std::string> changes;
+    const auto record = [&](const std::vector<std::string>& made) {
+      for (const auto& change : made) {
+        if (dry_run == DryRun::no) {
+          fmt::print("{}\n", change); // at once: a later failure must not hide what was written
+        }
+        changes.push_back(change);
+      }
+    };
     if (const auto removals = orphan_removals(effective, effective.expected); !removals.empty()) {
-      changes = apply(effective.expected, options.expected, removals, options);
+      record(apply(effective.expected, options.expected, removals, options));
     }
 
     auto runner = cargo::make_process_runner();
@@ -187,8 +195,7 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
         blessed.push_back(result);
       }
     }
-    const auto made = apply(effective.expected, options.expected, updates, options);
-    changes.insert(changes.end(), made.begin(), made.end());
+    record(apply(effective.expected, options.expected, updates, options));
     for (const auto& problem : verify(run, blessed, effective.expected)) {
       ++refused;
       fmt::print(stderr, "not blessed: {}\n", problem);
@@ -203,10 +210,6 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
         if (before != after) {
           fmt::print("{}", file_diff(original, before, after));
         }
-      }
-    } else {
-      for (const auto& change : changes) {
-        fmt::print("{}\n", change);
       }
     }
     fmt::print("bless: {} change{}{}\n", changes.size(), changes.size() == 1 ? "" : "s",
