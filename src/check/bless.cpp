@@ -85,6 +85,24 @@ FieldEdit set_field(std::string key, const std::set<std::string>& values)
           }};
 }
 
+// `{ expect = "compile-fail", errors = ["E0133"] }`, and whether a node already says that.
+FieldEdit cell_field(const std::string& key, const CellRecord& record)
+{
+  auto value = fmt::format("{{ expect = {}", toml_string(record.expect));
+  if (record.errors) {
+    value += fmt::format(", errors = {}", toml_string_array(*record.errors));
+  }
+  value += " }";
+  return {key, value, [record](const toml::node& node) {
+            const auto* table = node.as_table();
+            if (table == nullptr || table->size() != (record.errors ? 2u : 1u) ||
+                table->get("expect") == nullptr || table->get("expect")->value<std::string>() != record.expect) {
+              return false;
+            }
+            return !record.errors || set_field("errors", *record.errors).unchanged(*table->get("errors"));
+          }};
+}
+
 // Whether `line` is the entry's own `["id"]` header, not the header of a
 // sub-table (`["id".deps]`) that defined the entry implicitly.
 bool is_own_header(const std::string& line, const std::string& id)
@@ -219,6 +237,9 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
         fields.push_back(fmt::format("errors = {}", toml_string_array(*update.errors)));
       if (update.stdout_text)
         fields.push_back(fmt::format("stdout = {}", toml_string(*update.stdout_text)));
+      for (const auto& [cell, record] : update.cells) {
+        fields.push_back(fmt::format("{} = {}", cell, *cell_field(cell, record).value));
+      }
       fields.push_back(fmt::format("fingerprint = {}", toml_string(update.fingerprint)));
       appended += fmt::format("\n{}[{}]\n", update.comment.empty() ? "" : "# " + update.comment + "\n",
                               toml_string(update.id));
@@ -288,6 +309,15 @@ BlessResult bless_file(const std::string& content, const std::filesystem::path& 
     }
     if (update.stdout_text)
       fields.push_back(string_field("stdout", *update.stdout_text));
+    for (const auto& [cell, record] : update.cells) {
+      if (const auto* existing = table->get_as<toml::table>(cell); existing != nullptr && !existing->is_inline()) {
+        throw InputError(path, static_cast<int>(existing->source().begin.line),
+                         fmt::format("[{}.{}] is a table of its own; bless writes what differs per cell as an inline "
+                                     "table, so rewrite it as {} = {{ ... }} inside [{}]",
+                                     toml_string(key), cell, cell, toml_string(key)));
+      }
+      fields.push_back(cell_field(cell, record));
+    }
     fields.push_back(string_field("fingerprint", update.fingerprint));
 
     int table_end = header_line;
@@ -412,27 +442,15 @@ BlessDecision decide_update(const book::Listing& listing, const Expectation& exp
   auto fresh = expectation;
   fresh.stale = false;
   const auto verdict = compare(fresh, observed, listing.fingerprint());
-  std::string recorded;
-  switch (observed.build) {
-  case Observed::Build::not_built: return {std::nullopt, "it was not built"};
-  case Observed::Build::failed:
-    recorded = "compile-fail";
-    update.errors = observed.error_codes();
-    break;
-  case Observed::Build::compiled:
-    if (!observed.run) {
-      recorded = "compile";
-    } else if (observed.run->status.kind == cargo::ExitStatus::Kind::timed_out) {
-      return {std::nullopt, "its program timed out; raise --timeout, or mark it `skip` with a reason"};
-    } else if (observed.run->status.success()) {
-      recorded = "run";
-      if (expectation.stdout_text) {
-        update.stdout_text = observed.run->stdout_text; // only where a maintainer chose to pin it
-      }
-    } else {
-      recorded = "run-fail";
-    }
-    break;
+  std::string refusal;
+  const auto record = record_of(observed, refusal);
+  if (!record) {
+    return {std::nullopt, refusal};
+  }
+  const auto& recorded = record->expect;
+  update.errors = record->errors;
+  if (recorded == "run" && expectation.stdout_text) {
+    update.stdout_text = observed.run->stdout_text; // only where a maintainer chose to pin it
   }
   // Written out even when the fence says the same: an entry that lists errors
   // must say compile-fail itself, or the file would be rejected.
@@ -453,6 +471,24 @@ BlessDecision decide_update(const book::Listing& listing, const Expectation& exp
                           outcome_name(expectation.outcome), recorded);
   }
   return {update, {}};
+}
+
+std::optional<CellRecord> record_of(const Observed& observed, std::string& refusal)
+{
+  switch (observed.build) {
+  case Observed::Build::not_built: refusal = "it was not built"; return std::nullopt;
+  case Observed::Build::failed: return CellRecord{"compile-fail", observed.error_codes()};
+  case Observed::Build::compiled:
+    if (!observed.run) {
+      return CellRecord{"compile", std::nullopt};
+    }
+    if (observed.run->status.kind == cargo::ExitStatus::Kind::timed_out) {
+      refusal = "its program timed out; raise --timeout, or mark it `skip` with a reason";
+      return std::nullopt;
+    }
+    return CellRecord{observed.run->status.success() ? "run" : "run-fail", std::nullopt};
+  }
+  return std::nullopt;
 }
 
 ExpectedFolderLock::ExpectedFolderLock(const std::filesystem::path& folder)

@@ -7,12 +7,20 @@
 #include "check/compare.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace snipcheck::check {
+
+// What a listing does in one cell of a matrix where that differs from the entry's own fields.
+struct CellRecord
+{
+  std::string expect;
+  std::optional<std::set<std::string>> errors;
+};
 
 // What bless records for one listing; unset fields are left alone.
 struct BlessUpdate
@@ -27,7 +35,8 @@ struct BlessUpdate
   bool remove_erratum = false;                 // the listing no longer fails as its erratum says
   std::optional<std::string> stdout_text;
   std::string fingerprint;
-  std::string comment; // for new entries: a line explaining what to review
+  std::string comment;                       // for new entries: a line explaining what to review
+  std::map<std::string, CellRecord> cells; // "edition-2024" = { expect = ..., errors = [...] }
 };
 
 // What bless records for one listing (SPEC §6), or why it cannot. A listing
@@ -41,6 +50,9 @@ struct BlessDecision
   std::string refusal;               // non-empty: cannot be blessed, and why
 };
 BlessDecision decide_update(const book::Listing& listing, const Expectation& expectation, const Observed& observed);
+
+// What a listing did in a cell, as an outcome to record; nullopt with `refusal` set when it cannot be recorded.
+std::optional<CellRecord> record_of(const Observed& observed, std::string& refusal);
 
 struct BlessResult
 {

@@ -91,17 +91,95 @@ fs::path scratch_copy(const fs::path& expected)
   return folder;
 }
 
+// The entries of the files in `folder`, bound to today's listings.
+check::Annotations current_annotations(const fs::path& folder, const book::Book& book)
+{
+  return check::match_annotations(check::load_expectations(folder), book).by_listing;
+}
+
+check::Expectation expectation_now(const app::ListingResult& result, const check::Annotations& annotations,
+                                   book::Format format)
+{
+  return check::expectation_for(*result.listing, check::find_annotation(annotations, result.listing->id), format,
+                                {result.toolchain, result.edition});
+}
+
+bool passes(const app::ListingResult& result, const check::Expectation& expectation)
+{
+  const auto status =
+      check::status_name(check::compare(expectation, result.observed, result.listing->fingerprint()));
+  return status == "pass" || status == "skip" || status == "not-rust";
+}
+
+// Listings that, with their primary cell recorded, still behave otherwise in
+// another cell of the matrix: what they do there, as `edition-NNNN` or
+// `toolchain-NAME` tables of their entries.
+Updates cell_updates(const app::CheckRun& run, const std::vector<const app::ListingResult*>& primary,
+                     const fs::path& folder, std::vector<const app::ListingResult*>& blessed, int& refused)
+{
+  const auto annotations = current_annotations(folder, run.book);
+  std::map<const book::Listing*, const app::ListingResult*> primary_of;
+  for (const auto* result : primary) {
+    primary_of[result->listing] = result;
+  }
+  Updates updates;
+  std::map<std::string, std::pair<fs::path, std::size_t>> index_of; // listing id -> its update
+  for (const auto& result : run.results) {
+    const auto* first = primary_of.at(result.listing);
+    if (first == &result || check::status_name(result.verdict) == "error" ||
+        passes(result, expectation_now(result, annotations, run.book.format))) {
+      continue;
+    }
+    const auto& id = result.listing->id;
+    const bool other_edition = result.edition != first->edition;
+    const bool other_toolchain = result.toolchain != first->toolchain;
+    std::string refusal = other_edition && other_toolchain
+                              ? fmt::format("in {} {} it does otherwise than in {} {}; write `edition-{}` and "
+                                            "`toolchain-{}` tables by hand",
+                                            result.toolchain, result.edition, first->toolchain, first->edition,
+                                            result.edition, result.toolchain)
+                              : std::string();
+    const auto record = refusal.empty() ? check::record_of(result.observed, refusal) : std::nullopt;
+    if (!record) {
+      ++refused;
+      fmt::print(stderr, "not blessed: {} ({} {}): {}\n", id, result.toolchain, result.edition, refusal);
+      continue;
+    }
+    const auto* entry = check::find_annotation(annotations, id);
+    const auto file = entry != nullptr ? entry->file.filename() : file_for(*first);
+    auto found = index_of.find(id);
+    if (found == index_of.end()) {
+      check::BlessUpdate update;
+      update.id = id;
+      if (entry != nullptr) {
+        update.written_id = entry->id;
+      }
+      update.fingerprint = entry != nullptr && entry->fingerprint && result.listing->matches_fingerprint(*entry->fingerprint)
+                               ? *entry->fingerprint
+                               : result.listing->fingerprint();
+      updates[file].push_back(std::move(update));
+      found = index_of.emplace(id, std::pair(file, updates[file].size() - 1)).first;
+    }
+    const auto key = other_edition ? "edition-" + result.edition : "toolchain-" + result.toolchain;
+    auto& update = updates[found->second.first][found->second.second];
+    update.cells[key] = *record;
+    if (entry == nullptr) {
+      update.comment = fmt::format("blessed: in {} it does {}; say why (reason)", key, record->expect);
+    }
+    blessed.push_back(&result);
+  }
+  return updates;
+}
+
 // Whether each blessed listing now passes against the files as written.
 std::vector<std::string> verify(const app::CheckRun& run, const std::vector<const app::ListingResult*>& blessed,
                                 const fs::path& folder)
 {
-  const auto annotations = check::match_annotations(check::load_expectations(folder), run.book).by_listing;
+  const auto annotations = current_annotations(folder, run.book);
   std::vector<std::string> problems;
   for (const auto* result : blessed) {
     const auto& listing = *result->listing;
-    const auto expectation =
-        check::expectation_for(listing, check::find_annotation(annotations, listing.id), run.book.format,
-                               {result->toolchain, result->edition});
+    const auto expectation = expectation_now(*result, annotations, run.book.format);
     const auto verdict = check::compare(expectation, result->observed, listing.fingerprint());
     const auto status = check::status_name(verdict);
     if (status != "pass" && status != "skip" && status != "not-rust") {
@@ -177,7 +255,8 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
     std::vector<const app::ListingResult*> blessed;
     int environment_errors = 0;
     int refused = 0;
-    for (const auto* result : app::primary_results(run)) {
+    const auto primary = app::primary_results(run);
+    for (const auto* result : primary) {
       if (check::status_name(result->verdict) == "error") {
         ++environment_errors;
         fmt::print(stderr, "not blessed: {}: {}\n", result->listing->id,
@@ -196,6 +275,10 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
       }
     }
     record(apply(effective.expected, options.expected, updates, options));
+    if (run.results.size() > primary.size()) {
+      const auto cells = cell_updates(run, primary, effective.expected, blessed, refused);
+      record(apply(effective.expected, options.expected, cells, options));
+    }
     for (const auto& problem : verify(run, blessed, effective.expected)) {
       ++refused;
       fmt::print(stderr, "not blessed: {}\n", problem);

@@ -96,6 +96,22 @@ TEST_F(BlessEndToEnd, BlessThenCheckIsGreenAndRecordsOnlyWhatDiffersFromTheBook)
   EXPECT_NE(run.out.find("bless: 0 changes"), std::string::npos) << run.out;
 }
 
+TEST_F(BlessEndToEnd, InAnEditionMatrixWhatDiffersPerEditionIsRecordedPerEdition)
+{
+  auto run = snipcheck("--edition 2021,2024 bless");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto ch02 = snipcheck::check::parse_expectation_file(read_file(m_temp / "expected/ch02.toml"), "ch02.toml");
+  ASSERT_TRUE(ch02.contains("ch02/2.2-1")) << read_file(m_temp / "expected/ch02.toml");
+  const auto& gen = ch02.at("ch02/2.2-1");
+  EXPECT_FALSE(gen.expect); // in 2021 it runs, as the book says
+  ASSERT_TRUE(gen.cells.contains("edition-2024"));
+  EXPECT_EQ(gen.cells.at("edition-2024").expect, snipcheck::check::Outcome::compile_fail);
+  run = snipcheck("--edition 2021,2024 check");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  run = snipcheck("check");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+}
+
 TEST_F(BlessEndToEnd, DryRunPrintsTheDiffAndWritesNothing)
 {
   const auto run = snipcheck("bless --dry-run");

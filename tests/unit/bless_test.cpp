@@ -200,6 +200,23 @@ TEST(Bless, AnEntryWhoseListingIsGoneIsRemovedAndPrinted)
   EXPECT_NE(result.changes[0].find("reason = \"Case 1 is meant to fail\""), std::string::npos);
 }
 
+TEST(Bless, WhatDiffersInACellIsWrittenAsAnInlineTable)
+{
+  BlessUpdate update{.id = "ch02/2.3-2", .written_id = "ch02/2.3-2", .fingerprint = "1"};
+  update.cells["edition-2024"] = {"compile-fail", std::set<std::string>{"E0133"}};
+  const auto result = bless_file(hand_written, "expected/ch02.toml", {update});
+  EXPECT_NE(result.content.find("edition-2024 = { expect = \"compile-fail\", errors = [\"E0133\"] }"),
+            std::string::npos)
+      << result.content;
+  const auto entry = parse_expectation_file(result.content, "expected/ch02.toml").at("ch02/2.3-2");
+  EXPECT_EQ(entry.expect, Outcome::compile); // the entry's own fields are untouched
+  EXPECT_EQ(entry.cells.at("edition-2024").expect, Outcome::compile_fail);
+  // Blessing the same again changes nothing.
+  const auto again = bless_file(result.content, "expected/ch02.toml", {update});
+  EXPECT_EQ(again.content, result.content);
+  EXPECT_TRUE(again.changes.empty());
+}
+
 book::Listing rust_listing(const std::string& code)
 {
   book::Listing listing;
