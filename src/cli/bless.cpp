@@ -42,6 +42,9 @@ std::string header_for(const fs::path& name, const app::Options& options)
 std::vector<std::string> apply(const fs::path& folder, const fs::path& shown, const Updates& updates,
                                const app::Options& options)
 {
+  if (updates.empty()) {
+    return {};
+  }
   const check::ExpectedFolderLock lock(folder);
   check::remove_abandoned_temporaries(folder);
   std::vector<std::string> changes;
