@@ -1,5 +1,7 @@
 #include "app/options.hpp"
 
+#include "app/markdown_options.hpp"
+
 #include "util/errors.hpp"
 #include "util/text.hpp"
 #include "util/toml_input.hpp"
@@ -93,6 +95,8 @@ Options load_defaults(const std::filesystem::path& start)
                               fmt::format("unknown field `registry.{}` (known: directory)", field.str())});
         }
       }
+    } else if (key == "markdown") {
+      options.markdown = read_markdown_table(node, *config, problems);
     } else {
       problems.push_back({*config, line,
                           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, timeout, "

@@ -2,6 +2,8 @@
 // Everything a run needs to know, merged from snipcheck.toml (found by walking
 // up from the current folder) and the command line, which wins.
 
+#include "check/claims.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -42,6 +44,8 @@ struct Options
   std::vector<ReportRequest> reports;
   std::optional<Shard> shard;
   std::filesystem::path config_file; // the snipcheck.toml used, if any
+  check::MarkdownSettings markdown;  // [markdown]: fence claims, output blocks (docs/claims.md)
+  bool inventory = false;            // --ignored: also build ignored blocks, to say what they do today
 };
 
 // Finds snipcheck.toml from `start` upwards and applies it to the defaults;

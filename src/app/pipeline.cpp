@@ -7,6 +7,7 @@
 #include "app/select.hpp"
 #include "cargo/cargo.hpp"
 #include "check/normalize.hpp"
+#include "check/test_mode.hpp"
 #include "scratch/workspace.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -89,6 +90,9 @@ LoadedBook load_book(const Options& options)
   if (loaded.book.listings.empty()) {
     throw InputError(options.book, 0, "no code listings found in the book");
   }
+  check::read_claimed_blocks_as_rust(loaded.book, options.markdown);
+  loaded.markdown = options.markdown;
+  loaded.output_blocks = check::find_output_blocks(loaded.book, options.markdown);
   // Entries follow their listings' code (SPEC §6): re-key them by today's ids.
   auto matched = check::match_annotations(loaded.annotations, loaded.book);
   if (!matched.orphans.empty()) {
@@ -131,51 +135,68 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       ListingResult result;
       result.listing = listing;
       result.toolchain = cell.toolchain->name;
-      result.expectation = check::expectation_for(*listing, check::find_annotation(loaded.annotations, listing->id),
-                                                  run.book.format, {cell.toolchain->name, cell.edition});
+      result.expectation = loaded.expectation(*listing, {cell.toolchain->name, cell.edition});
       result.edition = result.expectation.edition.value_or(cell.edition);
       cell.result_indexes.push_back(run.results.size());
       run.results.push_back(std::move(result));
     }
   }
+  // Each result is built in one or more forms (test mode: docs/claims.md);
+  // an ignored block is built once, as a probe, for --ignored.
+  std::vector<std::vector<check::BuildForm>> forms(run.results.size());
+  std::vector<std::vector<check::Observed>> form_observed(run.results.size());
   for (auto& cell : cells) {
     std::vector<BuildItem> items;
     std::vector<std::size_t> item_result; // item index -> result index
+    std::vector<std::size_t> item_form;   // item index -> form index
     std::vector<std::string> item_keys;   // item index -> cache key
+    int form_count = 0;
     for (const auto index : cell.result_indexes) {
       auto& result = run.results[index];
       const auto outcome = result.expectation.outcome;
-      if (outcome == check::Outcome::skip || outcome == check::Outcome::not_rust) {
+      const bool probe = options.inventory && check::is_unclaimed_ignored(*result.listing, result.expectation);
+      if ((outcome == check::Outcome::skip || outcome == check::Outcome::not_rust) && !probe) {
         continue;
       }
       const auto& listing = *result.listing;
-      auto wrap = result.expectation.wrap;
-      if (listing.fence.test_harness && wrap.wrap == scratch::WrapMode::automatic) {
-        wrap.wrap = scratch::WrapMode::none; // rustdoc compiles it with --test, not wrapped in main
+      auto expectation = result.expectation;
+      if (probe) {
+        expectation.outcome = check::Outcome::compile; // what it does today, without running it
+        expectation.test_mode = false;
       }
-      result.source = scratch::wrap_listing(listing, wrap);
-      BuildItem item;
-      item.unit = {result.listing, *result.source, wrap.crate_type, result.edition, result.expectation.deps};
-      item.unit.test_harness = listing.fence.test_harness && wrap.crate_type == scratch::CrateType::bin;
-      item.runs = outcome == check::Outcome::run || outcome == check::Outcome::run_fail;
-      item.mergeable = outcome != check::Outcome::compile_fail && wrap.crate_type == scratch::CrateType::bin &&
-                       !item.unit.test_harness && !listing.fence.standalone_crate &&
-                       scratch::can_merge(item.unit.source);
-      const CacheContext context{cell.toolchain->rustc_verbose, options.registry_directory, item.runs,
-                                 options.timeout_seconds, item.unit.test_harness};
-      auto key = cache_key(item.unit, context);
-      if (options.use_cache) {
-        if (auto cached = cache.load(key)) {
-          result.observed = std::move(*cached);
-          relocate(result.observed, listing);
-          continue;
+      forms[index] = check::build_forms(listing, expectation);
+      form_observed[index].resize(forms[index].size());
+      form_count += static_cast<int>(forms[index].size()) - 1;
+      for (std::size_t f = 0; f < forms[index].size(); ++f) {
+        const auto& form = forms[index][f];
+        const auto source = scratch::wrap_listing(listing, form.wrap);
+        if (f == 0) {
+          result.source = source;
         }
+        BuildItem item;
+        item.unit = {result.listing, source, form.wrap.crate_type, result.edition, result.expectation.deps};
+        item.unit.test_harness = form.test_harness;
+        item.runs = form.runs;
+        item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
+                         form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
+                         !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
+        const CacheContext context{cell.toolchain->rustc_verbose, options.registry_directory, item.runs,
+                                   options.timeout_seconds, item.unit.test_harness};
+        auto key = cache_key(item.unit, context);
+        if (options.use_cache) {
+          if (auto cached = cache.load(key)) {
+            form_observed[index][f] = std::move(*cached);
+            relocate(form_observed[index][f], listing);
+            continue;
+          }
+        }
+        items.push_back(std::move(item));
+        item_result.push_back(index);
+        item_form.push_back(f);
+        item_keys.push_back(std::move(key));
       }
-      items.push_back(std::move(item));
-      item_result.push_back(index);
-      item_keys.push_back(std::move(key));
     }
-    const auto total = static_cast<int>(cell.result_indexes.size());
+    const auto total = static_cast<int>(cell.result_indexes.size()) + form_count;
     const int cached = total - static_cast<int>(items.size());
     const auto name = cell_name(*cell.toolchain, cell.edition);
     const StageProgress stage_progress = [&](const std::string& phase, int finished) {
@@ -195,13 +216,23 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
     }
     for (std::size_t k = 0; k < items.size(); ++k) {
       auto& result = run.results[item_result[k]];
-      result.observed = std::move(items[k].observed);
-      result.duration = items[k].duration;
-      cache.store(item_keys[k], result.observed);
+      result.duration += items[k].duration;
+      cache.store(item_keys[k], items[k].observed);
+      form_observed[item_result[k]][item_form[k]] = std::move(items[k].observed);
     }
   }
-  for (auto& result : run.results) {
+  for (std::size_t index = 0; index < run.results.size(); ++index) {
+    auto& result = run.results[index];
+    if (!forms[index].empty()) {
+      auto observed = check::combine_forms(forms[index], std::move(form_observed[index]));
+      if (result.expectation.outcome == check::Outcome::skip) {
+        result.probe = std::move(observed);
+      } else {
+        result.observed = std::move(observed);
+      }
+    }
     result.verdict = check::compare(result.expectation, result.observed, result.listing->fingerprint());
+    result.verdict = check::check_output_block(std::move(result.verdict), result.expectation, result.observed);
   }
   run.duration = since(started);
   return run;

@@ -6,8 +6,10 @@
 #include "app/options.hpp"
 #include "book/listing.hpp"
 #include "cargo/process.hpp"
+#include "check/claims.hpp"
 #include "check/compare.hpp"
 #include "check/expectation.hpp"
+#include "check/output_block.hpp"
 #include "scratch/wrap.hpp"
 
 #include <chrono>
@@ -36,6 +38,8 @@ struct ListingResult
   check::Observed observed;
   check::Verdict verdict;
   std::chrono::milliseconds duration{0};
+  // --ignored: what an `ignore`d block without a claim does today (built, never judged).
+  std::optional<check::Observed> probe;
 };
 
 struct CheckRun
@@ -65,6 +69,12 @@ struct LoadedBook
 {
   book::Book book;
   check::Annotations annotations;
+  check::MarkdownSettings markdown;  // [markdown] of snipcheck.toml
+  check::OutputBlocks output_blocks; // by listing id
+
+  // What the listing is expected to do in a cell: expected/, the book's
+  // markers, and what [markdown] adds (fence claims, output blocks).
+  check::Expectation expectation(const book::Listing& listing, const check::Cell& cell = {}) const;
 };
 LoadedBook load_book(const Options& options);
 

@@ -1,5 +1,7 @@
 #include "check/compare.hpp"
 
+#include "check/claims.hpp"
+
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -179,6 +181,9 @@ std::string_view status_name(const Verdict& verdict)
 
 std::string explain(const Verdict& verdict, const Expectation& expectation, const Observed& observed)
 {
+  if (auto claim = broken_claim_message(verdict, expectation, observed); !claim.empty()) {
+    return claim; // docs/claims.md
+  }
   const auto codes = observed.error_codes();
   return std::visit(
       Overloaded{
@@ -226,7 +231,11 @@ std::string explain(const Verdict& verdict, const Expectation& expectation, cons
             return std::string("expected to panic or exit non-zero, but it succeeded");
           },
           [](const verdict::TimedOut&) { return std::string("timed out; the whole process tree was killed"); },
-          [](const verdict::OutputMismatch&) { return std::string("printed something else than expected"); },
+          [](const verdict::OutputMismatch& mismatch) {
+            return mismatch.where.empty()
+                       ? std::string("printed something else than expected")
+                       : fmt::format("printed something else than the output block at {} shows", mismatch.where);
+          },
           [](const verdict::EnvironmentFailure& failure) {
             return fmt::format("not checked, the environment failed: {}", failure.message);
           },

@@ -47,6 +47,11 @@ struct Observed
   std::string command;             // the cargo command that built it
   std::string environment_problem; // for not_built: what went wrong around the listing
   bool cached = false;
+  // Test mode (docs/claims.md): the forms it was built in ("program",
+  // "library", "test crate"), the one this result comes from, failing tests.
+  std::vector<std::string> forms;
+  std::string form;
+  std::vector<std::string> failing_tests;
 
   std::set<std::string> error_codes() const; // uncoded errors count as "error"
   std::string outcome_name() const;          // compile, compile-fail, run, run-fail, not-built
@@ -93,6 +98,7 @@ struct TimedOut
 struct OutputMismatch
 {
   std::string diff;
+  std::string where; // an output block's book lines, "src/ch01.md:20-23"; empty: expected/ stdout
 };
 struct EnvironmentFailure
 {

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view known_fields[] = {
     "expect", "errors", "error-lines", "stdout", "edition", "prelude", "epilogue",    "deps",
-    "elide",  "wrap",   "crate-type",  "reason", "erratum", "fix",     "fingerprint",
+    "elide",  "wrap",   "crate-type",  "reason", "erratum", "fix",     "fingerprint", "mode",
 };
 
 constexpr std::string_view cell_fields[] = {
@@ -315,6 +315,15 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
       annotation.fix = string_field(node, field);
     } else if (field == "fingerprint") {
       annotation.fingerprint = string_field(node, field);
+    } else if (field == "mode") {
+      const auto mode = string_field(node, field).value_or("");
+      if (mode == "test" || mode == "program") {
+        annotation.test_mode = mode == "test";
+      } else {
+        problem(node.source(), fmt::format("unknown mode `{}` (use program, or test: built as `cargo test` builds "
+                                           "it, too)",
+                                           mode));
+      }
     }
   }
   if (is_cell) {
@@ -580,6 +589,7 @@ Expectation expectation_for(const book::Listing& listing, const Annotation* entr
   expectation.wrap = {annotation->wrap, annotation->elide, annotation->crate_type, annotation->prelude,
                       annotation->epilogue};
   expectation.deps = annotation->deps;
+  expectation.test_mode = annotation->test_mode;
   return expectation;
 }
 

@@ -46,6 +46,7 @@ struct Annotation
   std::optional<std::string> erratum;
   std::optional<std::string> fix;
   std::optional<std::string> fingerprint;
+  bool test_mode = false; // mode = "test": built as `cargo test` builds it too (docs/claims.md)
   // Per-cell differences, "edition-2024" or "toolchain-nightly": what the
   // listing does in that edition or toolchain (expect, errors, error-lines,
   // stdout, reason, erratum, fix), applied over the fields above.
@@ -70,6 +71,26 @@ struct InlineMarker
 };
 std::vector<InlineMarker> find_inline_markers(const book::Listing& listing);
 
+// A fence token that claims an outcome (`does_not_compile`), docs/claims.md.
+struct FenceClaim
+{
+  std::string token;
+  std::string fence;                     // where the fence is: "src/ch04.md:12"
+  std::map<std::string, Outcome> tokens; // every configured claim token, to name the right one
+};
+
+// A block after a runnable listing that shows its output (docs/claims.md).
+struct OutputBlock
+{
+  std::filesystem::path file;
+  int first_line = 0; // the block's content lines in `file`
+  int last_line = 0;
+  std::string info;            // "text", "console"
+  std::string text;     // as written, '\n'-terminated lines
+  std::string expected; // what the program must print: the text, or a transcript's output
+  bool transcript = false; // `$ cargo run` and cargo's lines: stdout and stderr are compared
+};
+
 // The merged expectation the checker compares against.
 struct Expectation
 {
@@ -91,6 +112,9 @@ struct Expectation
   scratch::WrapOptions wrap;
   std::vector<Dependency> deps;
   std::optional<std::string> edition;
+  std::optional<FenceClaim> claim;         // the outcome comes from this fence token
+  bool test_mode = false;                  // built as `cargo test` builds it, too
+  std::optional<OutputBlock> output_block; // what the book shows it prints
 };
 
 // The (toolchain, edition) a listing is checked in, for per-cell annotations.

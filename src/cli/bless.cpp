@@ -8,6 +8,7 @@
 #include "app/pipeline.hpp"
 #include "app/primary_cell.hpp"
 #include "check/bless.hpp"
+#include "report/claims_report.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -300,6 +301,7 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
     }
     fmt::print("bless: {} change{}{}\n", changes.size(), changes.size() == 1 ? "" : "s",
                dry_run == DryRun::yes ? " (dry run: nothing written)" : "");
+    fmt::print("{}", report::output_block_fixes(run)); // the book itself is never edited
     cleanup();
     if (environment_errors > 0) {
       return exit_environment;

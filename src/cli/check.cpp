@@ -4,6 +4,7 @@
 #include "app/pipeline.hpp"
 #include "app/primary_cell.hpp"
 #include "report/ci_reports.hpp"
+#include "report/claims_report.hpp"
 #include "report/errata.hpp"
 #include "report/json_report.hpp"
 #include "report/terminal.hpp"
@@ -134,6 +135,9 @@ int check_command(const app::Options& options, const Output& output)
   fmt::print("\n{}\n", report::summary_line(run, style));
   if (!options.quiet) {
     fmt::print("{}\n", report::classes_line(report::classify(run)));
+  }
+  if (options.inventory) {
+    fmt::print("\n{}", report::ignored_inventory(run));
   }
   write_reports(run, options);
   if (any_environment_error) {

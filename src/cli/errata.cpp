@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 
 #include "app/pipeline.hpp"
+#include "report/claims_report.hpp"
 #include "report/errata.hpp"
 #include "util/errors.hpp"
 
@@ -13,7 +14,7 @@ int errata_command(const app::Options& options)
 {
   auto runner = cargo::make_process_runner();
   const auto run = app::run_check(options, *runner, verbose_log(options));
-  fmt::print("{}", report::errata_report(run));
+  fmt::print("{}{}", report::errata_report(run), report::broken_claims_report(run));
   for (const auto& result : run.results) {
     if (check::status_name(result.verdict) == "error") {
       return exit_environment;

@@ -17,8 +17,7 @@ int extract_command(const app::Options& options, const std::string& out_dir)
   const auto edition = options.editions.empty() ? loaded.book.edition : options.editions.front();
   std::vector<scratch::Unit> units;
   for (const auto* listing : selected) {
-    const auto expectation =
-        check::expectation_for(*listing, check::find_annotation(loaded.annotations, listing->id), loaded.book.format);
+    const auto expectation = loaded.expectation(*listing);
     if (expectation.outcome == check::Outcome::skip || expectation.outcome == check::Outcome::not_rust) {
       continue;
     }

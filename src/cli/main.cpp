@@ -30,6 +30,7 @@ struct CommonArguments
   bool verbose = false;
   bool no_cache = false;
   bool no_merge = false;
+  bool ignored = false;
 };
 
 void add_common_options(CLI::App& app, CommonArguments& arguments)
@@ -56,6 +57,8 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   app.add_flag("--verbose,-v", arguments.verbose, "Print each cargo command");
   app.add_flag("--no-cache", arguments.no_cache, "Ignore cached results");
   app.add_flag("--no-merge", arguments.no_merge, "Build every listing as a target of its own");
+  app.add_flag("--ignored", arguments.ignored,
+               "Also build every `ignore`d block without a claim and say what it does today (list, check)");
 }
 
 app::Options merge(const CommonArguments& arguments, std::vector<std::string> selectors)
@@ -79,6 +82,7 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
   options.verbose = arguments.verbose;
   options.use_cache = !arguments.no_cache;
   options.merge = !arguments.no_merge;
+  options.inventory = arguments.ignored;
   options.selectors = std::move(selectors);
   options.color = arguments.color == "always"  ? app::ColorChoice::always
                   : arguments.color == "never" ? app::ColorChoice::never

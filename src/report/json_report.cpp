@@ -1,5 +1,6 @@
 #include "report/json_report.hpp"
 
+#include "report/claims_report.hpp"
 #include "report/errata.hpp"
 
 namespace snipcheck::report {
@@ -61,6 +62,7 @@ json result_json(const app::ListingResult& result)
     if (!observed.environment_problem.empty()) {
       actual["environment_problem"] = observed.environment_problem;
     }
+    add_claim_fields(expected, actual, result);
   }
   return json{{"id", listing.id},
               {"chapter", listing.chapter},
@@ -141,7 +143,8 @@ json json_report(const app::CheckRun& run)
                   {"errata", classes.errata},
                   {"skipped", classes.skipped},
                   {"not_passing", classes.not_passing}}}}},
-              {"results", std::move(results)}};
+              {"results", std::move(results)},
+              {"ignored", ignored_json(run)}};
 }
 
 } // namespace snipcheck::report
