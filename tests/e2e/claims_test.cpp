@@ -60,7 +60,7 @@ TEST_F(Claims, AMislabelledListingIsReportedAtItsFence)
   EXPECT_EQ(wrong["status"], "fail");
   const auto message = wrong["message"].get<std::string>();
   EXPECT_NE(message.find("claims does_not_compile (fence at "), std::string::npos) << message;
-  EXPECT_NE(message.find("src/claims.md:13), but it compiles (as a program)"), std::string::npos) << message;
+  EXPECT_NE(message.find("claims.md:13), but it compiles (as a program)"), std::string::npos) << message;
   EXPECT_NE(s_run.out.find(message), std::string::npos) << s_run.out;
 
   const auto no_panic = result("no-panic")["message"].get<std::string>();
@@ -130,7 +130,9 @@ TEST_F(Claims, AStaleOutputBlockIsReportedAtItsLinesWithADiff)
 {
   const auto& stale = result("stale-output");
   EXPECT_EQ(stale["status"], "fail");
-  EXPECT_EQ(stale["message"], "printed something else than the output block at src/output.md:27-28 shows");
+  const auto message = stale["message"].get<std::string>();
+  EXPECT_TRUE(message.starts_with("printed something else than the output block at ")) << message;
+  EXPECT_TRUE(message.ends_with("output.md:27-28 shows")) << message;
   EXPECT_NE(s_run.out.find("-The value of x is: 12\n+The value of x is: 10\n"), std::string::npos) << s_run.out;
   EXPECT_EQ(result("transcript")["expected"]["output_block"]["transcript"], true);
   EXPECT_FALSE(result("prose-between")["expected"].contains("output_block"));
@@ -170,7 +172,7 @@ TEST_F(Claims, BlessPrintsTheRightOutputBlockAndLeavesTheBookAlone)
                                              (s_temp / "build").string()),
                                  copy, s_temp);
   EXPECT_EQ(text::read_file(copy / "src/output.md"), before);
-  EXPECT_NE(blessed.out.find("src/output.md:27-28: the output block of stale-output should read"),
+  EXPECT_NE(blessed.out.find("output.md:27-28: the output block of stale-output should read"),
             std::string::npos)
       << blessed.out << blessed.err;
   EXPECT_NE(blessed.out.find("```text\nThe value of x is: 5\nThe value of x is: 10\n```"), std::string::npos)
