@@ -133,8 +133,8 @@ bool has_tests(const book::Listing& listing)
   });
 }
 
-void apply_claim(Expectation& expectation, const book::Listing& listing, const Annotation* annotation,
-                 const Cell& cell, const MarkdownSettings& settings)
+void apply_claim(Expectation& expectation, const book::Listing& listing, const Annotation* annotation, const Cell& cell,
+                 const MarkdownSettings& settings)
 {
   if (!listing.is_rust) {
     return;
@@ -210,8 +210,8 @@ std::string broken_claim_message(const Verdict& verdict, const Expectation& expe
                                advice(claim, observed));
           },
           [&](const verdict::UnexpectedRunSuccess&) {
-            const bool tests = std::find(observed.forms.begin(), observed.forms.end(), "test crate") !=
-                               observed.forms.end();
+            const bool tests =
+                std::find(observed.forms.begin(), observed.forms.end(), "test crate") != observed.forms.end();
             return fmt::format("{}, but it runs to the end without panicking ({}{}){}", head, forms_phrase(observed),
                                tests ? "; its tests pass" : "", advice(claim, observed));
           },

@@ -38,8 +38,8 @@ void read_claimed_blocks_as_rust(book::Book& book, const MarkdownSettings& setti
 
 // Applies the listing's claim over rustdoc's expectation, unless an expected/
 // entry states the outcome (in this cell): then the entry wins.
-void apply_claim(Expectation& expectation, const book::Listing& listing, const Annotation* annotation,
-                 const Cell& cell, const MarkdownSettings& settings);
+void apply_claim(Expectation& expectation, const book::Listing& listing, const Annotation* annotation, const Cell& cell,
+                 const MarkdownSettings& settings);
 
 // An `ignore`d block that claims nothing: the --ignored inventory says what it does today.
 bool is_unclaimed_ignored(const book::Listing& listing, const Expectation& expectation);

@@ -11,8 +11,8 @@ namespace snipcheck::check {
 
 namespace {
 
-constexpr std::string_view always_available[] = {"std", "core", "alloc", "proc_macro", "test",
-                                                  "crate", "self", "super", "Self"};
+constexpr std::string_view always_available[] = {"std",   "core", "alloc", "proc_macro", "test",
+                                                 "crate", "self", "super", "Self"};
 
 // The crate an unresolved-name error says it cannot find, as rustc 1.95 words it.
 std::optional<std::string> missing_crate(const Diagnostic& diagnostic)

@@ -44,8 +44,8 @@ bool is_cargo_line(std::string_view line)
   if (trimmed.starts_with("error: process didn't exit successfully")) {
     return true;
   }
-  for (const auto word : {"Compiling ", "Finished ", "Running ", "Blocking ", "Updating ", "Downloaded ",
-                          "Downloading ", "Locking "}) {
+  for (const auto word :
+       {"Compiling ", "Finished ", "Running ", "Blocking ", "Updating ", "Downloaded ", "Downloading ", "Locking "}) {
     if (trimmed.starts_with(word)) {
       return true;
     }
@@ -236,9 +236,8 @@ Verdict check_output_block(Verdict verdict, const Expectation& expectation, cons
   if (output_matches(block.expected, actual)) {
     return verdict;
   }
-  return verdict::OutputMismatch{
-      unified_diff(joined(normalise(block.expected)), actual),
-      fmt::format("{}:{}-{}", block.file.string(), block.first_line, block.last_line)};
+  return verdict::OutputMismatch{unified_diff(joined(normalise(block.expected)), actual),
+                                 fmt::format("{}:{}-{}", block.file.string(), block.first_line, block.last_line)};
 }
 
 std::string corrected_output_block(const OutputBlock& block, const Observed& observed)

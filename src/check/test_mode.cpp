@@ -10,15 +10,14 @@ namespace snipcheck::check {
 namespace {
 
 constexpr std::array<std::string_view, 22> item_starts{
-    "pub ",     "pub(",   "fn ",    "struct ",  "enum ",   "union ", "impl ",  "impl<",        "trait ", "mod ",   "use ",
-    "const ",   "static ", "type ", "extern ", "unsafe ", "async ", "#[",     "macro_rules!", "where",  "}",      ")"};
+    "pub ",   "pub(",    "fn ",   "struct ", "enum ",   "union ", "impl ", "impl<",        "trait ", "mod ", "use ",
+    "const ", "static ", "type ", "extern ", "unsafe ", "async ", "#[",    "macro_rules!", "where",  "}",    ")"};
 
 bool starts_an_item(std::string_view line)
 {
   return line.starts_with("//") || line.starts_with("/*") || line.starts_with("*") ||
-         std::any_of(item_starts.begin(), item_starts.end(), [&](std::string_view start) {
-           return line.starts_with(start);
-         });
+         std::any_of(item_starts.begin(), item_starts.end(),
+                     [&](std::string_view start) { return line.starts_with(start); });
 }
 
 // Code of a line without its `//` comment and string contents, for counting brackets.
@@ -162,9 +161,9 @@ Observed combine_forms(const std::vector<BuildForm>& forms, std::vector<Observed
     chosen = with_run == observed.end() ? 0 : static_cast<std::size_t>(with_run - observed.begin());
   }
   auto result = std::move(observed[chosen]);
-  result.cached = std::all_of(observed.begin(), observed.end(), [&](const Observed& o) {
-    return &o == &observed[chosen] || o.cached;
-  }) && result.cached;
+  result.cached = std::all_of(observed.begin(), observed.end(),
+                              [&](const Observed& o) { return &o == &observed[chosen] || o.cached; }) &&
+                  result.cached;
   result.forms = forms.size() > 1 ? names : std::vector<std::string>{};
   result.form = forms.size() > 1 || forms[chosen].test_harness ? forms[chosen].name : std::string();
   if (forms[chosen].test_harness && result.run) {

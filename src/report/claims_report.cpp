@@ -115,8 +115,8 @@ std::string broken_claims_report(const app::CheckRun& run)
   std::string text;
   int number = 0;
   for (const auto& result : run.results) {
-    if (!in_first_cell(run, result) || !result.expectation.claim ||
-        result.expectation.from != "fence" || check::status_name(result.verdict) != "fail") {
+    if (!in_first_cell(run, result) || !result.expectation.claim || result.expectation.from != "fence" ||
+        check::status_name(result.verdict) != "fail") {
       continue;
     }
     const auto& claim = *result.expectation.claim;
@@ -126,9 +126,9 @@ std::string broken_claims_report(const app::CheckRun& run)
     text += fmt::format("\n### {}. {} ({})\n\n", ++number, result.listing->id, claim.fence);
     text += fmt::format("- fence: ```{}\n", result.listing->info);
     text += fmt::format("- today: {}\n", check::explain(result.verdict, result.expectation, result.observed));
-    text += token.empty() ? fmt::format("- fix: remove `{}` (and `ignore`, so that rustdoc checks the listing)\n",
-                                        claim.token)
-                          : fmt::format("- fix: the fence should carry `{}` instead of `{}`\n", token, claim.token);
+    text += token.empty()
+                ? fmt::format("- fix: remove `{}` (and `ignore`, so that rustdoc checks the listing)\n", claim.token)
+                : fmt::format("- fix: the fence should carry `{}` instead of `{}`\n", token, claim.token);
   }
   if (number == 0) {
     return {};
@@ -145,8 +145,8 @@ std::string output_block_fixes(const app::CheckRun& run)
         !result.expectation.output_block) {
       continue;
     }
-    text += fmt::format("{}: the output block of {} should read (snipcheck never edits the book):\n{}",
-                        mismatch->where, result.listing->id,
+    text += fmt::format("{}: the output block of {} should read (snipcheck never edits the book):\n{}", mismatch->where,
+                        result.listing->id,
                         check::corrected_output_block(*result.expectation.output_block, result.observed));
   }
   return text;

@@ -140,9 +140,9 @@ TEST_F(Claims, AStaleOutputBlockIsReportedAtItsLinesWithADiff)
 
 TEST_F(Claims, ListShowsClaimsAndTheInventory)
 {
-  const auto listed = run_shell(fmt::format("'{}' --build-dir '{}' list --ignored", binary.string(),
-                                            (s_temp / "build").string()),
-                                claims_book, s_temp);
+  const auto listed =
+      run_shell(fmt::format("'{}' --build-dir '{}' list --ignored", binary.string(), (s_temp / "build").string()),
+                claims_book, s_temp);
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find("compile-fail claim does_not_compile (fence)"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("run-fail claim panics test-mode (fence)"), std::string::npos) << listed.out;
@@ -152,12 +152,10 @@ TEST_F(Claims, ListShowsClaimsAndTheInventory)
 
 TEST_F(Claims, ErrataNameTheTokenEachBlockShouldCarry)
 {
-  const auto errata = run_shell(fmt::format("'{}' --build-dir '{}' errata", binary.string(),
-                                            (s_temp / "build").string()),
-                                claims_book, s_temp);
+  const auto errata = run_shell(
+      fmt::format("'{}' --build-dir '{}' errata", binary.string(), (s_temp / "build").string()), claims_book, s_temp);
   EXPECT_NE(errata.out.find("## Broken claims"), std::string::npos) << errata.out << errata.err;
-  EXPECT_NE(errata.out.find("- fix: the fence should carry `does_not_compile` instead of `panics`"),
-            std::string::npos)
+  EXPECT_NE(errata.out.find("- fix: the fence should carry `does_not_compile` instead of `panics`"), std::string::npos)
       << errata.out;
   EXPECT_NE(errata.out.find("- fix: remove `does_not_compile`"), std::string::npos) << errata.out;
   EXPECT_EQ(errata.out.find("moved"), std::string::npos) << "a correct claim is not an erratum\n" << errata.out;
@@ -168,12 +166,10 @@ TEST_F(Claims, BlessPrintsTheRightOutputBlockAndLeavesTheBookAlone)
   const auto copy = s_temp / "copy";
   fs::copy(claims_book, copy, fs::copy_options::recursive);
   const auto before = text::read_file(copy / "src/output.md");
-  const auto blessed = run_shell(fmt::format("'{}' --build-dir '{}' bless 4", binary.string(),
-                                             (s_temp / "build").string()),
-                                 copy, s_temp);
+  const auto blessed = run_shell(
+      fmt::format("'{}' --build-dir '{}' bless 4", binary.string(), (s_temp / "build").string()), copy, s_temp);
   EXPECT_EQ(text::read_file(copy / "src/output.md"), before);
-  EXPECT_NE(blessed.out.find("output.md:27-28: the output block of stale-output should read"),
-            std::string::npos)
+  EXPECT_NE(blessed.out.find("output.md:27-28: the output block of stale-output should read"), std::string::npos)
       << blessed.out << blessed.err;
   EXPECT_NE(blessed.out.find("```text\nThe value of x is: 5\nThe value of x is: 10\n```"), std::string::npos)
       << blessed.out;

@@ -140,7 +140,9 @@ TEST(TestMode, TheFirstFailingFormDecides)
   Observed tests;
   tests.build = Observed::Build::compiled;
   tests.run = RunOutput{{cargo::ExitStatus::Kind::exited, 101, 0},
-                        "running 2 tests\ntest tests::a ... ok\ntest tests::b ... FAILED\n", "", false};
+                        "running 2 tests\ntest tests::a ... ok\ntest tests::b ... FAILED\n",
+                        "",
+                        false};
   const auto combined = combine_forms(forms, {library, tests});
   EXPECT_EQ(combined.form, "test crate");
   EXPECT_EQ(combined.failing_tests, std::vector<std::string>{"tests::b"});
@@ -198,8 +200,7 @@ TEST(OutputBlocks, ATranscriptKeepsOnlyTheProgramsOutput)
   const auto verdict = check_output_block(verdict::Pass{}, expectation, observed);
   ASSERT_TRUE(std::holds_alternative<verdict::OutputMismatch>(verdict));
   EXPECT_EQ(std::get<verdict::OutputMismatch>(verdict).where, "book.md:4-8");
-  EXPECT_NE(corrected_output_block(block, observed).find("     Running `target/debug/x`\nbye\n```"),
-            std::string::npos);
+  EXPECT_NE(corrected_output_block(block, observed).find("     Running `target/debug/x`\nbye\n```"), std::string::npos);
 }
 
 TEST(Inventory, WhatAnIgnoredBlockDoesToday)
