@@ -36,6 +36,9 @@ struct ListingResult
   check::Observed observed;
   check::Verdict verdict;
   std::chrono::milliseconds duration{0};
+  // Why it was not built: the book or its settings are wrong around it (a
+  // missing include, a crate that does not exist). Its verdict is BadInput.
+  std::vector<InputProblem> bad_input;
 };
 
 struct CheckRun

@@ -36,7 +36,7 @@ std::string diagnostic_line(const check::Diagnostic& diagnostic, const Style& st
                                                        : fmt::fg(fmt::terminal_color::yellow),
                            diagnostic.level + code);
   if (diagnostic.book_line > 0) {
-    return fmt::format("  {}:{}:{}: {}: {} (listing line {})", diagnostic.book_file.string(), diagnostic.book_line,
+    return fmt::format("  {}:{}:{}: {}: {} [listing line {}]", diagnostic.book_file.string(), diagnostic.book_line,
                        diagnostic.column, level, diagnostic.message, diagnostic.listing_line);
   }
   if (diagnostic.prelude_line > 0) {
@@ -98,7 +98,7 @@ std::string failure_details(const app::ListingResult& result, const Style& style
   if (result.observed.run && !result.observed.run->status.success()) {
     text += fmt::format("  stderr:\n{}\n", result.observed.run->stderr_text);
   }
-  if (!result.observed.command.empty()) {
+  if (style.verbose && !result.observed.command.empty()) {
     text += fmt::format("  built with: {}\n", result.observed.command);
   }
   return text;
