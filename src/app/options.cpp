@@ -256,7 +256,8 @@ std::optional<ToolchainPin> find_toolchain_pin(const std::filesystem::path& book
       if (content.find('[') != std::string::npos || std::string_view(name).ends_with(".toml")) {
         channel = channel_from_toml(file, content);
       } else {
-        channel = std::string(text::trim(content));
+        const auto lines = text::split_lines(content);
+        channel = lines.empty() ? std::string() : std::string(text::trim(lines.front()));
       }
       if (!channel || channel->empty()) {
         return std::nullopt;

@@ -117,7 +117,7 @@ bool holds_line(const book::Listing& listing, const BookFiles& files, const fs::
       }
     }
     if (index == 0) {
-      ++last; // the closing fence
+      last = std::max(last, listing.close_line);
     }
     if (first > 0 && line >= first && line <= last) {
       return true;

@@ -45,6 +45,7 @@ struct Listing
   int ordinal = 0;                          // 1-based within the section
   std::vector<std::filesystem::path> files; // files[0]: where the fence is
   int fence_line = 0;
+  int close_line = 0; // the closing fence in files[0]; 0 when the format has none
   std::vector<ListingLine> lines;
   bool is_rust = true;
   std::string info; // the fence's info string, as written

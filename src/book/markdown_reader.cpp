@@ -257,7 +257,8 @@ private:
   // Whether a link at `line` of `file` stood inside the listing: a line of it, or between its fences.
   static bool shows_line(const Listing& listing, const fs::path& file, int line)
   {
-    if (file == listing.files.front() && line >= listing.fence_line && line <= listing.last_line() + 1) {
+    const int end = std::max(listing.close_line, listing.last_line());
+    if (file == listing.files.front() && line >= listing.fence_line && line <= end) {
       return true;
     }
     return std::any_of(listing.lines.begin(), listing.lines.end(), [&](const ListingLine& own) {
@@ -318,6 +319,9 @@ private:
     listing.section = numbering.section();
     listing.files = {fence_file};
     listing.fence_line = fence_origin.line;
+    if (block.fenced && origin(document, close_line).file_index == fence_origin.file_index) {
+      listing.close_line = origin(document, close_line).line;
+    }
     listing.is_rust = lang.is_rust;
     listing.info = block.info;
     listing.fence = lang.attributes;

@@ -220,9 +220,8 @@ std::vector<Fence> find_fences(const std::vector<std::string>& lines, const std:
       continue;
     }
     if (title_next && !text::is_blank(line)) {
-      chapter_title = std::string(text::trim(line));
+      chapter_title = std::string(text::trim(line)); // and it may be a section heading too
       title_next = false;
-      continue;
     }
     if (chapter > 0) {
       if (auto heading = section_heading(line)) {
@@ -328,6 +327,7 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
         listing.lines.push_back({line.content, line.line});
       }
     }
+    listing.close_line = fences[i].close_line; // the last fragment's, after a page break
     listing.ordinal = ++ordinals[listing.section];
     listing.id = make_listing_id(listing.chapter, listing.section, listing.ordinal);
     book.listings.push_back(std::move(listing));

@@ -66,7 +66,9 @@ std::string status_line(const app::ListingResult& result, const Style& style, bo
   } else if (status == "skip") {
     note = fmt::format(" ({})", result.expectation.reason.value_or(""));
   } else if (status != "pass" && status != "not-rust") {
-    note = " - " + check::explain(result.verdict, result.expectation, result.observed);
+    // One line per listing: the details, when longer, come under "failures".
+    const auto why = check::explain(result.verdict, result.expectation, result.observed);
+    note = " - " + why.substr(0, why.find('\n'));
   }
   return fmt::format("{} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), fmt::format("{:<9}", label)),
                      result.listing->id, check::outcome_name(result.expectation.outcome), location(*result.listing),
