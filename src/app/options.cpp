@@ -121,8 +121,8 @@ std::string folder_hash(const std::filesystem::path& folder)
     std::ifstream in(file, std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();
-    material += fmt::format("{}\n{}\n{}\n", std::filesystem::relative(file, folder).string(),
-                            content.str().size(), text::fnv1a_hex(content.str()));
+    material += fmt::format("{}\n{}\n{}\n", std::filesystem::relative(file, folder).string(), content.str().size(),
+                            text::fnv1a_hex(content.str()));
   }
   return text::fnv1a_hex(material);
 }

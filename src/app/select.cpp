@@ -20,9 +20,8 @@ using Matcher = std::function<bool(const book::Listing&)>;
 
 bool all_digits(std::string_view text)
 {
-  return !text.empty() && text.size() <= 6 && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() && text.size() <= 6 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // "3" or "3-5"

@@ -23,7 +23,7 @@ struct FenceAttributes
   bool compile_fail = false;
   bool should_panic = false;
   bool test_harness = false;
-  bool standalone_crate = false; // never merged with other listings (rustdoc 2024)
+  bool standalone_crate = false;        // never merged with other listings (rustdoc 2024)
   std::vector<std::string> error_codes; // E0106 ...
   std::optional<std::string> edition;   // "2021"
 };

@@ -206,10 +206,9 @@ std::vector<SourceLine> Expander::render(const Link& link, const SourceLine& at,
   }
   const auto where = m_out.files[static_cast<std::size_t>(at.file_index)]; // a copy: read_lines may grow `files`
   if (depth >= max_depth) {
-    m_out.problems.push_back(
-        {where, at.line,
-         fmt::format("`{}` is included more than {} levels deep; do the includes form a cycle?", link.path,
-                     max_depth)});
+    m_out.problems.push_back({where, at.line,
+                              fmt::format("`{}` is included more than {} levels deep; do the includes form a cycle?",
+                                          link.path, max_depth)});
     return {};
   }
   const auto target = base / link.path;

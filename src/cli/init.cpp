@@ -47,8 +47,8 @@ std::string mdbook_edition(const fs::path& book_toml)
 
 std::vector<fs::path> files_ending(const fs::path& folder, std::string_view extension)
 {
-  static const std::set<std::string> not_books{"README.md", "CHANGELOG.md", "CONTRIBUTING.md", "LICENSE.md",
-                                               "CODE_OF_CONDUCT.md", "SECURITY.md"};
+  static const std::set<std::string> not_books{"README.md",  "CHANGELOG.md",       "CONTRIBUTING.md",
+                                               "LICENSE.md", "CODE_OF_CONDUCT.md", "SECURITY.md"};
   std::vector<fs::path> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
@@ -185,8 +185,8 @@ int init_command(const app::Options& options)
   // Read the book first: a config for something that is not a book helps nobody.
   const auto book = book::read_book(found.path);
   text::write_file_atomically(config, config_text(found, with_pin));
-  fmt::print("wrote snipcheck.toml: {} book {}, {} listings{}\n", found.kind, found.path.string(),
-             book.listings.size(), found.edition_note.empty() ? "" : " (" + found.edition_note + ")");
+  fmt::print("wrote snipcheck.toml: {} book {}, {} listings{}\n", found.kind, found.path.string(), book.listings.size(),
+             found.edition_note.empty() ? "" : " (" + found.edition_note + ")");
   if (with_pin.toolchain_pin) {
     fmt::print("the book pins toolchain `{}` ({}); it is checked with that one\n", with_pin.toolchain_pin->channel,
                with_pin.toolchain_pin->file.string());

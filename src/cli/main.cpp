@@ -79,9 +79,9 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
       throw InputError({}, 0, fmt::format("--expected {} is not a folder", options.expected.string()));
     }
     if (!std::filesystem::exists(options.expected, ec) && missing_expected == MissingExpected::rejected) {
-      throw InputError({}, 0,
-                       fmt::format("--expected {}: no such folder (`snipcheck bless` creates it)",
-                                   options.expected.string()));
+      throw InputError(
+          {}, 0,
+          fmt::format("--expected {}: no such folder (`snipcheck bless` creates it)", options.expected.string()));
     }
   }
   if (!arguments.build_dir.empty())
@@ -178,7 +178,8 @@ int main(int argc, char** argv)
   CommonArguments common;
   add_common_options(cli, common);
   std::vector<std::string> selectors;
-  cli.add_option("selectors", selectors, "Chapters (2, 3-5), sections (2.3), ids (ch02/2.3-1), id globs (ch04/*), files (src/ch04.md), "
+  cli.add_option("selectors", selectors,
+                 "Chapters (2, 3-5), sections (2.3), ids (ch02/2.3-1), id globs (ch04/*), files (src/ch04.md), "
                  "a file and line (src/ch04.md:120) or chapter titles (\"*Lifetimes*\"); docs/selection.md");
   cli.fallthrough();
   cli.require_subcommand(0, 1);

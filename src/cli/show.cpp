@@ -48,11 +48,9 @@ int show_command(const app::Options& options, const Output& output)
         if (origin.origin == scratch::Origin::listing && origin.line >= 1 &&
             origin.line <= static_cast<int>(listing.lines.size())) {
           const auto& line = listing.lines[static_cast<std::size_t>(origin.line - 1)];
-          const auto file = line.file_index == 0 ? std::string()
-                                                 : listing.files.at(static_cast<std::size_t>(line.file_index))
-                                                           .filename()
-                                                           .string() +
-                                                       ":";
+          const auto file = line.file_index == 0
+                                ? std::string()
+                                : listing.files.at(static_cast<std::size_t>(line.file_index)).filename().string() + ":";
           tag = fmt::format("{}{} [{}]", file, line.source_line, origin.line);
         } else if (origin.origin == scratch::Origin::prelude) {
           tag = "prelude";

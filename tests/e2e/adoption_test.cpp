@@ -179,8 +179,7 @@ TEST_F(Adoption, BookSettingsAndThePinnedToolchainWithTheCommandLineWinning)
   write(m_temp / "rust-toolchain.toml", "[toolchain]\nchannel = \"1.10.0\"\n");
   run = snipcheck("", m_temp);
   EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
-  EXPECT_NE(run.err.find("pins toolchain `1.10.0` in " + (m_temp / "rust-toolchain.toml").string()),
-            std::string::npos)
+  EXPECT_NE(run.err.find("pins toolchain `1.10.0` in " + (m_temp / "rust-toolchain.toml").string()), std::string::npos)
       << run.err;
   EXPECT_NE(run.err.find("rustup toolchain install 1.10.0"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("BACKTRACE"), std::string::npos) << run.err;
@@ -244,8 +243,8 @@ TEST_F(Adoption, AReadOnlyBuildFolderSaysSo)
     if (run_shell("unshare -m true", m_temp, m_temp).exit_code != 0) {
       GTEST_SKIP() << "running as root without `unshare -m`: no way to make a folder read-only for root here";
     }
-    const auto command = "'" + binary.string() + "' --book " + small_book() + " --build-dir '" +
-                         (folder / "b").string() + "'";
+    const auto command =
+        "'" + binary.string() + "' --book " + small_book() + " --build-dir '" + (folder / "b").string() + "'";
     const auto run = run_shell("unshare -m sh -c \"mount --bind '" + folder.string() + "' '" + folder.string() +
                                    "' && mount -o remount,bind,ro '" + folder.string() + "' && " + command + "\"",
                                m_temp, m_temp);

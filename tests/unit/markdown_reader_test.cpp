@@ -328,9 +328,9 @@ TEST_F(Includes, NestRelativeToTheIncludingFile)
 
 TEST_F(Includes, MissingFileAnchorOrCycleIsAProblemAtTheLinkAndExpandsToNothing)
 {
-  for (const auto* chapter : {"text\n{{#include code/missing.rs}}\nafter\n", "text\n{{#include code/x.rs:nowhere}}\nafter\n",
-                              "text\n{{#rustdoc_include code/x.rs:nowhere}}\nafter\n",
-                              "text\n{{#include chapter.md}}\nafter\n"}) {
+  for (const auto* chapter :
+       {"text\n{{#include code/missing.rs}}\nafter\n", "text\n{{#include code/x.rs:nowhere}}\nafter\n",
+        "text\n{{#rustdoc_include code/x.rs:nowhere}}\nafter\n", "text\n{{#include chapter.md}}\nafter\n"}) {
     const auto expanded = expand(chapter);
     ASSERT_FALSE(expanded.problems.empty()) << chapter;
     EXPECT_EQ(expanded.problems.front().line, 2) << chapter;

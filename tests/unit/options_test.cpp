@@ -44,10 +44,11 @@ protected:
 
 TEST_F(Settings, ToolchainEditionsMergeAndDependenciesAreRead)
 {
-  write("book/snipcheck.toml", "toolchain = [\"stable\", \"nightly\"]\nedition = [\"2021\", \"2024\"]\n"
-                               "merge = false\njobs = 3\ntimeout = 2.5\n\n[dependencies]\nfutures = \"0.3\"\n"
-                               "tokio = { version = \"1\", features = [\"rt\", \"macros\"], default-features = false }\n"
-                               "helpers = { path = \"helpers\" }\nrenamed = { package = \"serde\", version = \"1\" }\n");
+  write("book/snipcheck.toml",
+        "toolchain = [\"stable\", \"nightly\"]\nedition = [\"2021\", \"2024\"]\n"
+        "merge = false\njobs = 3\ntimeout = 2.5\n\n[dependencies]\nfutures = \"0.3\"\n"
+        "tokio = { version = \"1\", features = [\"rt\", \"macros\"], default-features = false }\n"
+        "helpers = { path = \"helpers\" }\nrenamed = { package = \"serde\", version = \"1\" }\n");
   const auto options = load_defaults(m_dir / "book");
   EXPECT_EQ(options.toolchains, (std::vector<std::string>{"stable", "nightly"}));
   EXPECT_EQ(options.editions, (std::vector<std::string>{"2021", "2024"}));

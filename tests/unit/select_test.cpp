@@ -43,8 +43,7 @@ TEST_F(Selection, ByFileFileAndLineAndChapterTitle)
   EXPECT_EQ(select_listings(m_book, {book_file}).size(), m_book.listings.size());
   // Line 286 is inside the first listing of 2.3; its fence (283) and closing fence count too.
   for (const auto* line : {"283", "286", "294"}) {
-    EXPECT_EQ(ids(select_listings(m_book, {book_file + ":" + line})), (std::vector<std::string>{"ch02/2.3-1"}))
-        << line;
+    EXPECT_EQ(ids(select_listings(m_book, {book_file + ":" + line})), (std::vector<std::string>{"ch02/2.3-1"})) << line;
   }
   EXPECT_THROW(select_listings(m_book, {book_file + ":1"}), InputError); // prose
   // The title as the book prints it, exactly or as a case-insensitive glob.

@@ -154,7 +154,8 @@ TEST(TextReader, EncodedSurrogatesAndOverlongFormsAreInvalidUtf8)
 
 TEST(TextReader, ByteOrderMarkDoesNotHideTheFirstChapter)
 {
-  const auto book = parse_text_book("\xEF\xBB\xBF" "Chapter 2\n\nLifetimes\n\n2.1 Basics\n\n```\nfn main() {}\n```\n",
+  const auto book = parse_text_book("\xEF\xBB\xBF"
+                                    "Chapter 2\n\nLifetimes\n\n2.1 Basics\n\n```\nfn main() {}\n```\n",
                                     "book.txt");
   ASSERT_EQ(book.listings.size(), 1u);
   EXPECT_EQ(book.listings[0].id, "ch02/2.1-1");
