@@ -73,15 +73,24 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
   if (!arguments.book.empty())
     options.book = arguments.book;
   if (!arguments.expected.empty()) {
+    const auto configured = options.expected;
     options.expected = arguments.expected;
     std::error_code ec;
     if (std::filesystem::exists(options.expected, ec) && !std::filesystem::is_directory(options.expected, ec)) {
       throw InputError({}, 0, fmt::format("--expected {} is not a folder", options.expected.string()));
     }
-    if (!std::filesystem::exists(options.expected, ec) && missing_expected == MissingExpected::rejected) {
-      throw InputError(
-          {}, 0,
-          fmt::format("--expected {}: no such folder (`snipcheck bless` creates it)", options.expected.string()));
+    // A missing folder while the book's annotations sit elsewhere is a typo that
+    // would turn every annotated listing red; a book without any yet may name
+    // the folder bless will create.
+    const bool annotations_elsewhere =
+        std::filesystem::is_directory(configured, ec) &&
+        !std::filesystem::equivalent(configured, std::filesystem::absolute(options.expected), ec);
+    if (!std::filesystem::exists(options.expected, ec) && annotations_elsewhere &&
+        missing_expected == MissingExpected::rejected) {
+      throw InputError({}, 0,
+                       fmt::format("--expected {}: no such folder, while the book's annotations are in {} "
+                                   "(`snipcheck bless --expected {}` creates a new one)",
+                                   options.expected.string(), configured.string(), options.expected.string()));
     }
   }
   if (!arguments.build_dir.empty())

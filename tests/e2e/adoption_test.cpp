@@ -187,6 +187,7 @@ TEST_F(Adoption, BookSettingsAndThePinnedToolchainWithTheCommandLineWinning)
 
 TEST_F(Adoption, BadArgumentsAreRejectedNotReplacedByDefaults)
 {
+  fs::create_directories(m_temp / "expected"); // the book's annotations: --expected elsewhere is a typo
   for (const auto* arguments : {"--timeout 0", "--timeout -1", "--jobs 0", "--expected missing-folder"}) {
     const auto run = snipcheck("--book " + small_book() + " --build-dir b " + arguments, m_temp);
     EXPECT_EQ(run.exit_code, 2) << arguments << run.out;
