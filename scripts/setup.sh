@@ -13,6 +13,8 @@ packages=(
   libmd4c-dev libmd4c-html0-dev libgtest-dev libgmock-dev libxml2-utils
   librust-tokio-dev librust-tokio-util-dev librust-async-trait-dev librust-thiserror-dev
   librust-anyhow-dev librust-syn-dev librust-quote-dev librust-proc-macro2-dev
+  # The async fixture book's [dependencies] (tests/e2e/books/async-mdbook, ctest label `crates`).
+  librust-futures-dev librust-async-std-dev
 )
 source scripts/apt-packages.sh
 ensure_packages setup "${packages[@]}"

@@ -16,6 +16,11 @@ BuildLock BuildLock::acquire(const std::filesystem::path& build_dir, const Log& 
 {
   std::error_code ec;
   std::filesystem::create_directories(build_dir, ec);
+  if (ec) {
+    // Say why the folder is missing (a read-only parent), not that the lock file is.
+    throw Fatal(fmt::format("cannot create the build folder {}: {}; choose a writable folder with --build-dir",
+                            build_dir.string(), ec.message()));
+  }
   const auto path = build_dir / ".lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {

@@ -19,9 +19,59 @@ namespace {
 
 constexpr std::chrono::minutes cargo_time_limit{30};
 
+// A toolchain as part of a folder name: a path given as --toolchain must not
+// lead outside the build folder.
+std::string toolchain_folder(const CellSettings& cell)
+{
+  const auto& given = cell.toolchain->name;
+  std::string name;
+  for (const char c : given) {
+    name += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_' ? c : '_';
+  }
+  if (name != given || name.starts_with(".")) {
+    name = fmt::format("{}-{}", name, text::fnv1a_hex(given).substr(0, 8));
+  }
+  return name;
+}
+
 std::string cell_folder(const CellSettings& cell)
 {
-  return fmt::format("{}-{}", cell.toolchain->name, cell.edition);
+  return fmt::format("{}-{}", toolchain_folder(cell), cell.edition);
+}
+
+// cargo's resolution error: which crate, asked for by which package.
+std::optional<UnresolvedDependency> unresolved_dependency(const std::string& cargo_stderr)
+{
+  const auto quoted_after = [&](std::string_view marker) -> std::string {
+    const auto at = cargo_stderr.find(marker);
+    if (at == std::string::npos) {
+      return {};
+    }
+    const auto begin = at + marker.size();
+    const auto end = cargo_stderr.find_first_of("` ", begin);
+    return end == std::string::npos ? std::string() : cargo_stderr.substr(begin, end - begin);
+  };
+  UnresolvedDependency unresolved;
+  for (const auto* marker : {"searched package name: `", "no matching package named `",
+                             "failed to select a version for the requirement `", "failed to select a version for `"}) {
+    unresolved.crate = quoted_after(marker);
+    if (!unresolved.crate.empty()) {
+      break;
+    }
+  }
+  unresolved.package = quoted_after("required by package `");
+  if (unresolved.crate.empty() || unresolved.package.empty()) {
+    return std::nullopt;
+  }
+  // cargo's own words, without its reminders about offline mode.
+  for (const auto& line : text::split_lines(cargo_stderr)) {
+    if (line.starts_with("error:") || line.starts_with("searched package name") || line.starts_with("perhaps") ||
+        line.starts_with("candidate versions") || line.starts_with("location searched") ||
+        line.starts_with("the package")) {
+      unresolved.cargo_error += fmt::format("\n  {}", text::trim(line));
+    }
+  }
+  return unresolved;
 }
 
 // Places a compiler message at the book's line through the scratch file's line map.
@@ -109,6 +159,9 @@ CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSet
   const bool any_compiler_error = std::any_of(pass.messages.messages.begin(), pass.messages.messages.end(),
                                               [](const auto& m) { return m.level == "error"; });
   if (!pass.result.status.success() && !any_compiler_error && pass.messages.built.empty()) {
+    if (auto unresolved = unresolved_dependency(pass.result.err)) {
+      throw std::move(*unresolved);
+    }
     throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
                             pass.result.status.describe(), text::trim(pass.result.err), settings.workspace.string()));
   }
@@ -232,6 +285,40 @@ public:
   }
 
 private:
+  // The round's targets again, without the listings asking for a crate cargo
+  // cannot resolve (they get it as their result).
+  std::vector<PlannedTarget> without_unresolved(const Round& round, const scratch::Workspace& workspace,
+                                                const UnresolvedDependency& unresolved)
+  {
+    std::set<std::size_t> asking;
+    for (const auto& written : workspace.units) {
+      const auto& deps = written.unit->deps;
+      if (written.package == unresolved.package &&
+          std::any_of(deps.begin(), deps.end(), [&](const auto& d) { return d.name == unresolved.crate; })) {
+        asking.insert(round.unit_item[static_cast<std::size_t>(written.unit - round.units.data())]);
+      }
+    }
+    if (asking.empty()) {
+      throw Fatal(fmt::format("cargo cannot resolve crate `{}`:{}", unresolved.crate, unresolved.cargo_error));
+    }
+    m_log(fmt::format("cargo cannot resolve crate `{}`; building the round again without the {} listings asking "
+                      "for it",
+                      unresolved.crate, asking.size()));
+    std::vector<PlannedTarget> rest;
+    for (auto target : round.targets) {
+      std::erase_if(target.members, [&](std::size_t item) { return asking.contains(item); });
+      if (!target.members.empty()) {
+        target.batch = target.batch && target.members.size() > 1;
+        rest.push_back(std::move(target));
+      }
+    }
+    for (const auto item : asking) {
+      m_items[item].unresolved_dependency = unresolved;
+      ++m_finished;
+    }
+    return rest;
+  }
+
   void report(const std::string& phase)
   {
     if (m_progress) {
@@ -269,12 +356,17 @@ private:
         {m_options.build_dir / cell_folder(m_cell) / "workspace", m_options.registry_directory});
     cargo::CargoSettings settings;
     settings.workspace = workspace.root;
-    settings.target_dir = std::filesystem::absolute(m_options.build_dir / ("target-" + m_cell.toolchain->name));
+    settings.target_dir = std::filesystem::absolute(m_options.build_dir / ("target-" + toolchain_folder(m_cell)));
     settings.toolchain = m_cell.toolchain->argument;
     settings.offline = !m_options.registry_directory.empty();
     report("building");
     const auto started = std::chrono::steady_clock::now();
-    const auto pass = run_cargo_pass(select_targets(workspace), settings, m_options, m_runner, m_log, on_line());
+    CargoPass pass;
+    try {
+      pass = run_cargo_pass(select_targets(workspace), settings, m_options, m_runner, m_log, on_line());
+    } catch (const UnresolvedDependency& unresolved) {
+      return without_unresolved(round, workspace, unresolved);
+    }
 
     const auto build_share = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::steady_clock::now() - started) /

@@ -23,11 +23,21 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace snipcheck::app {
+
+// A crate cargo could not resolve (a typo in `deps`, a version the registry
+// lacks): bad input for the listings asking for it, not a broken environment.
+struct UnresolvedDependency
+{
+  std::string crate;
+  std::string package;     // the scratch package cargo named
+  std::string cargo_error; // cargo's own lines, each on a line of its own
+};
 
 // One listing of the cell to build (and run).
 struct BuildItem
@@ -37,6 +47,8 @@ struct BuildItem
   bool mergeable = false;   // may share a batch with others
   check::Observed observed; // the result
   std::chrono::milliseconds duration{0}; // its share of the builds, and its runs
+  // Set when cargo could not resolve a crate it asks for: it was not built.
+  std::optional<UnresolvedDependency> unresolved_dependency;
 };
 
 // A cargo target planned for a round: a batch of several listings, or one alone.

@@ -52,6 +52,10 @@ std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
   for (const auto& dependency : unit.deps) {
     material += fmt::format("dep {} {} {} {}\n", dependency.name, dependency.version,
                             fmt::join(dependency.features, ","), dependency.default_features);
+    if (!dependency.path.empty() || !dependency.git.empty() || !dependency.package.empty()) {
+      material += fmt::format("dep-source {} {} {} {} {} {} {}\n", dependency.path.string(), dependency.content_hash,
+                              dependency.git, dependency.branch, dependency.tag, dependency.rev, dependency.package);
+    }
   }
   if (context.runs) {
     material += fmt::format("runs with timeout {}\n", context.timeout_seconds);

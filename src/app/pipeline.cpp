@@ -13,6 +13,7 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -43,7 +44,16 @@ std::vector<ToolchainInfo> resolve_toolchains(const Options& options, cargo::Com
   for (const auto& name : names) {
     ToolchainInfo info;
     info.argument = name;
-    info.rustc_verbose = cargo::rustc_version(runner, name);
+    try {
+      info.rustc_verbose = cargo::rustc_version(runner, name);
+    } catch (const Fatal&) {
+      if (options.toolchain_pin && name == options.toolchain_pin->channel) {
+        throw Fatal(fmt::format("the book pins toolchain `{0}` in {1}, and it is not installed.\n"
+                                "Install it with `rustup toolchain install {0}`, or choose another with --toolchain",
+                                name, options.toolchain_pin->file.string()));
+      }
+      throw;
+    }
     info.rustc = text::split_lines(info.rustc_verbose).front();
     if (!name.empty()) {
       info.name = name;
@@ -77,6 +87,27 @@ void relocate(check::Observed& observed, const book::Listing& listing)
 std::string cell_name(const ToolchainInfo& toolchain, const std::string& edition)
 {
   return fmt::format("{} {}", toolchain.name, edition);
+}
+
+// A listing whose crate cargo could not resolve was not built: bad input at its
+// expected/ entry, or, for a crate of the book's [dependencies], at snipcheck.toml.
+void report_unresolved_dependency(const BuildItem& item, ListingResult& result,
+                                  const check::Annotations& annotations, const Options& options)
+{
+  const auto& unresolved = *item.unresolved_dependency;
+  const auto& own = result.expectation.deps;
+  const bool own_dependency =
+      std::any_of(own.begin(), own.end(), [&](const auto& d) { return d.name == unresolved.crate; });
+  if (!own_dependency) {
+    throw InputError(options.config_file, 0,
+                     fmt::format("[dependencies] `{}` cannot be resolved by cargo:{}", unresolved.crate,
+                                 unresolved.cargo_error));
+  }
+  const auto* annotation = check::find_annotation(annotations, result.listing->id);
+  result.bad_input.push_back({annotation != nullptr ? annotation->file : result.listing->files.front(),
+                              annotation != nullptr ? annotation->line : result.listing->fence_line,
+                              fmt::format("`deps` asks for crate `{}`, which cargo cannot resolve:{}",
+                                          unresolved.crate, unresolved.cargo_error)});
 }
 
 } // namespace
@@ -155,7 +186,9 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       auto& result = run.results[index];
       const auto outcome = result.expectation.outcome;
       const bool probe = options.inventory && check::is_unclaimed_ignored(*result.listing, result.expectation);
-      if ((outcome == check::Outcome::skip || outcome == check::Outcome::not_rust) && !probe) {
+      result.bad_input = result.listing->problems; // e.g. a missing {{#include}}: not built
+      if (((outcome == check::Outcome::skip || outcome == check::Outcome::not_rust) && !probe) ||
+          !result.bad_input.empty()) {
         continue;
       }
       const auto& listing = *result.listing;
@@ -174,7 +207,8 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
           result.source = source;
         }
         BuildItem item;
-        item.unit = {result.listing, source, form.wrap.crate_type, result.edition, result.expectation.deps};
+        item.unit = {result.listing, source, form.wrap.crate_type, result.edition,
+                     dependencies_for_listing(options, result.expectation.deps)};
         item.unit.test_harness = form.test_harness;
         item.runs = form.runs;
         item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
@@ -216,6 +250,10 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
     }
     for (std::size_t k = 0; k < items.size(); ++k) {
       auto& result = run.results[item_result[k]];
+      if (items[k].unresolved_dependency) {
+        report_unresolved_dependency(items[k], result, loaded.annotations, options);
+        continue; // nothing to cache
+      }
       result.duration += items[k].duration;
       cache.store(item_keys[k], items[k].observed);
       form_observed[item_result[k]][item_form[k]] = std::move(items[k].observed);
@@ -233,6 +271,13 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
     }
     result.verdict = check::compare(result.expectation, result.observed, result.listing->fingerprint());
     result.verdict = check::check_output_block(std::move(result.verdict), result.expectation, result.observed);
+    if (!result.bad_input.empty()) {
+      std::vector<std::string> messages;
+      for (const auto& problem : result.bad_input) {
+        messages.push_back(problem.to_string());
+      }
+      result.verdict = check::verdict::BadInput{fmt::format("{}", fmt::join(messages, "\n"))};
+    }
   }
   run.duration = since(started);
   return run;

@@ -40,6 +40,9 @@ struct ListingResult
   std::chrono::milliseconds duration{0};
   // --ignored: what an `ignore`d block without a claim does today (built, never judged).
   std::optional<check::Observed> probe;
+  // Why it was not built: the book or its settings are wrong around it (a
+  // missing include, a crate that does not exist). Its verdict is BadInput.
+  std::vector<InputProblem> bad_input;
 };
 
 struct CheckRun

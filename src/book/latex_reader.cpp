@@ -193,6 +193,9 @@ private:
       if (name == "chapter" || name == "section" || name == "subsection") {
         if (!starred) {
           number_heading(name);
+          if (name == "chapter") {
+            m_chapter_title = heading_title(text, pos);
+          }
         }
       } else if (name == "lstset") {
         skip_blanks(pos);
@@ -250,6 +253,27 @@ private:
     m_counters.resize(depth, 0);
     m_counters[0] = m_chapter;
     ++m_counters.back();
+  }
+
+  // The title in \chapter[short]{Title}, when it stands on the same line.
+  static std::string heading_title(std::string_view line, std::size_t pos)
+  {
+    if (pos < line.size() && line[pos] == '[') {
+      pos = line.find(']', pos);
+      pos = pos == std::string_view::npos ? line.size() : pos + 1;
+    }
+    const auto open = line.find('{', pos);
+    if (open == std::string_view::npos) {
+      return {};
+    }
+    int depth = 0;
+    for (auto at = open; at < line.size(); ++at) {
+      depth += line[at] == '{' ? 1 : line[at] == '}' ? -1 : 0;
+      if (depth == 0) {
+        return std::string(text::trim(line.substr(open + 1, at - open - 1)));
+      }
+    }
+    return {};
   }
 
   std::string section() const
@@ -343,7 +367,7 @@ private:
                        fmt::format("\\{} names `{}`, which does not exist ({})", command, text::trim(*file),
                                    target.lexically_normal().string()));
     }
-    const auto content = text::read_file(target);
+    const auto content = std::string(text::strip_utf8_bom(text::read_file(target)));
     if (auto bad_line = text::first_invalid_utf8_line(content)) {
       throw InputError(target, *bad_line, "invalid UTF-8; save the file as UTF-8");
     }
@@ -371,6 +395,7 @@ private:
   {
     Listing listing;
     listing.chapter = m_chapter;
+    listing.chapter_title = m_chapter_title;
     listing.section = section();
     listing.files = {m_path};
     if (input) {
@@ -395,6 +420,7 @@ private:
   std::size_t m_line = 0;
   Book m_book;
   int m_chapter = 0;
+  std::string m_chapter_title;
   std::vector<int> m_counters;
   std::string m_default_language;              // from \lstset{language=...}
   std::map<std::string, std::string> m_styles; // \lstdefinestyle name -> language
@@ -405,6 +431,7 @@ private:
 
 Book parse_latex_file(std::string_view content, const std::filesystem::path& path)
 {
+  content = text::strip_utf8_bom(content);
   if (text::looks_binary(content)) {
     throw InputError(path, 0, "is a binary file, not LaTeX (it contains NUL bytes)");
   }

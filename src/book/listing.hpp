@@ -3,6 +3,8 @@
 // A Listing is one fenced block, rebuilt as the book's reader sees it, with the
 // source line of every line so later stages can report at the book's own lines.
 
+#include "util/errors.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -21,7 +23,7 @@ struct FenceAttributes
   bool compile_fail = false;
   bool should_panic = false;
   bool test_harness = false;
-  bool standalone_crate = false; // never merged with other listings (rustdoc 2024)
+  bool standalone_crate = false;        // never merged with other listings (rustdoc 2024)
   std::vector<std::string> error_codes; // E0106 ...
   std::optional<std::string> edition;   // "2021"
 };
@@ -38,14 +40,19 @@ struct Listing
 {
   std::string id; // chNN/S.S-k, or a Markdown fence's id=NAME
   int chapter = 0;
+  std::string chapter_title;                // "Advanced Lifetimes", as the book titles the chapter
   std::string section;                      // innermost numbered section, "2.3"
   int ordinal = 0;                          // 1-based within the section
   std::vector<std::filesystem::path> files; // files[0]: where the fence is
   int fence_line = 0;
+  int close_line = 0; // the closing fence in files[0]; 0 when the format has none
   std::vector<ListingLine> lines;
   bool is_rust = true;
   std::string info; // the fence's info string, as written
   FenceAttributes fence;
+  // Bad input found while reading it (a missing {{#include}} file or anchor):
+  // the listing is not built, the problem is its result, and the run exits 2.
+  std::vector<InputProblem> problems;
 
   int first_line() const; // first and last visible line in files[0]
   int last_line() const;
@@ -65,6 +72,8 @@ struct Book
   Format format = Format::plain_text;
   std::string edition = "2021"; // the book's own default, e.g. from book.toml
   std::vector<Listing> listings;
+  // Bad input outside any listing (an include in prose): reported, the rest is checked, exit 2.
+  std::vector<InputProblem> problems;
 };
 
 // Reads a book in any supported format, chosen from the path (a folder with

@@ -166,6 +166,7 @@ struct Numbering
   enum class Chapters { from_h1, given };
   Chapters chapters = Chapters::from_h1;
   int chapter = 0;
+  std::string title;         // the chapter's title: its SUMMARY.md entry, or its H1
   std::vector<int> base;     // the document's own number: {2} or {2, 3}; empty when unnumbered
   std::vector<int> counters; // the current section
 
@@ -206,6 +207,7 @@ void apply_heading(const Heading& heading, Numbering& numbering, int& last_chapt
   if (heading.level == 1) {
     if (numbering.chapters == Numbering::Chapters::from_h1) {
       numbering.chapter = chapter_number(heading.text).value_or(last_chapter + 1);
+      numbering.title = heading.text;
       last_chapter = numbering.chapter;
       numbering.base = {numbering.chapter};
       numbering.counters = numbering.base;
@@ -233,6 +235,7 @@ public:
 
   void add_document(const ExpandedText& document, Numbering numbering)
   {
+    const auto first_listing = m_book.listings.size();
     const auto joined = document.joined();
     Scanner scanner(joined);
     for (const auto& event : scanner.scan()) {
@@ -242,9 +245,27 @@ public:
         add_listing(document, std::get<CodeBlock>(event), numbering);
       }
     }
+    for (const auto& problem : document.problems) {
+      const auto holder =
+          std::find_if(m_book.listings.begin() + static_cast<std::ptrdiff_t>(first_listing), m_book.listings.end(),
+                       [&](const Listing& listing) { return shows_line(listing, problem.file, problem.line); });
+      (holder != m_book.listings.end() ? holder->problems : m_book.problems).push_back(problem);
+    }
   }
 
 private:
+  // Whether a link at `line` of `file` stood inside the listing: a line of it, or between its fences.
+  static bool shows_line(const Listing& listing, const fs::path& file, int line)
+  {
+    const int end = std::max(listing.close_line, listing.last_line());
+    if (file == listing.files.front() && line >= listing.fence_line && line <= end) {
+      return true;
+    }
+    return std::any_of(listing.lines.begin(), listing.lines.end(), [&](const ListingLine& own) {
+      return own.source_line == line && listing.files.at(static_cast<std::size_t>(own.file_index)) == file;
+    });
+  }
+
   const SourceLine& origin(const ExpandedText& document, int line) const
   {
     return document.lines.at(
@@ -294,9 +315,13 @@ private:
     const auto lang = block.fenced ? parse_lang_string(block.info) : LangString{};
     Listing listing;
     listing.chapter = numbering.chapter;
+    listing.chapter_title = numbering.title;
     listing.section = numbering.section();
     listing.files = {fence_file};
     listing.fence_line = fence_origin.line;
+    if (block.fenced && origin(document, close_line).file_index == fence_origin.file_index) {
+      listing.close_line = origin(document, close_line).line;
+    }
     listing.is_rust = lang.is_rust;
     listing.info = block.info;
     listing.fence = lang.attributes;
@@ -382,6 +407,7 @@ BookToml read_book_toml(const fs::path& path)
 
 Book parse_markdown_file(std::string_view content, const std::filesystem::path& path)
 {
+  content = text::strip_utf8_bom(content);
   check_text(content, path);
   Book book;
   book.path = path;
@@ -409,7 +435,8 @@ Book read_mdbook(const std::filesystem::path& folder)
   if (!fs::is_regular_file(summary_path, ec)) {
     throw InputError(summary_path, 0, "an mdBook needs src/SUMMARY.md (its table of contents); none found");
   }
-  const auto summary = text::read_file(summary_path);
+  const auto summary_file = text::read_file(summary_path);
+  const auto summary = text::strip_utf8_bom(summary_file);
   check_text(summary, summary_path);
 
   Book book;
@@ -427,10 +454,12 @@ Book read_mdbook(const std::filesystem::path& folder)
       throw InputError(summary_path, entry.line,
                        fmt::format("chapter `{}` links to `{}`, which does not exist", entry.title, entry.path));
     }
-    const auto content = text::read_file(file);
+    const auto content_file = text::read_file(file);
+    const auto content = text::strip_utf8_bom(content_file);
     check_text(content, file);
     Numbering numbering;
     numbering.chapters = Numbering::Chapters::given;
+    numbering.title = entry.title;
     if (!entry.number.empty()) {
       numbering.chapter = entry.number.front();
       numbering.base = entry.number;

@@ -193,7 +193,7 @@ std::vector<SourceLine> Expander::read_lines(const fs::path& path)
   const int index = file_index(path);
   std::vector<SourceLine> lines;
   int number = 0;
-  for (auto& text : text::split_lines(text::read_file(path))) {
+  for (auto& text : text::split_lines(text::strip_utf8_bom(text::read_file(path)))) {
     lines.push_back({std::move(text), index, ++number});
   }
   return lines;
@@ -206,16 +206,18 @@ std::vector<SourceLine> Expander::render(const Link& link, const SourceLine& at,
   }
   const auto where = m_out.files[static_cast<std::size_t>(at.file_index)]; // a copy: read_lines may grow `files`
   if (depth >= max_depth) {
-    throw InputError(
-        where, at.line,
-        fmt::format("`{}` is included more than {} levels deep; do the includes form a cycle?", link.path, max_depth));
+    m_out.problems.push_back({where, at.line,
+                              fmt::format("`{}` is included more than {} levels deep; do the includes form a cycle?",
+                                          link.path, max_depth)});
+    return {};
   }
   const auto target = base / link.path;
   std::error_code ec;
   if (!fs::is_regular_file(target, ec)) {
-    throw InputError(
-        where, at.line,
-        fmt::format("cannot include `{}`: no such file ({})", link.path, target.lexically_normal().string()));
+    m_out.problems.push_back(
+        {where, at.line,
+         fmt::format("cannot include `{}`: no such file ({})", link.path, target.lexically_normal().string())});
+    return {};
   }
   const auto raw = read_lines(target);
 
@@ -259,10 +261,11 @@ std::vector<SourceLine> Expander::render(const Link& link, const SourceLine& at,
       }
     }
     if (!found) {
-      throw InputError(where, at.line,
-                       fmt::format("anchor `{}` not found in `{}` (mark it with `// ANCHOR: {}` and "
-                                   "`// ANCHOR_END: {}`)",
-                                   *link.anchor, link.path, *link.anchor, *link.anchor));
+      m_out.problems.push_back({where, at.line,
+                                fmt::format("anchor `{}` not found in `{}` (mark it with `// ANCHOR: {}` and "
+                                            "`// ANCHOR_END: {}`)",
+                                            *link.anchor, link.path, *link.anchor, *link.anchor)});
+      return {};
     }
   } else {
     for (std::size_t i = 0; i < raw.size(); ++i) {

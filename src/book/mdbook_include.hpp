@@ -5,6 +5,8 @@
 // anchor or range as hidden `# ` lines. Format: mdBook's guide, "mdBook-specific
 // features"; behaviour after mdBook's src/preprocess/links.rs and src/utils/string.rs.
 
+#include "util/errors.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -24,13 +26,17 @@ struct ExpandedText
 {
   std::vector<std::filesystem::path> files; // files[0]: the chapter itself
   std::vector<SourceLine> lines;
+  // Links that could not be expanded (a missing file or anchor, nesting too
+  // deep), at the including file and line; the link expands to nothing.
+  std::vector<InputProblem> problems;
 
   std::string joined() const; // the text md4c parses, '\n'-terminated lines
 };
 
 // The chapter's text without mdBook links: every line keeps its real file and
 // line. A missing file or anchor, or includes nested deeper than mdBook
-// allows (10), is an InputError at the including file and line.
+// allows (10), is a problem at the including file and line (`problems`); the
+// link expands to nothing, as in mdBook, so the rest of the chapter is read.
 ExpandedText expand_mdbook_links(std::string_view content, const std::filesystem::path& path);
 
 // The chapter as written, one SourceLine per line, nothing expanded (what

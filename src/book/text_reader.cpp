@@ -27,6 +27,7 @@ struct Fence
   std::string info;
   std::vector<RawLine> body;
   int chapter = 0;
+  std::string chapter_title;
   std::string section;
 };
 
@@ -185,6 +186,8 @@ std::vector<Fence> find_fences(const std::vector<std::string>& lines, const std:
 {
   std::vector<Fence> fences;
   int chapter = 0;
+  std::string chapter_title;
+  bool title_next = false; // the first text line after "Chapter N" is its title
   std::string section;
   std::optional<Fence> open;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -205,13 +208,20 @@ std::vector<Fence> find_fences(const std::vector<std::string>& lines, const std:
       open->open_line = line_number;
       open->info = std::string(text::trim(text::trim(line).substr(3)));
       open->chapter = chapter;
+      open->chapter_title = chapter_title;
       open->section = section.empty() ? std::to_string(chapter) : section;
       continue;
     }
     if (auto number = chapter_heading(line)) {
       chapter = *number;
+      chapter_title.clear();
+      title_next = true;
       section.clear();
       continue;
+    }
+    if (title_next && !text::is_blank(line)) {
+      chapter_title = std::string(text::trim(line)); // and it may be a section heading too
+      title_next = false;
     }
     if (chapter > 0) {
       if (auto heading = section_heading(line)) {
@@ -248,6 +258,7 @@ bool info_says_rust(const std::string& info)
 
 Book parse_text_book(std::string_view content, const std::filesystem::path& path)
 {
+  content = text::strip_utf8_bom(content);
   if (text::looks_binary(content)) {
     throw InputError(path, 0, "is a binary file, not a book (it contains NUL bytes)");
   }
@@ -266,6 +277,7 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
     const auto& fence = fences[i];
     Listing listing;
     listing.chapter = fence.chapter;
+    listing.chapter_title = fence.chapter_title;
     listing.section = fence.section;
     listing.files = {path};
     listing.fence_line = fence.open_line;
@@ -315,6 +327,7 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
         listing.lines.push_back({line.content, line.line});
       }
     }
+    listing.close_line = fences[i].close_line; // the last fragment's, after a page break
     listing.ordinal = ++ordinals[listing.section];
     listing.id = make_listing_id(listing.chapter, listing.section, listing.ordinal);
     book.listings.push_back(std::move(listing));

@@ -239,6 +239,7 @@ std::string explain(const Verdict& verdict, const Expectation& expectation, cons
           [](const verdict::EnvironmentFailure& failure) {
             return fmt::format("not checked, the environment failed: {}", failure.message);
           },
+          [](const verdict::BadInput& bad) { return fmt::format("not checked, bad input: {}", bad.message); },
       },
       verdict);
 }

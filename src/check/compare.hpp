@@ -104,12 +104,16 @@ struct EnvironmentFailure
 {
   std::string message;
 }; // never the listing's fault
+struct BadInput
+{
+  std::string message; // "src/ch04.md:23: anchor `x` not found ...": the book or its settings are wrong here
+}; // not built; status "fail", and the run exits 2
 } // namespace verdict
 
 using Verdict =
     std::variant<verdict::Pass, verdict::Skipped, verdict::NotRust, verdict::Stale, verdict::UnexpectedSuccess,
                  verdict::UnexpectedFailure, verdict::ErrorMismatch, verdict::RunFailed, verdict::UnexpectedRunSuccess,
-                 verdict::TimedOut, verdict::OutputMismatch, verdict::EnvironmentFailure>;
+                 verdict::TimedOut, verdict::OutputMismatch, verdict::EnvironmentFailure, verdict::BadInput>;
 
 // SPEC §7 status: pass, fail, stale, skip, not-rust, error.
 std::string_view status_name(const Verdict& verdict);

@@ -13,10 +13,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <unistd.h>
+#include <variant>
 
 namespace snipcheck::cli {
 
@@ -94,16 +96,20 @@ private:
 
 int check_command(const app::Options& options, const Output& output)
 {
-  const report::Style style{output.color};
+  const report::Style style{output.color, options.verbose};
   auto runner = cargo::make_process_runner();
   const app::Log log = verbose_log(options);
   ProgressPrinter printer(options);
   const auto run = app::run_check(options, *runner, log, std::ref(printer));
   printer.finish();
   const bool matrix = run.toolchains.size() * run.editions.size() > 1;
-  for (const auto& result : run.results) {
+  const auto is_failure = [](const app::ListingResult& result) {
     const auto status = check::status_name(result.verdict);
-    if (!options.quiet || (status != "pass" && status != "skip" && status != "not-rust")) {
+    return status == "fail" || status == "stale" || status == "error";
+  };
+  // -q: the failures and one summary line, nothing else.
+  if (!options.quiet) {
+    for (const auto& result : run.results) {
       fmt::print("{}\n", report::status_line(result, style, matrix));
     }
   }
@@ -115,24 +121,25 @@ int check_command(const app::Options& options, const Output& output)
   }
   bool any_failure = false;
   bool any_environment_error = false;
+  bool any_bad_input = !run.book.problems.empty();
   for (const auto& result : run.results) {
     const auto status = check::status_name(result.verdict);
     any_failure = any_failure || status == "fail" || status == "stale";
     any_environment_error = any_environment_error || status == "error";
+    any_bad_input = any_bad_input || std::holds_alternative<check::verdict::BadInput>(result.verdict);
   }
-  if (any_failure || any_environment_error) {
-    fmt::print("\nfailures:\n\n");
+  if (std::any_of(run.results.begin(), run.results.end(), is_failure)) {
+    fmt::print("{}", options.quiet ? "" : "\nfailures:\n\n");
     for (const auto& result : run.results) {
-      const auto status = check::status_name(result.verdict);
-      if (status == "fail" || status == "stale" || status == "error") {
+      if (is_failure(result)) {
         fmt::print("{}\n", report::failure_details(result, style));
       }
     }
   }
-  if (matrix) {
+  if (matrix && !options.quiet) {
     fmt::print("\n{}", report::matrix_table(run));
   }
-  fmt::print("\n{}\n", report::summary_line(run, style));
+  fmt::print("{}{}\n", options.quiet ? "" : "\n", report::summary_line(run, style));
   if (!options.quiet) {
     fmt::print("{}\n", report::classes_line(report::classify(run)));
   }
@@ -140,10 +147,17 @@ int check_command(const app::Options& options, const Output& output)
     fmt::print("\n{}", report::ignored_inventory(run));
   }
   write_reports(run, options);
+  std::fflush(stdout); // keep the order the user reads in
+  for (const auto& problem : run.book.problems) {
+    fmt::print(stderr, "error: {}\n", problem.to_string());
+  }
   if (any_environment_error) {
-    std::fflush(stdout); // keep the order the user reads in
     fmt::print(stderr, "error: some listings could not be checked because the environment failed (see above)\n");
     return exit_environment;
+  }
+  if (any_bad_input) {
+    fmt::print(stderr, "error: the book or its settings have problems (see above); the other listings were checked\n");
+    return exit_bad_input;
   }
   return any_failure ? exit_listing_failed : exit_ok;
 }

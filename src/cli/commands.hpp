@@ -29,5 +29,7 @@ enum class DryRun { no, yes };
 int bless_command(const app::Options& options, const Output& output, DryRun dry_run = DryRun::no);
 int extract_command(const app::Options& options, const std::string& out_dir);
 int errata_command(const app::Options& options);
+// Writes snipcheck.toml for the book in the current folder (`--book` chooses one).
+int init_command(const app::Options& options);
 
 } // namespace snipcheck::cli

@@ -22,7 +22,7 @@ int extract_command(const app::Options& options, const std::string& out_dir)
       continue;
     }
     units.push_back({listing, scratch::wrap_listing(*listing, expectation.wrap), expectation.wrap.crate_type,
-                     expectation.edition.value_or(edition), expectation.deps});
+                     expectation.edition.value_or(edition), app::dependencies_for_listing(options, expectation.deps)});
   }
   const auto workspace = scratch::write_workspace(units, {out_dir, options.registry_directory});
   fmt::print("wrote {} listings in {} packages to {}\n", workspace.units.size(), workspace.packages.size(),

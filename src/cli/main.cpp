@@ -29,9 +29,16 @@ struct CommonArguments
   bool quiet = false;
   bool verbose = false;
   bool no_cache = false;
-  bool no_merge = false;
   bool ignored = false;
+  bool merge = true;
+  // Given on the command line? (0, -1 and a missing --expected are errors, not defaults.)
+  CLI::Option* jobs_option = nullptr;
+  CLI::Option* timeout_option = nullptr;
+  CLI::Option* merge_option = nullptr;
 };
+
+// What a command does with an --expected folder that does not exist.
+enum class MissingExpected { rejected, created };
 
 void add_common_options(CLI::App& app, CommonArguments& arguments)
 {
@@ -45,43 +52,82 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   app.add_option("--edition", arguments.editions, "Editions to check: 2021,2024")
       ->delimiter(',')
       ->allow_extra_args(false);
-  app.add_option("--jobs,-j", arguments.jobs,
-                 "Parallel jobs: cargo's, and programs run at once (default: one per core)");
-  app.add_option("--timeout", arguments.timeout, "Seconds a listing may run (default 10)");
+  arguments.jobs_option = app.add_option("--jobs,-j", arguments.jobs,
+                                         "Parallel jobs: cargo's, and programs run at once (default: one per core)");
+  arguments.timeout_option = app.add_option("--timeout", arguments.timeout, "Seconds a listing may run (default 10)");
   app.add_option("--report", arguments.reports, "FORMAT=PATH, repeatable: json=out.json, junit=out.xml, github")
       ->allow_extra_args(false);
   app.add_option("--color", arguments.color, "auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--shard", arguments.shard, "K/N: check the K-th of N stable parts");
   app.add_flag("--quiet,-q", arguments.quiet, "Print failures and the summary only");
-  app.add_flag("--verbose,-v", arguments.verbose, "Print each cargo command");
+  app.add_flag("--verbose,-v", arguments.verbose, "Print each cargo command, and the one that built a failure");
   app.add_flag("--no-cache", arguments.no_cache, "Ignore cached results");
-  app.add_flag("--no-merge", arguments.no_merge, "Build every listing as a target of its own");
   app.add_flag("--ignored", arguments.ignored,
                "Also build every `ignore`d block without a claim and say what it does today (list, check)");
+  arguments.merge_option = app.add_flag("--merge,!--no-merge", arguments.merge,
+                                        "Build a chapter's listings in merged targets (default), or each in its own");
 }
 
-app::Options merge(const CommonArguments& arguments, std::vector<std::string> selectors)
+app::Options merge(const CommonArguments& arguments, std::vector<std::string> selectors,
+                   MissingExpected missing_expected = MissingExpected::rejected)
 {
   auto options = app::load_defaults(std::filesystem::current_path());
   if (!arguments.book.empty())
     options.book = arguments.book;
-  if (!arguments.expected.empty())
+  if (!arguments.expected.empty()) {
+    const auto configured = options.expected;
     options.expected = arguments.expected;
+    std::error_code ec;
+    if (std::filesystem::exists(options.expected, ec) && !std::filesystem::is_directory(options.expected, ec)) {
+      throw InputError({}, 0, fmt::format("--expected {} is not a folder", options.expected.string()));
+    }
+    // A missing folder while the book's annotations sit elsewhere is a typo that
+    // would turn every annotated listing red; a book without any yet may name
+    // the folder bless will create.
+    const bool annotations_elsewhere =
+        std::filesystem::is_directory(configured, ec) &&
+        !std::filesystem::equivalent(configured, std::filesystem::absolute(options.expected), ec);
+    if (!std::filesystem::exists(options.expected, ec) && annotations_elsewhere &&
+        missing_expected == MissingExpected::rejected) {
+      throw InputError({}, 0,
+                       fmt::format("--expected {}: no such folder, while the book's annotations are in {} "
+                                   "(`snipcheck bless --expected {}` creates a new one)",
+                                   options.expected.string(), configured.string(), options.expected.string()));
+    }
+  }
   if (!arguments.build_dir.empty())
     options.build_dir = arguments.build_dir;
   if (!arguments.toolchains.empty())
     options.toolchains = arguments.toolchains;
   if (!arguments.editions.empty())
     options.editions = arguments.editions;
-  if (arguments.jobs > 0)
+  if (arguments.jobs_option->count() > 0) {
+    if (arguments.jobs < 1 || arguments.jobs > 9999) {
+      throw InputError({}, 0, fmt::format("--jobs {} must be a whole number from 1 to 9999", arguments.jobs));
+    }
     options.jobs = arguments.jobs;
-  if (arguments.timeout > 0)
+  }
+  if (arguments.timeout_option->count() > 0) {
+    if (!(arguments.timeout > 0 && arguments.timeout < 86400)) {
+      throw InputError({}, 0,
+                       fmt::format("--timeout {} must be a number of seconds above 0 and below a day (86400)",
+                                   arguments.timeout_option->as<std::string>()));
+    }
     options.timeout_seconds = arguments.timeout;
+  }
+  if (options.toolchains.empty() && !options.book.empty()) {
+    // Neither the command line nor snipcheck.toml chose: the book's own pin, as rustup would.
+    options.toolchain_pin = app::find_toolchain_pin(options.book);
+    if (options.toolchain_pin) {
+      options.toolchains = {options.toolchain_pin->channel};
+    }
+  }
   options.quiet = arguments.quiet;
   options.verbose = arguments.verbose;
   options.use_cache = !arguments.no_cache;
-  options.merge = !arguments.no_merge;
+  if (arguments.merge_option->count() > 0)
+    options.merge = arguments.merge;
   options.inventory = arguments.ignored;
   options.selectors = std::move(selectors);
   options.color = arguments.color == "always"  ? app::ColorChoice::always
@@ -112,9 +158,6 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
       throw InputError({}, 0, fmt::format("--shard `{}` must be K/N with 1 <= K <= N, like 2/4", arguments.shard));
     }
     options.shard = app::Shard{std::stoi(match[1].str()), std::stoi(match[2].str())};
-  }
-  if (options.jobs < 0 || options.timeout_seconds <= 0 || options.timeout_seconds >= 86400) {
-    throw InputError({}, 0, "--jobs must be positive and --timeout between 0 and 86400 seconds");
   }
   return options;
 }
@@ -148,7 +191,9 @@ int main(int argc, char** argv)
   CommonArguments common;
   add_common_options(cli, common);
   std::vector<std::string> selectors;
-  cli.add_option("selectors", selectors, "Chapters (2, 3-5), sections (2.3), ids (ch02/2.3-1) or globs (ch04/*)");
+  cli.add_option("selectors", selectors,
+                 "Chapters (2, 3-5), sections (2.3), ids (ch02/2.3-1), id globs (ch04/*), files (src/ch04.md), "
+                 "a file and line (src/ch04.md:120) or chapter titles (\"*Lifetimes*\"); docs/selection.md");
   cli.fallthrough();
   cli.require_subcommand(0, 1);
 
@@ -172,6 +217,7 @@ int main(int argc, char** argv)
   auto* errata = cli.add_subcommand("errata", "The errata report: each listing wrong in the book, its error and fix");
   std::vector<std::string> errata_selectors;
   errata->add_option("selectors", errata_selectors, "Which listings");
+  auto* init = cli.add_subcommand("init", "Write a snipcheck.toml for the book in this folder");
   auto* extract = cli.add_subcommand("extract", "Write the scratch workspace without building");
   std::string extract_out;
   extract->add_option("--out", extract_out, "Folder to write")->required();
@@ -204,12 +250,17 @@ int main(int argc, char** argv)
       return show_command(options, output);
     }
     if (*bless) {
-      auto options = merge(common, bless_selectors);
+      auto options = merge(common, bless_selectors, MissingExpected::created);
       output.color = use_color(options);
       return bless_command(options, output, bless_dry_run ? DryRun::yes : DryRun::no);
     }
     if (*errata) {
       return errata_command(merge(common, errata_selectors));
+    }
+    if (*init) {
+      app::Options options;
+      options.book = common.book;
+      return init_command(options);
     }
     if (*extract) {
       return extract_command(merge(common, selectors), extract_out);

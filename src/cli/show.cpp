@@ -20,9 +20,10 @@ int show_command(const app::Options& options, const Output& output)
     const auto& listing = *result.listing;
     fmt::print("{} at {} (fence at line {}, fingerprint {})\n\n", listing.id, report::location(listing),
                listing.fence_line, listing.fingerprint());
-    for (const auto& line : listing.lines) {
+    for (std::size_t k = 0; k < listing.lines.size(); ++k) {
+      const auto& line = listing.lines[k];
       if (!line.hidden) {
-        fmt::print("{:>6} | {}\n", line.source_line, line.text);
+        fmt::print("{:>12} | {}\n", fmt::format("{} [{}]", line.source_line, k + 1), line.text);
       }
     }
     const auto& expectation = result.expectation;
@@ -38,18 +39,28 @@ int show_command(const app::Options& options, const Output& output)
     if (expectation.fix)
       fmt::print("fix: {}\n", *expectation.fix);
     if (result.source) {
-      fmt::print("\nas compiled ({} {}):\n", result.toolchain, result.edition);
+      // Book lines throughout; the listing's own line number in brackets.
+      fmt::print("\nas compiled ({} {}), at book lines [listing line]:\n", result.toolchain, result.edition);
       const auto lines = text::split_lines(result.source->text);
       for (std::size_t k = 0; k < lines.size(); ++k) {
         const auto origin = result.source->origins[k];
-        const auto tag = origin.origin == scratch::Origin::listing    ? fmt::format("L{}", origin.line)
-                         : origin.origin == scratch::Origin::prelude  ? fmt::format("P{}", origin.line)
-                         : origin.origin == scratch::Origin::epilogue ? fmt::format("E{}", origin.line)
-                                                                      : std::string("+");
-        fmt::print("{:>5} | {}\n", tag, lines[k]);
+        std::string tag = "+";
+        if (origin.origin == scratch::Origin::listing && origin.line >= 1 &&
+            origin.line <= static_cast<int>(listing.lines.size())) {
+          const auto& line = listing.lines[static_cast<std::size_t>(origin.line - 1)];
+          const auto file = line.file_index == 0
+                                ? std::string()
+                                : listing.files.at(static_cast<std::size_t>(line.file_index)).filename().string() + ":";
+          tag = fmt::format("{}{} [{}]", file, line.source_line, origin.line);
+        } else if (origin.origin == scratch::Origin::prelude) {
+          tag = "prelude";
+        } else if (origin.origin == scratch::Origin::epilogue) {
+          tag = "epilogue";
+        }
+        fmt::print("{:>12} | {}\n", tag, lines[k]);
       }
     }
-    fmt::print("\nresult: {}\n", report::status_line(result, report::Style{output.color}, false));
+    fmt::print("\nresult: {}\n", report::status_line(result, report::Style{output.color, options.verbose}, false));
     for (const auto& diagnostic : result.observed.diagnostics) {
       fmt::print("{}", diagnostic.rendered);
     }

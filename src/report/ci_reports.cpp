@@ -17,9 +17,12 @@ struct SuiteCounts
   std::string cases;
 };
 
-// The first error placed in the book, else the listing's first line.
+// Where bad input was found, else the first error placed in the book, else the listing's first line.
 std::pair<std::string, int> book_position(const app::ListingResult& result)
 {
+  if (!result.bad_input.empty()) {
+    return {result.bad_input.front().file.string(), result.bad_input.front().line};
+  }
   for (const auto& diagnostic : result.observed.diagnostics) {
     if (diagnostic.level == "error" && diagnostic.book_line > 0) {
       return {diagnostic.book_file.string(), diagnostic.book_line};
@@ -57,9 +60,12 @@ std::string junit_report(const app::CheckRun& run)
   std::map<std::string, SuiteCounts> suites;
   const Style plain{false};
   for (const auto& result : run.results) {
+    const auto status = check::status_name(result.verdict);
+    if (status == "not-rust") {
+      continue; // output and shell blocks are not tests
+    }
     const auto suite_name = fmt::format("ch{:02}", result.listing->chapter);
     auto& suite = suites[suite_name];
-    const auto status = check::status_name(result.verdict);
     const auto seconds = static_cast<double>(result.duration.count()) / 1000.0;
     ++suite.tests;
     suite.seconds += seconds;
@@ -75,10 +81,9 @@ std::string junit_report(const app::CheckRun& run)
       body = fmt::format("      <error type=\"environment\" message=\"{}\">{}</error>\n",
                          xml_escape(check::explain(result.verdict, result.expectation, result.observed)),
                          xml_escape(failure_details(result, plain)));
-    } else if (status == "skip" || status == "not-rust") {
+    } else if (status == "skip") {
       ++suite.skipped;
-      body = fmt::format("      <skipped message=\"{}\"/>\n",
-                         xml_escape(status == "skip" ? result.expectation.reason.value_or("skip") : "not Rust"));
+      body = fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(result.expectation.reason.value_or("skip")));
     }
     suite.cases += fmt::format("    <testcase name=\"{} [{} {}]\" classname=\"{}\" file=\"{}\" line=\"{}\" "
                                "time=\"{:.3f}\"{}",

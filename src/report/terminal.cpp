@@ -36,7 +36,7 @@ std::string diagnostic_line(const check::Diagnostic& diagnostic, const Style& st
                                                        : fmt::fg(fmt::terminal_color::yellow),
                            diagnostic.level + code);
   if (diagnostic.book_line > 0) {
-    return fmt::format("  {}:{}:{}: {}: {} (listing line {})", diagnostic.book_file.string(), diagnostic.book_line,
+    return fmt::format("  {}:{}:{}: {}: {} [listing line {}]", diagnostic.book_file.string(), diagnostic.book_line,
                        diagnostic.column, level, diagnostic.message, diagnostic.listing_line);
   }
   if (diagnostic.prelude_line > 0) {
@@ -66,7 +66,9 @@ std::string status_line(const app::ListingResult& result, const Style& style, bo
   } else if (status == "skip") {
     note = fmt::format(" ({})", result.expectation.reason.value_or(""));
   } else if (status != "pass" && status != "not-rust") {
-    note = " - " + check::explain(result.verdict, result.expectation, result.observed);
+    // One line per listing: the details, when longer, come under "failures".
+    const auto why = check::explain(result.verdict, result.expectation, result.observed);
+    note = " - " + why.substr(0, why.find('\n'));
   }
   return fmt::format("{} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), fmt::format("{:<9}", label)),
                      result.listing->id, check::outcome_name(result.expectation.outcome), location(*result.listing),
@@ -98,7 +100,7 @@ std::string failure_details(const app::ListingResult& result, const Style& style
   if (result.observed.run && !result.observed.run->status.success()) {
     text += fmt::format("  stderr:\n{}\n", result.observed.run->stderr_text);
   }
-  if (!result.observed.command.empty()) {
+  if (style.verbose && !result.observed.command.empty()) {
     text += fmt::format("  built with: {}\n", result.observed.command);
   }
   return text;

@@ -11,6 +11,7 @@ namespace snipcheck::report {
 struct Style
 {
   bool color = false;
+  bool verbose = false; // failure details also show the cargo command that built the listing
 };
 
 std::string status_line(const app::ListingResult& result, const Style& style, bool show_cell);

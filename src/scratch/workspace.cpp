@@ -149,7 +149,20 @@ std::string manifest(const Package& package, const std::map<const Unit*, std::st
   }
   toml::table dependencies;
   for (const auto& [name, dependency] : package.deps) {
-    toml::table spec{{"version", dependency.version}};
+    toml::table spec;
+    if (!dependency.version.empty()) {
+      spec.insert("version", dependency.version);
+    }
+    if (!dependency.path.empty()) {
+      spec.insert("path", dependency.path.string());
+    }
+    for (const auto& [key, value] : {std::pair{"git", &dependency.git}, std::pair{"branch", &dependency.branch},
+                                     std::pair{"tag", &dependency.tag}, std::pair{"rev", &dependency.rev},
+                                     std::pair{"package", &dependency.package}}) {
+      if (!value->empty()) {
+        spec.insert(key, *value);
+      }
+    }
     if (!dependency.features.empty()) {
       toml::array features;
       for (const auto& feature : dependency.features) {

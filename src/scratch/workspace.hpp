@@ -23,9 +23,16 @@ namespace snipcheck::scratch {
 struct Dependency
 {
   std::string name;
-  std::string version;
+  std::string version; // a version requirement; may be empty for a path or git crate
   std::vector<std::string> features;
   bool default_features = true;
+  std::filesystem::path path; // a local crate (absolute), e.g. the book's own helpers
+  std::string git;            // with at most one of branch, tag, rev
+  std::string branch;
+  std::string tag;
+  std::string rev;
+  std::string package;      // the crate's real name when `name` renames it
+  std::string content_hash; // of a path crate's files, so that the cache sees its edits
 
   bool operator==(const Dependency&) const = default;
 };

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -92,6 +93,11 @@ bool starts_with_word(std::string_view text, std::string_view word)
   return text.size() == word.size() || text[word.size()] == ' ' || text[word.size()] == '\t';
 }
 
+std::string_view strip_utf8_bom(std::string_view text)
+{
+  return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
 std::optional<int> first_invalid_utf8_line(std::string_view text)
 {
   int line = 1;
@@ -101,14 +107,22 @@ std::optional<int> first_invalid_utf8_line(std::string_view text)
       ++line;
     }
     int continuation = 0;
+    // The range the second byte must fall in (Unicode table 3-7): it rules out
+    // overlong forms, surrogates (ED A0..BF) and code points above U+10FFFF.
+    unsigned char second_low = 0x80;
+    unsigned char second_high = 0xBF;
     if (byte < 0x80) {
       continuation = 0;
-    } else if ((byte & 0xE0) == 0xC0 && byte >= 0xC2) {
+    } else if (byte >= 0xC2 && byte <= 0xDF) {
       continuation = 1;
-    } else if ((byte & 0xF0) == 0xE0) {
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
       continuation = 2;
-    } else if ((byte & 0xF8) == 0xF0 && byte <= 0xF4) {
+      second_low = byte == 0xE0 ? 0xA0 : 0x80;
+      second_high = byte == 0xED ? 0x9F : 0xBF;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
       continuation = 3;
+      second_low = byte == 0xF0 ? 0x90 : 0x80;
+      second_high = byte == 0xF4 ? 0x8F : 0xBF;
     } else {
       return line;
     }
@@ -116,7 +130,8 @@ std::optional<int> first_invalid_utf8_line(std::string_view text)
       return line;
     }
     for (int k = 1; k <= continuation; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80 || (k == 1 && (next < second_low || next > second_high))) {
         return line;
       }
     }
@@ -165,13 +180,28 @@ int LineIndex::line_of(const char* pointer) const
 
 std::string read_file(const std::filesystem::path& path)
 {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw InputError(path, 0, "is not a regular file (a device, a pipe or a folder); pass a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw InputError(path, 0, fmt::format("cannot read: {}", std::strerror(errno)));
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+  // Bounded, in case the file grows while it is read (or is a special file after all).
+  std::string content;
+  std::array<char, 65536> buffer{};
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    content.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    if (content.size() > max_file_size) {
+      throw InputError(path, 0, fmt::format("is larger than {} MiB; is it really a text file?", max_file_size >> 20));
+    }
+  }
+  if (in.bad()) {
+    throw InputError(path, 0, fmt::format("cannot read: {}", std::strerror(errno)));
+  }
+  return content;
 }
 
 namespace {

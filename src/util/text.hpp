@@ -26,7 +26,11 @@ bool is_word_char(char c);
 std::size_t skip_spaces(std::string_view text, std::size_t pos);
 bool starts_with_word(std::string_view text, std::string_view word);
 
-// 1-based line of the first invalid UTF-8 sequence, if any.
+// The text without a leading UTF-8 byte order mark (editors on Windows write one).
+std::string_view strip_utf8_bom(std::string_view text);
+
+// 1-based line of the first invalid UTF-8 sequence, if any: stray or missing
+// continuation bytes, overlong forms, encoded surrogates, code points above U+10FFFF.
 std::optional<int> first_invalid_utf8_line(std::string_view text);
 bool looks_binary(std::string_view text); // NUL bytes in the first 8 KiB
 
@@ -47,7 +51,10 @@ private:
   std::vector<std::size_t> m_line_starts{0};
 };
 
-std::string read_file(const std::filesystem::path& path); // throws InputError
+// Reads a regular file of at most `max_file_size` bytes; anything else (a
+// device, a FIFO, a larger file) and unreadable files throw InputError.
+constexpr std::uintmax_t max_file_size = 1ULL << 30;
+std::string read_file(const std::filesystem::path& path);
 // Writes to a temporary file beside `path` and renames it over `path`, so a
 // crash leaves either the old file or the new one. Throws Fatal.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);

@@ -397,7 +397,7 @@ TEST_F(EndToEnd, MdbookDiagnosticsPointAtTheIncludedFile)
   fs::remove(moved);
   run = snipcheck("--book book --build-dir b", m_temp);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("nested.md:2"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("nested.md:2"), std::string::npos) << run.out;
 }
 
 TEST_F(EndToEnd, LatexInputListingMapsToItsFile)

@@ -326,18 +326,47 @@ TEST_F(Includes, NestRelativeToTheIncludingFile)
   EXPECT_EQ(expanded.lines[2].line, 3);
 }
 
-TEST_F(Includes, MissingFileAnchorOrCycleIsBadInputAtTheLink)
+TEST_F(Includes, MissingFileAnchorOrCycleIsAProblemAtTheLinkAndExpandsToNothing)
 {
-  for (const auto* chapter : {"text\n{{#include code/missing.rs}}\n", "text\n{{#include code/x.rs:nowhere}}\n",
-                              "text\n{{#rustdoc_include code/x.rs:nowhere}}\n", "text\n{{#include chapter.md}}\n"}) {
-    try {
-      expand(chapter);
-      FAIL() << chapter;
-    } catch (const InputError& error) {
-      EXPECT_EQ(error.problems().front().line, 2) << chapter;
-      EXPECT_EQ(error.problems().front().file.filename(), "chapter.md") << chapter;
-    }
+  for (const auto* chapter :
+       {"text\n{{#include code/missing.rs}}\nafter\n", "text\n{{#include code/x.rs:nowhere}}\nafter\n",
+        "text\n{{#rustdoc_include code/x.rs:nowhere}}\nafter\n", "text\n{{#include chapter.md}}\nafter\n"}) {
+    const auto expanded = expand(chapter);
+    ASSERT_FALSE(expanded.problems.empty()) << chapter;
+    EXPECT_EQ(expanded.problems.front().line, 2) << chapter;
+    EXPECT_EQ(expanded.problems.front().file.filename(), "chapter.md") << chapter;
+    // The rest of the chapter is still there, as mdBook leaves it.
+    EXPECT_EQ(texts(expanded).back(), "after") << chapter;
   }
+}
+
+TEST_F(Includes, MissingAnchorIsTheResultOfTheListingHoldingItAndTheBookIsStillRead)
+{
+  fs::create_directories(m_dir / "book/src");
+  write("book/book.toml", "[book]\ntitle = \"t\"\n");
+  write("book/src/SUMMARY.md", "- [One](one.md)\n");
+  write("book/src/x.rs", "// ANCHOR: here\nfn main() {}\n// ANCHOR_END: here\n");
+  write("book/src/one.md", "# One\n\n```rust\n{{#include x.rs:here}}\n```\n\n```rust\n{{#include x.rs:gone}}\n```\n\n"
+                           "Prose {{#include nothing.md}} here.\n\n```rust\nfn main() {}\n```\n");
+  const auto book = read_mdbook(m_dir / "book");
+  ASSERT_EQ(book.listings.size(), 3u);
+  EXPECT_TRUE(book.listings[0].problems.empty());
+  ASSERT_EQ(book.listings[1].problems.size(), 1u);
+  EXPECT_EQ(book.listings[1].problems[0].line, 8);
+  EXPECT_EQ(book.listings[1].problems[0].file.filename(), "one.md");
+  EXPECT_NE(book.listings[1].problems[0].message.find("anchor `gone` not found"), std::string::npos);
+  EXPECT_TRUE(book.listings[2].problems.empty());
+  ASSERT_EQ(book.problems.size(), 1u); // the include in prose belongs to no listing
+  EXPECT_EQ(book.problems[0].line, 11);
+}
+
+TEST(MarkdownReader, ByteOrderMarkDoesNotHideTheFirstHeading)
+{
+  const auto book = parse_markdown_file("\xEF\xBB\xBF# 3 Ownership\n\n```rust\nfn main() {}\n```\n", "book.md");
+  ASSERT_EQ(book.listings.size(), 1u);
+  EXPECT_EQ(book.listings[0].id, "ch03/3-1");
+  EXPECT_EQ(book.listings[0].chapter_title, "3 Ownership");
+  EXPECT_EQ(book.listings[0].fence_line, 3);
 }
 
 // ---- SUMMARY.md and the corpus mdBook
@@ -424,12 +453,13 @@ TEST(Mdbook, DefaultsTo2015AndReportsBrokenLinksInSummary)
   }
   std::ofstream(dir / "src" / "SUMMARY.md") << "- [One](one.md)\n";
   std::ofstream(dir / "src" / "one.md") << "# One\n\n```rust\n{{#include gone.rs}}\n```\n";
-  try {
-    read_mdbook(dir);
-    FAIL() << "a missing include was accepted";
-  } catch (const InputError& error) {
-    EXPECT_EQ(error.problems().front().file.filename(), "one.md");
-    EXPECT_EQ(error.problems().front().line, 4);
+  {
+    // Never silence: the listing holding the include carries the problem.
+    const auto book = read_mdbook(dir);
+    ASSERT_EQ(book.listings.size(), 1u);
+    ASSERT_EQ(book.listings[0].problems.size(), 1u);
+    EXPECT_EQ(book.listings[0].problems.front().file.filename(), "one.md");
+    EXPECT_EQ(book.listings[0].problems.front().line, 4);
   }
   std::ofstream(dir / "book.toml") << "[rust]\nedition = 2021\n";
   EXPECT_THROW(read_mdbook(dir), InputError);

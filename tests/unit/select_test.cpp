@@ -1,4 +1,5 @@
 #include "app/select.hpp"
+#include "book/listing.hpp"
 #include "book/text_reader.hpp"
 #include "test_support.hpp"
 #include "util/errors.hpp"
@@ -34,6 +35,36 @@ TEST_F(Selection, ChapterRangeSectionIdAndGlob)
   EXPECT_EQ(select_listings(m_book, {"ch04/*"}).size(), 4u);
   EXPECT_EQ(select_listings(m_book, {"3.2"}).size(), 3u); // 3.2.1 and 3.2.2 are inside 3.2
   EXPECT_EQ(select_listings(m_book, {}).size(), m_book.listings.size());
+}
+
+TEST_F(Selection, ByFileFileAndLineAndChapterTitle)
+{
+  const auto book_file = testing::bundled_book().string();
+  EXPECT_EQ(select_listings(m_book, {book_file}).size(), m_book.listings.size());
+  // Line 286 is inside the first listing of 2.3; its fence (283) and closing fence count too.
+  for (const auto* line : {"283", "286", "294"}) {
+    EXPECT_EQ(ids(select_listings(m_book, {book_file + ":" + line})), (std::vector<std::string>{"ch02/2.3-1"})) << line;
+  }
+  EXPECT_THROW(select_listings(m_book, {book_file + ":1"}), InputError); // prose
+  // The title as the book prints it, exactly or as a case-insensitive glob.
+  EXPECT_EQ(select_listings(m_book, {"Advanced Lifetimes"}).size(), 6u);
+  EXPECT_EQ(select_listings(m_book, {"*lifetimes*"}).size(), 6u);
+  EXPECT_EQ(select_listings(m_book, {"advanced *"}), select_listings(m_book, {"*Advanced*"}));
+}
+
+TEST(SelectionInMdbook, FileNamesWorkFromTheBookFolderAndIncludedFilesSelectTheirListings)
+{
+  const auto folder = testing::source_dir() / "tests/corpus/mdbook";
+  const auto book = book::read_book(folder);
+  const auto in_chapter = select_listings(book, {"src/ch02-ownership.md"});
+  EXPECT_FALSE(in_chapter.empty());
+  for (const auto* listing : in_chapter) {
+    EXPECT_EQ(listing->chapter, 2);
+  }
+  // listings/nested.md is included into chapter 2: its line 2 selects that listing.
+  const auto nested = select_listings(book, {(folder / "listings/nested.md").string() + ":2"});
+  ASSERT_EQ(nested.size(), 1u);
+  EXPECT_EQ(nested[0]->chapter, 2);
 }
 
 TEST_F(Selection, SelectorMatchingNothingIsAnInputError)

@@ -2,6 +2,8 @@
 #include "test_support.hpp"
 #include "util/errors.hpp"
 
+#include "util/text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -135,6 +137,38 @@ TEST(TextReader, InvalidUtf8NamesItsLine)
     FAIL() << "expected an InputError";
   } catch (const InputError& error) {
     EXPECT_EQ(error.problems()[0].line, 3);
+  }
+}
+
+TEST(TextReader, EncodedSurrogatesAndOverlongFormsAreInvalidUtf8)
+{
+  // U+D800 encoded as UTF-8 (CESU style), an overlong '/', a code point above U+10FFFF.
+  for (const std::string bad : {"\xED\xA0\x80", "\xE0\x80\xAF", "\xF4\x90\x80\x80", "\xF0\x80\x80\xAF"}) {
+    EXPECT_EQ(text::first_invalid_utf8_line("ok\n" + bad + "\n"), 2) << bad.size();
+  }
+  // The edges that are valid: U+D7FF, U+E000, U+10FFFF, U+0800.
+  for (const std::string good : {"\xED\x9F\xBF", "\xEE\x80\x80", "\xF4\x8F\xBF\xBF", "\xE0\xA0\x80"}) {
+    EXPECT_EQ(text::first_invalid_utf8_line(good), std::nullopt);
+  }
+}
+
+TEST(TextReader, ByteOrderMarkDoesNotHideTheFirstChapter)
+{
+  const auto book = parse_text_book("\xEF\xBB\xBF"
+                                    "Chapter 2\n\nLifetimes\n\n2.1 Basics\n\n```\nfn main() {}\n```\n",
+                                    "book.txt");
+  ASSERT_EQ(book.listings.size(), 1u);
+  EXPECT_EQ(book.listings[0].id, "ch02/2.1-1");
+  EXPECT_EQ(book.listings[0].chapter_title, "Lifetimes");
+}
+
+TEST(TextReader, SpecialFilesAreNotReadWithoutBound)
+{
+  try {
+    read_text_book("/dev/zero");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& error) {
+    EXPECT_NE(error.problems()[0].message.find("not a regular file"), std::string::npos);
   }
 }
 
