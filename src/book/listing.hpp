@@ -69,6 +69,7 @@ struct Book
 
 // Reads a book in any supported format, chosen from the path (a folder with
 // book.toml, *.md, *.tex, anything else as plain text). Throws InputError.
+// The paths in the Book and its errors are display_path()s.
 Book read_book(const std::filesystem::path& path);
 
 // The tokens of Rust code as the fingerprint sees them: comments and
@@ -78,6 +79,10 @@ std::vector<std::string> fingerprint_tokens(std::string_view code, bool is_rust)
 
 // Whether the listing's id came from a fence attribute `id=NAME`, not from its position.
 bool has_explicit_id(const Listing& listing);
+
+// `path` as reports show it: lexically normal and relative to `working_folder`
+// (`../src/a.md` from a subfolder), or absolute when the two share only the root.
+std::filesystem::path display_path(const std::filesystem::path& path, const std::filesystem::path& working_folder);
 
 // Id helpers shared by readers: "ch02/2.3-1".
 std::string make_listing_id(int chapter, const std::string& section, int ordinal);

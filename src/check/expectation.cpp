@@ -440,7 +440,7 @@ const Annotation* find_annotation(const Annotations& annotations, const std::str
   return found == annotations.end() ? nullptr : &found->second;
 }
 
-std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
+std::vector<InlineMarker> find_inline_markers(const book::Listing& listing, book::Format format)
 {
   std::vector<InlineMarker> markers;
   for (std::size_t k = 0; k < listing.lines.size(); ++k) {
@@ -448,6 +448,9 @@ std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
     const int listing_line = static_cast<int>(k) + 1;
     if (auto marker = compiletest_marker(line, listing_line)) {
       markers.push_back(*marker);
+      continue;
+    }
+    if (format == book::Format::markdown) {
       continue;
     }
     // `// Error!` after code claims an error there; on a commented-out line it claims nothing.
@@ -459,6 +462,39 @@ std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
     }
   }
   return markers;
+}
+
+std::set<std::string> find_declared_names(const book::Listing& listing)
+{
+  // Not `crate`: `extern crate x;` names a crate, the very thing that may be missing.
+  static constexpr std::string_view declaring[] = {"mod",   "fn",    "struct", "enum",        "trait", "type",
+                                                   "union", "const", "static", "macro_rules", "as"};
+  std::set<std::string> names;
+  for (const auto& listing_line : listing.lines) {
+    std::string_view line = listing_line.text;
+    line = line.substr(0, line.find("//"));
+    std::string_view previous;
+    for (std::size_t pos = 0; pos < line.size();) {
+      if (!is_word_char(line[pos])) {
+        ++pos;
+        continue;
+      }
+      auto end = pos;
+      while (end < line.size() && is_word_char(line[end])) {
+        ++end;
+      }
+      const auto word = line.substr(pos, end - pos);
+      if (std::find(std::begin(declaring), std::end(declaring), previous) != std::end(declaring)) {
+        names.emplace(word);
+      }
+      // `static mut X`, `macro_rules! x`: the name comes after `mut` / `!`.
+      if (word != "mut") {
+        previous = word;
+      }
+      pos = end;
+    }
+  }
+  return names;
 }
 
 namespace {
@@ -507,7 +543,8 @@ Expectation expectation_for(const book::Listing& listing, const Annotation* entr
   }
   const Annotation* annotation = in_cell ? &*in_cell : nullptr;
   Expectation expectation;
-  expectation.required = find_inline_markers(listing);
+  expectation.required = find_inline_markers(listing, format);
+  expectation.declared_names = find_declared_names(listing);
   if (!listing.is_rust) {
     expectation.outcome = Outcome::not_rust;
     expectation.from = "default";

@@ -68,7 +68,14 @@ struct InlineMarker
   int listing_line = 0;
   std::optional<std::string> code; // from `//~ ERROR E0106`; none for `// Error!`
 };
-std::vector<InlineMarker> find_inline_markers(const book::Listing& listing);
+// compiletest's `//~ ERROR` in every format; `// Error!` and `// ERROR:` only
+// where the code is all a book can mark (plain text, LaTeX): in Markdown, as
+// for rustdoc, the fence says what a block does and such comments are prose.
+std::vector<InlineMarker> find_inline_markers(const book::Listing& listing, book::Format format);
+
+// Names the listing declares itself (`mod x`, `fn x`, `struct x`, `macro_rules! x`, ...):
+// rustc's "cannot find module or crate `x`" about one of them is the listing's own error.
+std::set<std::string> find_declared_names(const book::Listing& listing);
 
 // The merged expectation the checker compares against.
 struct Expectation
@@ -91,6 +98,7 @@ struct Expectation
   scratch::WrapOptions wrap;
   std::vector<Dependency> deps;
   std::optional<std::string> edition;
+  std::set<std::string> declared_names; // find_declared_names()
 };
 
 // The (toolchain, edition) a listing is checked in, for per-cell annotations.

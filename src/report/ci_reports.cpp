@@ -78,7 +78,7 @@ std::string junit_report(const app::CheckRun& run)
     } else if (status == "skip" || status == "not-rust") {
       ++suite.skipped;
       body = fmt::format("      <skipped message=\"{}\"/>\n",
-                         xml_escape(status == "skip" ? result.expectation.reason.value_or("skip") : "not Rust"));
+                         xml_escape(status == "skip" ? check::skip_reason(result.verdict) : "not Rust"));
     }
     suite.cases += fmt::format("    <testcase name=\"{} [{} {}]\" classname=\"{}\" file=\"{}\" line=\"{}\" "
                                "time=\"{:.3f}\"{}",
