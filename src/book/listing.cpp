@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace snipcheck::book {
 
 int Listing::first_line() const
@@ -234,6 +236,39 @@ bool has_explicit_id(const Listing& listing)
   return listing.id != make_listing_id(listing.chapter, listing.section, listing.ordinal);
 }
 
+std::map<std::string, std::string> Listing::declarations() const
+{
+  // Not `crate`: `extern crate x;` names a crate, the very thing that may be missing.
+  static constexpr std::string_view declaring[] = {"mod",   "fn",    "struct", "enum",        "trait", "type",
+                                                   "union", "const", "static", "macro_rules", "as"};
+  std::map<std::string, std::string> names;
+  for (const auto& listing_line : lines) {
+    std::string_view line = listing_line.text;
+    line = line.substr(0, line.find("//"));
+    std::string_view previous;
+    for (std::size_t pos = 0; pos < line.size();) {
+      if (!text::is_word_char(line[pos])) {
+        ++pos;
+        continue;
+      }
+      auto end = pos;
+      while (end < line.size() && text::is_word_char(line[end])) {
+        ++end;
+      }
+      const auto word = line.substr(pos, end - pos);
+      if (std::find(std::begin(declaring), std::end(declaring), previous) != std::end(declaring)) {
+        names.emplace(word, previous);
+      }
+      // `static mut X`, `macro_rules! x`: the name comes after `mut` / `!`.
+      if (word != "mut") {
+        previous = word;
+      }
+      pos = end;
+    }
+  }
+  return names;
+}
+
 std::string make_listing_id(int chapter, const std::string& section, int ordinal)
 {
   return fmt::format("ch{:02}/{}-{}", chapter, section, ordinal);
@@ -299,6 +334,11 @@ Book read_book(const std::filesystem::path& path)
     for (auto& listing : book.listings) {
       for (auto& file : listing.files) {
         file = shown(file);
+      }
+      for (const auto& [name, keyword] : listing.declarations()) {
+        if (keyword == "mod" && listing.is_rust) {
+          book.module_names.insert(name);
+        }
       }
     }
     return book;

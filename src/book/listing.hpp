@@ -4,7 +4,9 @@
 // source line of every line so later stages can report at the book's own lines.
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +59,10 @@ struct Listing
   // Whether a fingerprint recorded in expected/ names this listing's code: the
   // token fingerprint, or the byte fingerprint older versions recorded.
   bool matches_fingerprint(std::string_view recorded) const;
+  // Names the code declares, hidden lines included, each with its keyword:
+  // `mod garden` -> {garden, mod}; also fn, struct, enum, trait, type, union,
+  // const, static, macro_rules! and `use ... as name` (not `extern crate x`).
+  std::map<std::string, std::string> declarations() const;
 };
 
 struct Book
@@ -65,6 +71,9 @@ struct Book
   Format format = Format::plain_text;
   std::string edition = "2021"; // the book's own default, e.g. from book.toml
   std::vector<Listing> listings;
+  // Every `mod x` a Rust listing declares: another listing's `x::` or `use x::`
+  // names a module it left out, not a crate.
+  std::set<std::string> module_names;
 };
 
 // Reads a book in any supported format, chosen from the path (a folder with

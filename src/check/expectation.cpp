@@ -464,39 +464,6 @@ std::vector<InlineMarker> find_inline_markers(const book::Listing& listing, book
   return markers;
 }
 
-std::set<std::string> find_declared_names(const book::Listing& listing)
-{
-  // Not `crate`: `extern crate x;` names a crate, the very thing that may be missing.
-  static constexpr std::string_view declaring[] = {"mod",   "fn",    "struct", "enum",        "trait", "type",
-                                                   "union", "const", "static", "macro_rules", "as"};
-  std::set<std::string> names;
-  for (const auto& listing_line : listing.lines) {
-    std::string_view line = listing_line.text;
-    line = line.substr(0, line.find("//"));
-    std::string_view previous;
-    for (std::size_t pos = 0; pos < line.size();) {
-      if (!is_word_char(line[pos])) {
-        ++pos;
-        continue;
-      }
-      auto end = pos;
-      while (end < line.size() && is_word_char(line[end])) {
-        ++end;
-      }
-      const auto word = line.substr(pos, end - pos);
-      if (std::find(std::begin(declaring), std::end(declaring), previous) != std::end(declaring)) {
-        names.emplace(word);
-      }
-      // `static mut X`, `macro_rules! x`: the name comes after `mut` / `!`.
-      if (word != "mut") {
-        previous = word;
-      }
-      pos = end;
-    }
-  }
-  return names;
-}
-
 namespace {
 
 // The entry as it applies in one cell: per-cell fields over the entry's own.
@@ -535,7 +502,7 @@ Annotation annotation_in_cell(const Annotation& annotation, const Cell& cell)
 } // namespace
 
 Expectation expectation_for(const book::Listing& listing, const Annotation* entry, book::Format format,
-                            const Cell& cell)
+                            const Cell& cell, const std::set<std::string>& book_modules)
 {
   std::optional<Annotation> in_cell;
   if (entry != nullptr) {
@@ -544,7 +511,10 @@ Expectation expectation_for(const book::Listing& listing, const Annotation* entr
   const Annotation* annotation = in_cell ? &*in_cell : nullptr;
   Expectation expectation;
   expectation.required = find_inline_markers(listing, format);
-  expectation.declared_names = find_declared_names(listing);
+  for (const auto& [name, keyword] : listing.declarations()) {
+    expectation.declared_names.insert(name);
+  }
+  expectation.declared_names.insert(book_modules.begin(), book_modules.end());
   if (!listing.is_rust) {
     expectation.outcome = Outcome::not_rust;
     expectation.from = "default";

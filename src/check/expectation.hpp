@@ -73,10 +73,6 @@ struct InlineMarker
 // for rustdoc, the fence says what a block does and such comments are prose.
 std::vector<InlineMarker> find_inline_markers(const book::Listing& listing, book::Format format);
 
-// Names the listing declares itself (`mod x`, `fn x`, `struct x`, `macro_rules! x`, ...):
-// rustc's "cannot find module or crate `x`" about one of them is the listing's own error.
-std::set<std::string> find_declared_names(const book::Listing& listing);
-
 // The merged expectation the checker compares against.
 struct Expectation
 {
@@ -98,7 +94,10 @@ struct Expectation
   scratch::WrapOptions wrap;
   std::vector<Dependency> deps;
   std::optional<std::string> edition;
-  std::set<std::string> declared_names; // find_declared_names()
+  // Modules and items the listing declares, and modules other listings of the
+  // book declare: rustc's "cannot find module or crate `x`" about one of them
+  // is the listing's own error (a module it left out), never a missing crate.
+  std::set<std::string> declared_names;
 };
 
 // The (toolchain, edition) a listing is checked in, for per-cell annotations.
@@ -108,8 +107,9 @@ struct Cell
   std::string edition;   // "2021"
 };
 
+// `book_modules`: Book::module_names, the modules any listing of the book declares.
 Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format,
-                            const Cell& cell = {});
+                            const Cell& cell = {}, const std::set<std::string>& book_modules = {});
 
 // Each entry bound to the listing it was written for (SPEC §6): by its id when
 // the code still matches its recorded fingerprint (or it records none, or the

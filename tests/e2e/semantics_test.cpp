@@ -39,7 +39,8 @@ TEST_F(Semantics, CompileFailPassesOnAnyErrorAndUnavailableCratesAreSkipped)
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err; // the two listings with their own errors
   const auto report = json::parse(read_file(m_temp / "book/report.json"));
   // compile_fail without codes: any error is the point of the example, as in rustdoc.
-  for (const auto* id : {"parse-error", "macro-error", "asm-error", "module-without-file", "std-typo"}) {
+  for (const auto* id :
+       {"parse-error", "macro-error", "asm-error", "module-without-file", "std-typo", "module-left-out"}) {
     EXPECT_EQ(find_result(report, id)["status"], "pass") << id << "\n" << run.out;
   }
   // A block that fails only for want of a crate cannot be checked: a skip that says so, whatever it expects.

@@ -127,13 +127,16 @@ TEST(InlineMarkers, MarkdownReadsOnlyCompiletestMarkers)
   EXPECT_TRUE(expectation.required.empty());
 }
 
-TEST(DeclaredNames, ModulesAndItemsTheListingDeclares)
+TEST(DeclaredNames, ModulesAndItemsOfTheListingAndModulesOfTheBook)
 {
-  const auto names = find_declared_names(listing_of(
-      {"mod garden;", "pub mod front_of_house {", "  pub(crate) fn seat_at_table() {}", "}", "struct Point;",
-       "static mut COUNTER: u32 = 0;", "macro_rules! square { () => {} }", "use std::io as stdio;",
-       "extern crate panic_halt;", "// mod in_a_comment;"}));
-  for (const auto* name : {"garden", "front_of_house", "seat_at_table", "Point", "COUNTER", "square", "stdio"}) {
+  const auto listing = listing_of({"mod garden;", "pub mod front_of_house {", "  pub(crate) fn seat_at_table() {}",
+                                   "}", "struct Point;", "static mut COUNTER: u32 = 0;",
+                                   "macro_rules! square { () => {} }", "use std::io as stdio;",
+                                   "extern crate panic_halt;", "// mod in_a_comment;"});
+  EXPECT_EQ(listing.declarations().at("garden"), "mod");
+  EXPECT_EQ(listing.declarations().at("seat_at_table"), "fn");
+  const auto names = expectation_for(listing, nullptr, book::Format::markdown, {}, {"seeds"}).declared_names;
+  for (const auto* name : {"garden", "front_of_house", "seat_at_table", "Point", "COUNTER", "square", "stdio", "seeds"}) {
     EXPECT_TRUE(names.contains(name)) << name;
   }
   EXPECT_FALSE(names.contains("panic_halt")); // `extern crate` names a crate, not a local item
