@@ -131,9 +131,9 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       ListingResult result;
       result.listing = listing;
       result.toolchain = cell.toolchain->name;
-      result.expectation = check::expectation_for(*listing, check::find_annotation(loaded.annotations, listing->id),
-                                                  run.book.format, {cell.toolchain->name, cell.edition},
-                                                  run.book.module_names);
+      result.expectation =
+          check::expectation_for(*listing, check::find_annotation(loaded.annotations, listing->id), run.book.format,
+                                 {cell.toolchain->name, cell.edition}, run.book.module_names);
       result.edition = result.expectation.edition.value_or(cell.edition);
       cell.result_indexes.push_back(run.results.size());
       run.results.push_back(std::move(result));

@@ -28,8 +28,8 @@ std::string normalize_output(std::string text)
 }
 
 // The crates that come with every toolchain, and the path keywords.
-constexpr std::string_view always_available[] = {"std", "core", "alloc", "proc_macro", "test",
-                                                  "crate", "self",  "super", "Self"};
+constexpr std::string_view always_available[] = {"std",   "core", "alloc", "proc_macro", "test",
+                                                 "crate", "self", "super", "Self"};
 
 // The name in backticks right after `prefix` in `message`, if `prefix` occurs.
 std::optional<std::string> quoted_after(std::string_view message, std::string_view prefix)
@@ -60,8 +60,8 @@ std::optional<std::string> crate_not_found(const Diagnostic& diagnostic)
   } else if (diagnostic.code == "E0432") {
     name = quoted_after(diagnostic.message, "unresolved import `");
   } else if (diagnostic.code == "E0433") {
-    for (const auto prefix : {"cannot find module or crate `", "undeclared crate or module `",
-                              "unresolved module or unlinked crate `"}) {
+    for (const auto prefix :
+         {"cannot find module or crate `", "undeclared crate or module `", "unresolved module or unlinked crate `"}) {
       if ((name = quoted_after(diagnostic.message, prefix))) {
         break;
       }
@@ -126,12 +126,12 @@ std::set<std::string> unavailable_crates(const Expectation& expectation, const O
       continue;
     }
     const auto name = crate_not_found(diagnostic);
-    const bool available = name && std::any_of(expectation.deps.begin(), expectation.deps.end(),
-                                               [&](const Dependency& dependency) {
-                                                 auto crate = dependency.name;
-                                                 std::replace(crate.begin(), crate.end(), '-', '_');
-                                                 return crate == *name;
-                                               });
+    const bool available =
+        name && std::any_of(expectation.deps.begin(), expectation.deps.end(), [&](const Dependency& dependency) {
+          auto crate = dependency.name;
+          std::replace(crate.begin(), crate.end(), '-', '_');
+          return crate == *name;
+        });
     if (name && !available && !expectation.declared_names.contains(*name)) {
       missing.insert(*name);
     } else {

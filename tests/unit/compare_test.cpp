@@ -148,22 +148,23 @@ Expectation fence(Outcome outcome)
 TEST(CompileFailWithoutCodes, PassesOnAnyError)
 {
   const auto expectation = fence(Outcome::compile_fail);
-  EXPECT_EQ(status_name(compare(expectation, failed_with_diagnostics({error_diagnostic("", "expected `;`, found `}`")}),
-                                "f")),
+  EXPECT_EQ(status_name(
+                compare(expectation, failed_with_diagnostics({error_diagnostic("", "expected `;`, found `}`")}), "f")),
             "pass");
   auto garden = fence(Outcome::compile_fail);
   garden.declared_names = {"garden"};
-  EXPECT_EQ(status_name(compare(garden,
-                                failed_with_diagnostics({error_diagnostic("E0583", "file not found for module `garden`"),
-                                                         error_diagnostic("E0432", "unresolved import `garden`")}),
-                                "f")),
-            "pass");
+  EXPECT_EQ(
+      status_name(compare(garden,
+                          failed_with_diagnostics({error_diagnostic("E0583", "file not found for module `garden`"),
+                                                   error_diagnostic("E0432", "unresolved import `garden`")}),
+                          "f")),
+      "pass");
   // A misspelt std path is the listing's own error, not a missing crate.
-  EXPECT_EQ(status_name(compare(expectation,
-                                failed_with_diagnostics({error_diagnostic(
-                                    "E0432", "unresolved import `std::collections::HashMapp`")}),
-                                "f")),
-            "pass");
+  EXPECT_EQ(
+      status_name(compare(
+          expectation,
+          failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `std::collections::HashMapp`")}), "f")),
+      "pass");
 }
 
 TEST(UnavailableCrate, IsASkipWithItsReasonWhateverTheExpectation)
@@ -213,9 +214,9 @@ TEST(UnavailableCrate, NotWhenTheErrorIsTheListingsOwn)
                                 "f")),
             "fail");
   // std, core and alloc are always there.
-  EXPECT_EQ(status_name(compare(run, failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `core`")}),
-                                "f")),
-            "fail");
+  EXPECT_EQ(
+      status_name(compare(run, failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `core`")}), "f")),
+      "fail");
   // Not only the crate: a real error besides it is reported.
   EXPECT_EQ(status_name(compare(run,
                                 failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),

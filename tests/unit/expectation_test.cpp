@@ -111,8 +111,8 @@ TEST(InlineMarkers, ErrorCommentAfterCodeClaimsItsLine)
 // while compiletest's `//~ ERROR` stays an explicit claim in every format.
 TEST(InlineMarkers, MarkdownReadsOnlyCompiletestMarkers)
 {
-  const auto listing = listing_of({"let x: i32 = \"a\"; // ERROR: mismatched types", "let y = 1; // Error!",
-                                   "let z: u8 = 300; //~ ERROR E0080"});
+  const auto listing = listing_of(
+      {"let x: i32 = \"a\"; // ERROR: mismatched types", "let y = 1; // Error!", "let z: u8 = 300; //~ ERROR E0080"});
   const auto markdown = find_inline_markers(listing, book::Format::markdown);
   ASSERT_EQ(markdown.size(), 1u);
   EXPECT_EQ(markdown[0].listing_line, 3);
@@ -120,8 +120,8 @@ TEST(InlineMarkers, MarkdownReadsOnlyCompiletestMarkers)
   EXPECT_EQ(find_inline_markers(listing, book::Format::plain_text).size(), 3u);
   EXPECT_EQ(find_inline_markers(listing, book::Format::latex).size(), 3u);
 
-  const auto expectation = expectation_for(listing_of({"let y = 1; // ERROR: not in this edition"}), nullptr,
-                                           book::Format::markdown);
+  const auto expectation =
+      expectation_for(listing_of({"let y = 1; // ERROR: not in this edition"}), nullptr, book::Format::markdown);
   EXPECT_EQ(expectation.outcome, Outcome::run);
   EXPECT_EQ(expectation.from, "fence");
   EXPECT_TRUE(expectation.required.empty());
@@ -129,14 +129,14 @@ TEST(InlineMarkers, MarkdownReadsOnlyCompiletestMarkers)
 
 TEST(DeclaredNames, ModulesAndItemsOfTheListingAndModulesOfTheBook)
 {
-  const auto listing = listing_of({"mod garden;", "pub mod front_of_house {", "  pub(crate) fn seat_at_table() {}",
-                                   "}", "struct Point;", "static mut COUNTER: u32 = 0;",
-                                   "macro_rules! square { () => {} }", "use std::io as stdio;",
-                                   "extern crate panic_halt;", "// mod in_a_comment;"});
+  const auto listing = listing_of({"mod garden;", "pub mod front_of_house {", "  pub(crate) fn seat_at_table() {}", "}",
+                                   "struct Point;", "static mut COUNTER: u32 = 0;", "macro_rules! square { () => {} }",
+                                   "use std::io as stdio;", "extern crate panic_halt;", "// mod in_a_comment;"});
   EXPECT_EQ(listing.declarations().at("garden"), "mod");
   EXPECT_EQ(listing.declarations().at("seat_at_table"), "fn");
   const auto names = expectation_for(listing, nullptr, book::Format::markdown, {}, {"seeds"}).declared_names;
-  for (const auto* name : {"garden", "front_of_house", "seat_at_table", "Point", "COUNTER", "square", "stdio", "seeds"}) {
+  for (const auto* name :
+       {"garden", "front_of_house", "seat_at_table", "Point", "COUNTER", "square", "stdio", "seeds"}) {
     EXPECT_TRUE(names.contains(name)) << name;
   }
   EXPECT_FALSE(names.contains("panic_halt")); // `extern crate` names a crate, not a local item
