@@ -7,8 +7,8 @@ namespace snipcheck::app {
 check::Expectation LoadedBook::expectation(const book::Listing& listing, const check::Cell& cell) const
 {
   const auto* annotation = check::find_annotation(annotations, listing.id);
-  auto expectation = check::expectation_for(listing, annotation, book.format, cell);
-  if (book.format != book::Format::markdown) {
+  auto expectation = check::expectation_for(listing, annotation, format, cell, module_names);
+  if (format != book::Format::markdown) {
     return expectation;
   }
   check::apply_claim(expectation, listing, annotation, cell, markdown);

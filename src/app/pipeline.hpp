@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,9 @@ struct LoadedBook
   check::Annotations annotations;
   check::MarkdownSettings markdown;  // [markdown] of snipcheck.toml
   check::OutputBlocks output_blocks; // by listing id
+  // Kept apart from `book`, which a run takes over: what expectation() reads.
+  book::Format format = book::Format::plain_text;
+  std::set<std::string> module_names; // every `mod x` of the book (book::Book::module_names)
 
   // What the listing is expected to do in a cell: expected/, the book's
   // markers, and what [markdown] adds (fence claims, output blocks).

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace snipcheck::book {
 
 int Listing::first_line() const
@@ -234,12 +236,47 @@ bool has_explicit_id(const Listing& listing)
   return listing.id != make_listing_id(listing.chapter, listing.section, listing.ordinal);
 }
 
+std::map<std::string, std::string> Listing::declarations() const
+{
+  // Not `crate`: `extern crate x;` names a crate, the very thing that may be missing.
+  static constexpr std::string_view declaring[] = {"mod",   "fn",    "struct", "enum",        "trait", "type",
+                                                   "union", "const", "static", "macro_rules", "as"};
+  std::map<std::string, std::string> names;
+  for (const auto& listing_line : lines) {
+    std::string_view line = listing_line.text;
+    line = line.substr(0, line.find("//"));
+    std::string_view previous;
+    for (std::size_t pos = 0; pos < line.size();) {
+      if (!text::is_word_char(line[pos])) {
+        ++pos;
+        continue;
+      }
+      auto end = pos;
+      while (end < line.size() && text::is_word_char(line[end])) {
+        ++end;
+      }
+      const auto word = line.substr(pos, end - pos);
+      if (std::find(std::begin(declaring), std::end(declaring), previous) != std::end(declaring)) {
+        names.emplace(word, previous);
+      }
+      // `static mut X`, `macro_rules! x`: the name comes after `mut` / `!`.
+      if (word != "mut") {
+        previous = word;
+      }
+      pos = end;
+    }
+  }
+  return names;
+}
+
 std::string make_listing_id(int chapter, const std::string& section, int ordinal)
 {
   return fmt::format("ch{:02}/{}-{}", chapter, section, ordinal);
 }
 
-Book read_book(const std::filesystem::path& path)
+namespace {
+
+Book read_book_as_given(const std::filesystem::path& path)
 {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -259,6 +296,59 @@ Book read_book(const std::filesystem::path& path)
     return read_latex_file(path);
   }
   return read_text_book(path);
+}
+
+} // namespace
+
+std::filesystem::path display_path(const std::filesystem::path& path, const std::filesystem::path& working_folder)
+{
+  if (path.empty()) {
+    return path;
+  }
+  const auto absolute = (working_folder / path).lexically_normal(); // an absolute `path` replaces the folder
+  auto relative = absolute.lexically_relative(working_folder.lexically_normal());
+  // Sharing nothing but `/`, a path reads better absolute than as ../../../tmp/book.md.
+  const auto first_of = [](const std::filesystem::path& p) {
+    return std::next(p.begin()) == p.end() ? std::filesystem::path() : *std::next(p.begin());
+  };
+  if (relative.empty() || (*relative.begin() == ".." && first_of(absolute) != first_of(working_folder))) {
+    return absolute;
+  }
+  return relative;
+}
+
+Book read_book(const std::filesystem::path& path)
+{
+  // Every path the book reports (reports, JUnit file=, GitHub annotations,
+  // error messages) is made here, once: relative to the working folder and
+  // normalised, so `./src/./ch1.md` and `/abs/book/./src/ch1.md` both read
+  // `src/ch1.md`, as the files of a pull request do.
+  std::error_code ec;
+  const auto working_folder = std::filesystem::current_path(ec);
+  const auto shown = [&](const std::filesystem::path& file) {
+    return ec ? file.lexically_normal() : display_path(file, working_folder);
+  };
+  try {
+    auto book = read_book_as_given(shown(path));
+    book.path = shown(book.path);
+    for (auto& listing : book.listings) {
+      for (auto& file : listing.files) {
+        file = shown(file);
+      }
+      for (const auto& [name, keyword] : listing.declarations()) {
+        if (keyword == "mod" && listing.is_rust) {
+          book.module_names.insert(name);
+        }
+      }
+    }
+    return book;
+  } catch (const InputError& error) {
+    auto problems = error.problems();
+    for (auto& problem : problems) {
+      problem.file = shown(problem.file);
+    }
+    throw InputError(std::move(problems));
+  }
 }
 
 } // namespace snipcheck::book

@@ -6,7 +6,9 @@
 #include "util/errors.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +66,10 @@ struct Listing
   // Whether a fingerprint recorded in expected/ names this listing's code: the
   // token fingerprint, or the byte fingerprint older versions recorded.
   bool matches_fingerprint(std::string_view recorded) const;
+  // Names the code declares, hidden lines included, each with its keyword:
+  // `mod garden` -> {garden, mod}; also fn, struct, enum, trait, type, union,
+  // const, static, macro_rules! and `use ... as name` (not `extern crate x`).
+  std::map<std::string, std::string> declarations() const;
 };
 
 struct Book
@@ -74,10 +80,14 @@ struct Book
   std::vector<Listing> listings;
   // Bad input outside any listing (an include in prose): reported, the rest is checked, exit 2.
   std::vector<InputProblem> problems;
+  // Every `mod x` a Rust listing declares: another listing's `x::` or `use x::`
+  // names a module it left out, not a crate.
+  std::set<std::string> module_names;
 };
 
 // Reads a book in any supported format, chosen from the path (a folder with
 // book.toml, *.md, *.tex, anything else as plain text). Throws InputError.
+// The paths in the Book and its errors are display_path()s.
 Book read_book(const std::filesystem::path& path);
 
 // The tokens of Rust code as the fingerprint sees them: comments and
@@ -87,6 +97,10 @@ std::vector<std::string> fingerprint_tokens(std::string_view code, bool is_rust)
 
 // Whether the listing's id came from a fence attribute `id=NAME`, not from its position.
 bool has_explicit_id(const Listing& listing);
+
+// `path` as reports show it: lexically normal and relative to `working_folder`
+// (`../src/a.md` from a subfolder), or absolute when the two share only the root.
+std::filesystem::path display_path(const std::filesystem::path& path, const std::filesystem::path& working_folder);
 
 // Id helpers shared by readers: "ch02/2.3-1".
 std::string make_listing_id(int chapter, const std::string& section, int ordinal);

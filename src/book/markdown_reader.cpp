@@ -446,10 +446,10 @@ Book read_mdbook(const std::filesystem::path& folder)
   ListingMaker maker(book);
   std::set<std::string> seen;
   for (const auto& entry : parse_summary(summary)) {
-    if (entry.path.empty() || !seen.insert(entry.path).second) {
-      continue; // a draft chapter has no file yet
+    const auto file = (source / entry.path).lexically_normal();
+    if (entry.path.empty() || !seen.insert(file.string()).second) {
+      continue; // a draft chapter has no file yet; `./a.md` and `a.md` are one chapter
     }
-    const auto file = source / entry.path;
     if (!fs::is_regular_file(file, ec)) {
       throw InputError(summary_path, entry.line,
                        fmt::format("chapter `{}` links to `{}`, which does not exist", entry.title, entry.path));

@@ -449,7 +449,7 @@ const Annotation* find_annotation(const Annotations& annotations, const std::str
   return found == annotations.end() ? nullptr : &found->second;
 }
 
-std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
+std::vector<InlineMarker> find_inline_markers(const book::Listing& listing, book::Format format)
 {
   std::vector<InlineMarker> markers;
   for (std::size_t k = 0; k < listing.lines.size(); ++k) {
@@ -457,6 +457,9 @@ std::vector<InlineMarker> find_inline_markers(const book::Listing& listing)
     const int listing_line = static_cast<int>(k) + 1;
     if (auto marker = compiletest_marker(line, listing_line)) {
       markers.push_back(*marker);
+      continue;
+    }
+    if (format == book::Format::markdown) {
       continue;
     }
     // `// Error!` after code claims an error there; on a commented-out line it claims nothing.
@@ -508,7 +511,7 @@ Annotation annotation_in_cell(const Annotation& annotation, const Cell& cell)
 } // namespace
 
 Expectation expectation_for(const book::Listing& listing, const Annotation* entry, book::Format format,
-                            const Cell& cell)
+                            const Cell& cell, const std::set<std::string>& book_modules)
 {
   std::optional<Annotation> in_cell;
   if (entry != nullptr) {
@@ -516,7 +519,11 @@ Expectation expectation_for(const book::Listing& listing, const Annotation* entr
   }
   const Annotation* annotation = in_cell ? &*in_cell : nullptr;
   Expectation expectation;
-  expectation.required = find_inline_markers(listing);
+  expectation.required = find_inline_markers(listing, format);
+  for (const auto& [name, keyword] : listing.declarations()) {
+    expectation.declared_names.insert(name);
+  }
+  expectation.declared_names.insert(book_modules.begin(), book_modules.end());
   if (!listing.is_rust) {
     expectation.outcome = Outcome::not_rust;
     expectation.from = "default";

@@ -69,7 +69,10 @@ struct InlineMarker
   int listing_line = 0;
   std::optional<std::string> code; // from `//~ ERROR E0106`; none for `// Error!`
 };
-std::vector<InlineMarker> find_inline_markers(const book::Listing& listing);
+// compiletest's `//~ ERROR` in every format; `// Error!` and `// ERROR:` only
+// where the code is all a book can mark (plain text, LaTeX): in Markdown, as
+// for rustdoc, the fence says what a block does and such comments are prose.
+std::vector<InlineMarker> find_inline_markers(const book::Listing& listing, book::Format format);
 
 // A fence token that claims an outcome (`does_not_compile`), docs/claims.md.
 struct FenceClaim
@@ -115,6 +118,10 @@ struct Expectation
   std::optional<FenceClaim> claim;         // the outcome comes from this fence token
   bool test_mode = false;                  // built as `cargo test` builds it, too
   std::optional<OutputBlock> output_block; // what the book shows it prints
+  // Modules and items the listing declares, and modules other listings of the
+  // book declare: rustc's "cannot find module or crate `x`" about one of them
+  // is the listing's own error (a module it left out), never a missing crate.
+  std::set<std::string> declared_names;
 };
 
 // The (toolchain, edition) a listing is checked in, for per-cell annotations.
@@ -124,8 +131,9 @@ struct Cell
   std::string edition;   // "2021"
 };
 
+// `book_modules`: Book::module_names, the modules any listing of the book declares.
 Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format,
-                            const Cell& cell = {});
+                            const Cell& cell = {}, const std::set<std::string>& book_modules = {});
 
 // Each entry bound to the listing it was written for (SPEC §6): by its id when
 // the code still matches its recorded fingerprint (or it records none, or the

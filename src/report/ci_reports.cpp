@@ -83,7 +83,8 @@ std::string junit_report(const app::CheckRun& run)
                          xml_escape(failure_details(result, plain)));
     } else if (status == "skip") {
       ++suite.skipped;
-      body = fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(result.expectation.reason.value_or("skip")));
+      body = fmt::format("      <skipped message=\"{}\"/>\n",
+                         xml_escape(status == "skip" ? check::skip_reason(result.verdict) : "not Rust"));
     }
     suite.cases += fmt::format("    <testcase name=\"{} [{} {}]\" classname=\"{}\" file=\"{}\" line=\"{}\" "
                                "time=\"{:.3f}\"{}",

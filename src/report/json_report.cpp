@@ -38,6 +38,7 @@ json result_json(const app::ListingResult& result)
   const auto& listing = *result.listing;
   const auto& expectation = result.expectation;
   const auto& observed = result.observed;
+  const auto status = check::status_name(result.verdict);
   json expected{{"outcome", check::outcome_name(expectation.outcome)},
                 {"errors", expectation.errors ? json(*expectation.errors) : json(nullptr)},
                 {"from", expectation.from},
@@ -78,8 +79,11 @@ json result_json(const app::ListingResult& result)
               {"edition", result.edition},
               {"expected", std::move(expected)},
               {"actual", std::move(actual)},
-              {"status", check::status_name(result.verdict)},
+              {"status", status},
               {"message", check::explain(result.verdict, expectation, observed)},
+              // Why a skipped listing was not checked: the annotation's reason, or what the
+              // build lacked ("needs crate x, which is not available: ...").
+              {"skip_reason", status == "skip" ? json(check::skip_reason(result.verdict)) : json(nullptr)},
               {"cached", observed.cached},
               {"duration_ms", result.duration.count()}};
 }

@@ -64,7 +64,7 @@ std::string status_line(const app::ListingResult& result, const Style& style, bo
   if (status == "pass" && result.expectation.erratum) {
     note = " (erratum)";
   } else if (status == "skip") {
-    note = fmt::format(" ({})", result.expectation.reason.value_or(""));
+    note = fmt::format(" ({})", check::skip_reason(result.verdict));
   } else if (status != "pass" && status != "not-rust") {
     // One line per listing: the details, when longer, come under "failures".
     const auto why = check::explain(result.verdict, result.expectation, result.observed);

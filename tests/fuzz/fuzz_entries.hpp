@@ -55,7 +55,9 @@ inline void check_book(const book::Book& book, int book_lines)
     (void)listing.visible_text();
     (void)listing.first_line();
     (void)listing.last_line();
-    (void)check::find_inline_markers(listing);
+    (void)check::find_inline_markers(listing, book::Format::plain_text);
+    (void)check::find_inline_markers(listing, book::Format::markdown);
+    (void)listing.declarations();
     // Wrapping with every scaffolding mode keeps a line map that covers the
     // compiled text and points only at the listing's own lines.
     for (const auto elide : {scratch::ElideMode::none, scratch::ElideMode::todo, scratch::ElideMode::bodies}) {

@@ -114,5 +114,130 @@ TEST(Compare, UncodedErrorsCountAsError)
   EXPECT_EQ(failed_with({{"", 3}, {"E0432", 1}}).error_codes(), (std::set<std::string>{"E0432", "error"}));
 }
 
+// --- compile_fail without codes, and crates that are not available ----------
+
+Diagnostic error_diagnostic(std::string code, std::string message, std::string rendered = "")
+{
+  Diagnostic diagnostic;
+  diagnostic.level = "error";
+  diagnostic.code = std::move(code);
+  diagnostic.message = std::move(message);
+  diagnostic.rendered = std::move(rendered);
+  diagnostic.listing_line = 1;
+  return diagnostic;
+}
+
+Observed failed_with_diagnostics(std::vector<Diagnostic> diagnostics)
+{
+  Observed observed;
+  observed.build = Observed::Build::failed;
+  observed.diagnostics = std::move(diagnostics);
+  return observed;
+}
+
+Expectation fence(Outcome outcome)
+{
+  Expectation expectation;
+  expectation.outcome = outcome;
+  expectation.from = "fence";
+  return expectation;
+}
+
+// As in rustdoc, `compile_fail` without codes passes on any error: a parse
+// error, an inline-assembly or macro error, `mod garden;` without its file.
+TEST(CompileFailWithoutCodes, PassesOnAnyError)
+{
+  const auto expectation = fence(Outcome::compile_fail);
+  EXPECT_EQ(status_name(
+                compare(expectation, failed_with_diagnostics({error_diagnostic("", "expected `;`, found `}`")}), "f")),
+            "pass");
+  auto garden = fence(Outcome::compile_fail);
+  garden.declared_names = {"garden"};
+  EXPECT_EQ(
+      status_name(compare(garden,
+                          failed_with_diagnostics({error_diagnostic("E0583", "file not found for module `garden`"),
+                                                   error_diagnostic("E0432", "unresolved import `garden`")}),
+                          "f")),
+      "pass");
+  // A misspelt std path is the listing's own error, not a missing crate.
+  EXPECT_EQ(
+      status_name(compare(
+          expectation,
+          failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `std::collections::HashMapp`")}), "f")),
+      "pass");
+}
+
+TEST(UnavailableCrate, IsASkipWithItsReasonWhateverTheExpectation)
+{
+  const auto halt = failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`")});
+  for (const auto outcome : {Outcome::compile_fail, Outcome::compile, Outcome::run, Outcome::run_fail}) {
+    const auto verdict = compare(fence(outcome), halt, "f");
+    EXPECT_EQ(status_name(verdict), "skip") << outcome_name(outcome);
+    EXPECT_EQ(skip_reason(verdict),
+              "needs crate panic_halt, which is not available: add it to the book's dependencies");
+  }
+  // `extern crate`, and `tokio::` in an expression (1.95 and older wordings), with what follows from them.
+  const auto several = failed_with_diagnostics(
+      {error_diagnostic("E0463", "can't find crate for `cortex_m`"),
+       error_diagnostic("E0433", "cannot find module or crate `tokio` in this scope"),
+       error_diagnostic("E0433", "failed to resolve: use of undeclared crate or module `anyhow`"),
+       error_diagnostic("E0752", "`main` function is not allowed to be `async`"),
+       error_diagnostic("", "cannot find attribute `error` in this scope"),
+       error_diagnostic("", "`#[panic_handler]` function required, but not found"),
+       error_diagnostic("", "unwinding panics are not supported without std")});
+  const auto verdict = compare(fence(Outcome::run), several, "f");
+  EXPECT_EQ(skip_reason(verdict),
+            "needs crates anyhow, cortex_m, tokio, which are not available: add them to the book's dependencies");
+}
+
+TEST(UnavailableCrate, NotWhenTheErrorIsTheListingsOwn)
+{
+  const auto run = fence(Outcome::run);
+  // The crate is among the listing's dependencies: something else is wrong.
+  auto with_tokio = run;
+  with_tokio.deps = {{"tokio", "1", {}, true}};
+  const auto tokio = failed_with_diagnostics({error_diagnostic("E0433", "cannot find module or crate `tokio`")});
+  EXPECT_EQ(status_name(compare(with_tokio, tokio, "f")), "fail");
+  // A module the listing declares, or one rustc knows (a forgotten `use std::fmt;`, `crate::`).
+  auto declares = run;
+  declares.declared_names = {"tokio"};
+  EXPECT_EQ(status_name(compare(declares, tokio, "f")), "fail");
+  EXPECT_EQ(status_name(compare(run,
+                                failed_with_diagnostics({error_diagnostic(
+                                    "E0433", "cannot find module or crate `fmt` in this scope",
+                                    "help: consider importing this module\n  |\n1 + use std::fmt;\n")}),
+                                "f")),
+            "fail");
+  EXPECT_EQ(status_name(compare(run,
+                                failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `garden`",
+                                                                          "help: a similar path exists")}),
+                                "f")),
+            "fail");
+  // std, core and alloc are always there.
+  EXPECT_EQ(
+      status_name(compare(run, failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `core`")}), "f")),
+      "fail");
+  // Not only the crate: a real error besides it is reported.
+  EXPECT_EQ(status_name(compare(run,
+                                failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
+                                                         error_diagnostic("E0308", "mismatched types")}),
+                                "f")),
+            "fail");
+  // A compile_fail block without codes passes on that other error, as in rustdoc.
+  EXPECT_EQ(status_name(compare(fence(Outcome::compile_fail),
+                                failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
+                                                         error_diagnostic("E0308", "mismatched types")}),
+                                "f")),
+            "pass");
+}
+
+// A maintainer who records E0432 means it: the listing shows what happens without the crate.
+TEST(UnavailableCrate, ClaimedCrateErrorsAreCheckedAsUsual)
+{
+  const auto halt = failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`")});
+  EXPECT_EQ(status_name(compare(compile_fail({"E0432"}), halt, "f")), "pass");
+  EXPECT_EQ(status_name(compare(compile_fail({"E0433"}), halt, "f")), "fail");
+}
+
 } // namespace
 } // namespace snipcheck::check

@@ -95,7 +95,8 @@ TEST(InlineMarkers, ErrorCommentAfterCodeClaimsItsLine)
 {
   const auto markers = find_inline_markers(
       listing_of({"// Case 1", "fn longest() -> &str { // Error!", "// x(); // Error! commented out",
-                  "let y: u8 = 300; //~ ERROR E0080", "//~^ ERROR E0308"}));
+                  "let y: u8 = 300; //~ ERROR E0080", "//~^ ERROR E0308"}),
+      book::Format::plain_text);
   ASSERT_EQ(markers.size(), 3u);
   EXPECT_EQ(markers[0].listing_line, 2);
   EXPECT_FALSE(markers[0].code);
@@ -103,6 +104,44 @@ TEST(InlineMarkers, ErrorCommentAfterCodeClaimsItsLine)
   EXPECT_EQ(markers[1].code, "E0080");
   EXPECT_EQ(markers[2].listing_line, 4);
   EXPECT_EQ(markers[2].code, "E0308");
+}
+
+// In Markdown, rustdoc reads only the fence: `// ERROR:` and `// Error!` are
+// prose there (the edition guide's describe another edition than the book's),
+// while compiletest's `//~ ERROR` stays an explicit claim in every format.
+TEST(InlineMarkers, MarkdownReadsOnlyCompiletestMarkers)
+{
+  const auto listing = listing_of(
+      {"let x: i32 = \"a\"; // ERROR: mismatched types", "let y = 1; // Error!", "let z: u8 = 300; //~ ERROR E0080"});
+  const auto markdown = find_inline_markers(listing, book::Format::markdown);
+  ASSERT_EQ(markdown.size(), 1u);
+  EXPECT_EQ(markdown[0].listing_line, 3);
+  EXPECT_EQ(markdown[0].code, "E0080");
+  EXPECT_EQ(find_inline_markers(listing, book::Format::plain_text).size(), 3u);
+  EXPECT_EQ(find_inline_markers(listing, book::Format::latex).size(), 3u);
+
+  const auto expectation =
+      expectation_for(listing_of({"let y = 1; // ERROR: not in this edition"}), nullptr, book::Format::markdown);
+  EXPECT_EQ(expectation.outcome, Outcome::run);
+  EXPECT_EQ(expectation.from, "fence");
+  EXPECT_TRUE(expectation.required.empty());
+}
+
+TEST(DeclaredNames, ModulesAndItemsOfTheListingAndModulesOfTheBook)
+{
+  const auto listing = listing_of({"mod garden;", "pub mod front_of_house {", "  pub(crate) fn seat_at_table() {}", "}",
+                                   "struct Point;", "static mut COUNTER: u32 = 0;", "macro_rules! square { () => {} }",
+                                   "use std::io as stdio;", "extern crate panic_halt;", "// mod in_a_comment;"});
+  EXPECT_EQ(listing.declarations().at("garden"), "mod");
+  EXPECT_EQ(listing.declarations().at("seat_at_table"), "fn");
+  const auto names = expectation_for(listing, nullptr, book::Format::markdown, {}, {"seeds"}).declared_names;
+  for (const auto* name :
+       {"garden", "front_of_house", "seat_at_table", "Point", "COUNTER", "square", "stdio", "seeds"}) {
+    EXPECT_TRUE(names.contains(name)) << name;
+  }
+  EXPECT_FALSE(names.contains("panic_halt")); // `extern crate` names a crate, not a local item
+  EXPECT_FALSE(names.contains("in_a_comment"));
+  EXPECT_FALSE(names.contains("std"));
 }
 
 TEST(Expectation, DefaultsFollowTheFormat)

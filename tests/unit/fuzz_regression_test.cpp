@@ -206,7 +206,7 @@ TEST(FuzzAdversarial, OneMegabyteLines)
     // Markers at the end of a long line (std::regex overflowed the stack on these).
     const auto book = read("```rust\nlet x = 1; //~" + std::string(1 << 20, '^') + " ERROR E0106\nlet y = 2; // " +
                            std::string(1 << 20, ' ') + "Error!\nlet z = 3; // " + megabyte + "\n```\n");
-    const auto markers = check::find_inline_markers(book.listings.at(0));
+    const auto markers = check::find_inline_markers(book.listings.at(0), book::Format::plain_text);
     ASSERT_EQ(markers.size(), 2u);
     EXPECT_EQ(markers[0].listing_line, 1 - (1 << 20));
     EXPECT_EQ(markers[0].code, "E0106");
@@ -270,7 +270,7 @@ TEST(FuzzAdversarial, CrlfReadsAsLf)
     EXPECT_EQ(a.listings[k].first_line(), b.listings[k].first_line());
   }
   EXPECT_EQ(b.listings[0].lines[1].text, "    fn f(&self);");
-  EXPECT_EQ(check::find_inline_markers(b.listings[1]).size(), 1u);
+  EXPECT_EQ(check::find_inline_markers(b.listings[1], book::Format::plain_text).size(), 1u);
 
   const std::string toml = "[\"ch01/1.1-1\"]\r\nexpect = \"compile-fail\"\r\nerrors = [\"E0106\"]\r\n";
   const auto annotations = check::parse_expectation_file(toml, "expected/ch01.toml");
