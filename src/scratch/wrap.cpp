@@ -552,9 +552,10 @@ private:
       if (is_open(w + 2, '{') && !is_punct(after, '.') && !is_punct(after, '?')) {
         return {StatementKind::macro_call, is_punct(after, ';') ? after + 1 : after};
       }
-      if (is_punct(after, ';') || after >= m_tokens.size()) {
-        return {StatementKind::macro_call, std::min(after + 1, m_tokens.size())};
+      if (is_punct(after, ';')) {
+        return {StatementKind::macro_call, after + 1};
       }
+      // Without its `;`, a last `assert!(..)` is an expression: rustdoc's parser sees the wrapper's `}`.
     }
     return {StatementKind::not_an_item, through_statement(t)};
   }

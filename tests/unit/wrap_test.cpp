@@ -195,8 +195,10 @@ TEST(Wrap, AStatementBesideMainWrapsEverything)
   EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "if true {", "}"}), {}).wrapped_in_main);
   EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "vec![1, 2].len();"}), {}).wrapped_in_main);
   EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "'outer: loop {", "    break 'outer;", "}"}), {}).wrapped_in_main);
-  // A macro call is taken for an item.
+  // A macro call is taken for an item, unless it is the last expression, without its semicolon.
   EXPECT_FALSE(wrap_listing(listing_of({"fn main() {}", "println!(\"hi\");"}), {}).wrapped_in_main);
+  EXPECT_FALSE(wrap_listing(listing_of({"fn main() {}", "nothing! { let x = 1; }"}), {}).wrapped_in_main);
+  EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "assert!(true)"}), {}).wrapped_in_main);
   // Items with bodies and semicolons of their own are items.
   EXPECT_FALSE(wrap_listing(listing_of({"struct P(u8);", "const N: S = S { a: [0; 3] };", "impl P {", "}",
                                         "fn main() {}"}),
