@@ -157,7 +157,9 @@ struct Token
 class RustLexer
 {
 public:
-  explicit RustLexer(std::string_view code) : m_code(code) {}
+  explicit RustLexer(std::string_view code)
+    : m_code(code)
+  {}
 
   // nullopt when a comment, literal or delimiter is left open or closed twice.
   std::optional<std::vector<Token>> tokens()
@@ -248,14 +250,11 @@ private:
     switch (c) {
     case '(':
     case '[':
-    case '{':
-      return TokenKind::open;
+    case '{': return TokenKind::open;
     case ')':
     case ']':
-    case '}':
-      return TokenKind::close;
-    default:
-      return TokenKind::punct;
+    case '}': return TokenKind::close;
+    default: return TokenKind::punct;
     }
   }
 
@@ -339,7 +338,8 @@ private:
     const auto end = identifier_end(m_pos);
     const auto word = m_code.substr(begin, end - begin);
     const char next = at(end);
-    if ((word == "r" || word == "br" || word == "cr") && (next == '"' || (next == '#' && (at(end + 1) == '"' || at(end + 1) == '#')))) {
+    if ((word == "r" || word == "br" || word == "cr") &&
+        (next == '"' || (next == '#' && (at(end + 1) == '"' || at(end + 1) == '#')))) {
       return raw_string(end);
     }
     if ((word == "b" || word == "c") && next == '"') {
@@ -380,7 +380,10 @@ struct DoctestLayout
 class StatementSplitter
 {
 public:
-  StatementSplitter(std::string_view code, const std::vector<Token>& tokens) : m_code(code), m_tokens(tokens) {}
+  StatementSplitter(std::string_view code, const std::vector<Token>& tokens)
+    : m_code(code)
+    , m_tokens(tokens)
+  {}
 
   DoctestLayout split()
   {
@@ -476,8 +479,8 @@ private:
   // also end after a `}` that nothing continues (`else`, `.method()`, `?`, an operator).
   std::size_t through_statement(std::size_t t) const
   {
-    static constexpr std::array<std::string_view, 8> block_like = {"if",    "match", "loop", "while",
-                                                                   "for",   "unsafe", "async", "const"};
+    static constexpr std::array<std::string_view, 8> block_like = {"if",  "match",  "loop",  "while",
+                                                                   "for", "unsafe", "async", "const"};
     const bool is_block_like = kind_at(t) == TokenKind::lifetime || is_open(t, '{') ||
                                std::ranges::find(block_like, text_of(t)) != block_like.end();
     while (t < m_tokens.size() && !is_punct(t, ';')) {
@@ -534,7 +537,8 @@ private:
       const auto kind = is_word(v + 1, "main") ? StatementKind::main_function : StatementKind::item;
       return {kind, through_body_or_semicolon(v)};
     }
-    static constexpr std::array<std::string_view, 6> item_keywords = {"struct", "enum", "trait", "impl", "mod", "union"};
+    static constexpr std::array<std::string_view, 6> item_keywords = {"struct", "enum", "trait",
+                                                                      "impl",   "mod",  "union"};
     if (kind_at(v) == TokenKind::word && std::ranges::find(item_keywords, text_of(v)) != item_keywords.end() &&
         (!is_word(v, "union") || kind_at(v + 1) == TokenKind::word)) {
       return {StatementKind::item, through_body_or_semicolon(v)};
@@ -712,7 +716,8 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
   const bool is_library = options.crate_type != CrateType::bin;
   const auto joined = text::join_lines(code);
   // A listing that does not even lex is one body, as written: it fails to compile either way.
-  const auto layout = doctest_layout(joined).value_or(DoctestLayout{0, {{0, joined.size(), StatementKind::not_an_item}}});
+  const auto layout =
+      doctest_layout(joined).value_or(DoctestLayout{0, {{0, joined.size(), StatementKind::not_an_item}}});
   const bool async_main = !is_library && options.wrap == WrapMode::async_main;
   const bool wrap_in_main =
       !is_library && (options.wrap == WrapMode::main || async_main ||

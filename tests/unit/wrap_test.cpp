@@ -194,16 +194,16 @@ TEST(Wrap, AStatementBesideMainWrapsEverything)
   EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "let x = 5;"}), {}).wrapped_in_main);
   EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "if true {", "}"}), {}).wrapped_in_main);
   EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "vec![1, 2].len();"}), {}).wrapped_in_main);
-  EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "'outer: loop {", "    break 'outer;", "}"}), {}).wrapped_in_main);
+  EXPECT_TRUE(
+      wrap_listing(listing_of({"fn main() {}", "'outer: loop {", "    break 'outer;", "}"}), {}).wrapped_in_main);
   // A macro call is taken for an item, unless it is the last expression, without its semicolon.
   EXPECT_FALSE(wrap_listing(listing_of({"fn main() {}", "println!(\"hi\");"}), {}).wrapped_in_main);
   EXPECT_FALSE(wrap_listing(listing_of({"fn main() {}", "nothing! { let x = 1; }"}), {}).wrapped_in_main);
   EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "assert!(true)"}), {}).wrapped_in_main);
   // Items with bodies and semicolons of their own are items.
-  EXPECT_FALSE(wrap_listing(listing_of({"struct P(u8);", "const N: S = S { a: [0; 3] };", "impl P {", "}",
-                                        "fn main() {}"}),
-                            {})
-                   .wrapped_in_main);
+  EXPECT_FALSE(
+      wrap_listing(listing_of({"struct P(u8);", "const N: S = S { a: [0; 3] };", "impl P {", "}", "fn main() {}"}), {})
+          .wrapped_in_main);
 }
 
 TEST(Wrap, OnlyATopLevelMainCounts)
@@ -226,8 +226,7 @@ TEST(Wrap, MainInLiteralsAndNestedCommentsDoesNotCount)
 
 TEST(Wrap, ExternCratesAreHoistedFromAnywhere)
 {
-  const auto source =
-      wrap_listing(listing_of({"let x = 1;", "#[macro_use]", "extern crate core;", "let y = x;"}), {});
+  const auto source = wrap_listing(listing_of({"let x = 1;", "#[macro_use]", "extern crate core;", "let y = x;"}), {});
   EXPECT_EQ(source.text,
             "#![allow(unused)]\n#[macro_use]\nextern crate core;\nfn main() {\nlet x = 1;\nlet y = x;\n}\n");
   EXPECT_EQ(source.origin_of(2).line, 2);
