@@ -44,7 +44,9 @@ struct ScratchSource
   LineOrigin origin_of(int scratch_line) const;
 };
 
-// rustdoc's test: is there a real `fn main` (not in a comment or string)?
+// rustdoc's test for "don't wrap": a top-level `fn main` item (or `fn main(` among a top-level
+// macro call's tokens), and no statement that is not an item. A `fn main` in a comment, string,
+// module, impl or macro_rules does not count.
 bool has_main_function(const std::vector<std::string>& code_lines);
 
 ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& options);

@@ -121,7 +121,7 @@ TEST_P(RustdocAgreement, SameTestsSameVerdicts)
 
 INSTANTIATE_TEST_SUITE_P(Corpus, RustdocAgreement,
                          ::testing::Values("attributes.md", "outcomes.md", "hidden_lines.md", "containers.md",
-                                           "differences.md"),
+                                           "differences.md", "wrapping.md"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            auto name = info.param.substr(0, info.param.find('.'));
                            name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));

@@ -88,7 +88,7 @@ TEST(Wrap, ElideTodoReplacesMarkersOnly)
   WrapOptions options;
   options.elide = ElideMode::todo;
   const auto source = wrap_listing(
-      listing_of({"fn f() -> u32 { /* ... */ }", "fn g() -> u32 {", "    // ...", "}", "// a real comment"}), options);
+      listing_of({"// a real comment", "fn f() -> u32 { /* ... */ }", "fn g() -> u32 {", "    // ...", "}"}), options);
   EXPECT_NE(source.text.find("fn f() -> u32 { todo!() }"), std::string::npos);
   EXPECT_NE(source.text.find("\n    todo!()\n"), std::string::npos);
   EXPECT_NE(source.text.find("// a real comment"), std::string::npos);
@@ -143,6 +143,132 @@ TEST(Wrap, MainDetectionFollowsWordBoundaries)
   EXPECT_FALSE(has_main_function({"fn mainly() {}"}));
   EXPECT_FALSE(has_main_function({"myfn main() {}"}));
   EXPECT_FALSE(has_main_function({"fnmain() {}"}));
+}
+
+// The rules below are rustdoc's (src/librustdoc/doctest/make.rs), each checked with `rustdoc --test`
+// on tests/corpus/markdown/wrapping.md.
+
+TEST(Wrap, CommentsBeforeCrateAttributesDoNotStopHoisting)
+{
+  const auto source = wrap_listing(listing_of({"// In lib.rs", "", "#![feature(never_type)]", "let x = 1;"}), {});
+  EXPECT_TRUE(source.wrapped_in_main);
+  EXPECT_LT(scratch_line_of(source, "#![feature(never_type)]"), scratch_line_of(source, "fn main() {"));
+  EXPECT_EQ(source.origin_of(scratch_line_of(source, "#![feature(never_type)]")).line, 3);
+  EXPECT_GT(scratch_line_of(source, "let x = 1;"), scratch_line_of(source, "fn main() {"));
+}
+
+TEST(Wrap, NoStdListingsAreNeverWrapped)
+{
+  const auto source = wrap_listing(listing_of({"// In lib.rs", "#![no_std]", "extern crate std;", "let x = 1;"}), {});
+  EXPECT_FALSE(source.wrapped_in_main);
+  EXPECT_EQ(source.text, "#![allow(unused)]\n// In lib.rs\n#![no_std]\nextern crate std;\nlet x = 1;\n");
+}
+
+TEST(Wrap, CrateAttributesOverSeveralLinesAreHoistedWhole)
+{
+  const auto source = wrap_listing(listing_of({"#![allow(", "    dead_code", ")]", "let x = 1;"}), {});
+  EXPECT_EQ(source.text, "#![allow(unused)]\n#![allow(\n    dead_code\n)]\nfn main() {\nlet x = 1;\n}\n");
+}
+
+TEST(Wrap, OnlyDocCommentsMakeAnEmptyMain)
+{
+  // rustdoc drops what follows the last statement, so dangling doc comments never reach rustc (E0585).
+  EXPECT_EQ(wrap_listing(listing_of({"/// A function that", "/// does things.", "///"}), {}).text,
+            "#![allow(unused)]\nfn main() {\n}\n");
+  EXPECT_EQ(wrap_listing(listing_of({"/** Docs for", "nothing */"}), {}).text, "#![allow(unused)]\nfn main() {\n}\n");
+  const auto after_main = wrap_listing(listing_of({"fn main() {}", "/// dangling", "#[derive(Debug)]"}), {});
+  EXPECT_EQ(after_main.text, "#![allow(unused)]\nfn main() {}\n");
+}
+
+TEST(Wrap, InnerDocCommentsAreCrateAttributes)
+{
+  const auto source = wrap_listing(listing_of({"//! Crate documentation", "let x = 1;"}), {});
+  EXPECT_LT(scratch_line_of(source, "//! Crate documentation"), scratch_line_of(source, "fn main() {"));
+}
+
+TEST(Wrap, AStatementBesideMainWrapsEverything)
+{
+  // `struct A {..};` is an item and an empty statement `;`: rustdoc wraps, and that `main` never runs.
+  EXPECT_TRUE(wrap_listing(listing_of({"struct A { x: u8 };", "fn main() {", "    std::process::exit(7);", "}"}), {})
+                  .wrapped_in_main);
+  EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "let x = 5;"}), {}).wrapped_in_main);
+  EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "if true {", "}"}), {}).wrapped_in_main);
+  EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "vec![1, 2].len();"}), {}).wrapped_in_main);
+  EXPECT_TRUE(
+      wrap_listing(listing_of({"fn main() {}", "'outer: loop {", "    break 'outer;", "}"}), {}).wrapped_in_main);
+  // A macro call is taken for an item, unless it is the last expression, without its semicolon.
+  EXPECT_FALSE(wrap_listing(listing_of({"fn main() {}", "println!(\"hi\");"}), {}).wrapped_in_main);
+  EXPECT_FALSE(wrap_listing(listing_of({"fn main() {}", "nothing! { let x = 1; }"}), {}).wrapped_in_main);
+  EXPECT_TRUE(wrap_listing(listing_of({"fn main() {}", "assert!(true)"}), {}).wrapped_in_main);
+  // Items with bodies and semicolons of their own are items.
+  EXPECT_FALSE(
+      wrap_listing(listing_of({"struct P(u8);", "const N: S = S { a: [0; 3] };", "impl P {", "}", "fn main() {}"}), {})
+          .wrapped_in_main);
+}
+
+TEST(Wrap, OnlyATopLevelMainCounts)
+{
+  EXPECT_FALSE(has_main_function({"mod m {", "    pub fn main() {}", "}"}));
+  EXPECT_FALSE(has_main_function({"fn outer() {", "    fn main() {}", "}"}));
+  EXPECT_FALSE(has_main_function({"struct S;", "impl S {", "    fn main() {}", "}"}));
+  EXPECT_FALSE(has_main_function({"macro_rules! make_main {", "    () => { fn main() {} };", "}", "make_main!();"}));
+  EXPECT_TRUE(has_main_function({"items! {", "    fn main() {}", "}"}));
+  EXPECT_TRUE(has_main_function({"#[cfg(any())]", "pub(crate) extern \"C\" fn main() {}"}));
+}
+
+TEST(Wrap, MainInLiteralsAndNestedCommentsDoesNotCount)
+{
+  EXPECT_FALSE(has_main_function({"let s = r#\"a \" fn main() {} \"#;"}));
+  EXPECT_FALSE(has_main_function({"let q = '\"'; let s = \" fn main() {} \";"}));
+  EXPECT_FALSE(has_main_function({"/* outer /* inner */ fn main() {} */", "let x = 1;"}));
+  EXPECT_FALSE(has_main_function({"let c = b'\\''; let l: &'static str = \"fn main() {}\";"}));
+}
+
+TEST(Wrap, ExternCratesAreHoistedFromAnywhere)
+{
+  const auto source = wrap_listing(listing_of({"let x = 1;", "#[macro_use]", "extern crate core;", "let y = x;"}), {});
+  EXPECT_EQ(source.text,
+            "#![allow(unused)]\n#[macro_use]\nextern crate core;\nfn main() {\nlet x = 1;\nlet y = x;\n}\n");
+  EXPECT_EQ(source.origin_of(2).line, 2);
+  EXPECT_EQ(source.origin_of(3).line, 3);
+  EXPECT_EQ(source.origin_of(6).line, 4);
+}
+
+TEST(Wrap, ALineHoldingTwoPartsIsSplitAndBothMapBack)
+{
+  const auto source = wrap_listing(listing_of({"#![allow(dead_code)] let x = 1; extern crate core; let y = x;"}), {});
+  EXPECT_EQ(source.text,
+            "#![allow(unused)]\n#![allow(dead_code)]\n extern crate core;\nfn main() {\n let x = 1; let y = x;\n}\n");
+  EXPECT_EQ(source.origin_of(2).line, 1);
+  EXPECT_EQ(source.origin_of(3).line, 1);
+  EXPECT_EQ(source.origin_of(5).line, 1);
+}
+
+TEST(Wrap, TheResultMainFollowsTheTextOfTheTail)
+{
+  const auto result_main = "fn main() { fn _inner() -> core::result::Result<(), impl core::fmt::Debug> {";
+  // With its semicolon, the tail is a plain statement.
+  EXPECT_EQ(scratch_line_of(wrap_listing(listing_of({"Ok::<(), std::fmt::Error>(());"}), {}), result_main), 0);
+  // A comment after the tail is dropped before the test.
+  const auto commented = wrap_listing(
+      listing_of({"let n: i32 = \"5\".parse()?;", "Ok::<(), std::num::ParseIntError>(()) // all good", ""}), {});
+  EXPECT_GT(scratch_line_of(commented, result_main), 0);
+  EXPECT_GT(scratch_line_of(commented, "Ok::<(), std::num::ParseIntError>(())"), 0);
+  // Any tail ending in `(())` counts.
+  EXPECT_GT(scratch_line_of(wrap_listing(listing_of({"drop(())"}), {}), result_main), 0);
+}
+
+TEST(Wrap, EmptyAndCommentOnlyListingsMakeAnEmptyMain)
+{
+  EXPECT_EQ(wrap_listing(listing_of({}), {}).text, "#![allow(unused)]\nfn main() {\n}\n");
+  EXPECT_EQ(wrap_listing(listing_of({"// nothing", ""}), {}).text, "#![allow(unused)]\nfn main() {\n}\n");
+}
+
+TEST(Wrap, CodeThatDoesNotLexIsWrappedWhole)
+{
+  const auto source = wrap_listing(listing_of({"let s = \"open;", "fn main() {}"}), {});
+  EXPECT_TRUE(source.wrapped_in_main);
+  EXPECT_EQ(source.origin_of(scratch_line_of(source, "fn main() {}")).line, 2);
 }
 
 TEST(Wrap, LongLinesDoNotExhaustTheStack)
