@@ -244,8 +244,10 @@ def summary_chapters(src):
             in_fence = not in_fence
         if in_fence:
             continue
-        for m in re.finditer(r"\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)>]*?)>?\s*\)", line):
-            path = m.group(2).strip()
+        # The link target of a list item or prefix/suffix line: the last `](target)` on it
+        # (titles may hold brackets: [Add `IntoIterator` for `Box<[T]>`](x.md)).
+        for m in list(re.finditer(r"\]\(\s*<?([^()<>\s]*)>?\s*\)", line))[-1:]:
+            path = m.group(1).strip()
             if not path or "://" in path:
                 continue
             path = path.split("#")[0]
@@ -415,7 +417,8 @@ KNOWN_CAUSES = [
     ("compile_fail-without-codes", "compile_fail without codes judged 'wrong reason'"),
     ("check-vs-build", "cargo check is not a build (codegen-time errors)"),
     ("error-codes-on-stable", "E#### codes checked on stable (documented stricter)"),
-    ("block-set", "one tool tests a block the other does not"),
+    ("rustdoc-only", "rustdoc tests a block snipcheck does not check"),
+    ("snipcheck-only", "snipcheck checks a block rustdoc does not test (a chapter or block mdbook test misses?)"),
     ("edition", "the tools used different editions"),
     ("other", "not classified"),
 ]
@@ -453,8 +456,10 @@ def classify(key, rd, sc, nm, book_edition):
     text = block_text(file, line)
     rd_reason = (rd or {}).get("reason", "")
     sc_reason = (sc or {}).get("reason", "")
-    if rd is None or sc is None:
-        return "block-set"
+    if sc is None:
+        return "rustdoc-only"
+    if rd is None:
+        return "snipcheck-only"
     if sc["verdict"] == "error":
         return "env-error"
     if CRATE_MISSING.search(rd_reason) or "not available" in sc_reason or "E0463" in str(sc.get("actual_errors")):
@@ -465,7 +470,9 @@ def classify(key, rd, sc, nm, book_edition):
         return "test_harness"
     if "crate_name" in text:
         return "crate_name"
-    if sc.get("expected_from") == "inline":
+    if sc.get("expected_from") == "inline" or (
+            "compile_fail" not in tokens and sc.get("expected") == "compile-fail"
+            and re.search(r"//\s*(ERROR|Error!)", text)):
         return "fence-only-expectations"
     if "compile_fail" in tokens and rd["verdict"] == "pass" and sc["verdict"] == "fail":
         codes = [t for t in tokens if re.fullmatch(r"E\d{4}", t)]
@@ -492,7 +499,27 @@ def describe(b, side):
     return f"{side}: {b['status']} ({b['id']})" + (f" — {b['reason']}" if b.get("reason") else "")
 
 
+def expand_book(book_dir, out):
+    """`agreement.py expand BOOK OUT`: write the chapters as mdbook test hands them to rustdoc
+    into OUT (same relative paths), their list in OUT/chapters.txt, the book's edition on stdout."""
+    src, edition = read_book(book_dir)
+    problems = []
+    chapters = [c for c in summary_chapters(src) if os.path.isfile(os.path.join(src, c))]
+    for rel in chapters:
+        path = os.path.join(src, rel)
+        expanded = expand(file_lines(path), os.path.dirname(path), 0, problems)
+        os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
+        with open(os.path.join(out, rel), "w", encoding="utf-8") as f:
+            f.write("\n".join(l.text for l in expanded))
+    with open(os.path.join(out, "chapters.txt"), "w", encoding="utf-8") as f:
+        f.write("".join(c + "\n" for c in chapters))
+    print(edition or "")
+    return 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "expand":
+        return expand_book(os.path.abspath(sys.argv[2]), sys.argv[3])
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("book")
     p.add_argument("edition", nargs="?")
