@@ -151,6 +151,10 @@ def resolve_link(kind, args, base, at, problems):
         fence = "```rust" + ("," + attrs if attrs else "")
         return [Line(fence, at.file, at.line)] + lines + [Line("```", at.file, at.line), Line("", at.file, at.line)]
     rng = parse_range_or_anchor(spec if sep else None)
+    if rng[0] == "anchor" and not any(
+            (m := ANCHOR_START.search(l.text)) and m.group("name") == rng[1] for l in lines):
+        problems.append(f"{at.file}:{at.line}: anchor `{rng[1]}` not in {target}: mdBook includes "
+                        + ("nothing" if kind == "include" else "the whole file as hidden lines"))
     if kind == "include":
         return take_anchored_lines(lines, rng[1]) if rng[0] == "anchor" else take_lines(lines, rng)
     return take_rustdoc_include_anchored_lines(lines, rng[1]) if rng[0] == "anchor" else take_rustdoc_include_lines(lines, rng)
@@ -419,6 +423,8 @@ KNOWN_CAUSES = [
     ("error-codes-on-stable", "E#### codes checked on stable (documented stricter)"),
     ("rustdoc-only", "rustdoc tests a block snipcheck does not check"),
     ("snipcheck-only", "snipcheck checks a block rustdoc does not test (a chapter or block mdbook test misses?)"),
+    ("wrap-crate-attr-after-comment", "`#![...]` after a leading comment is not hoisted out of fn main"),
+    ("wrap-doc-comment-only", "a listing of doc comments only: rustdoc passes, wrapped in fn main it is E0585"),
     ("edition", "the tools used different editions"),
     ("other", "not classified"),
 ]
@@ -485,6 +491,14 @@ def classify(key, rd, sc, nm, book_edition):
             r"unconditional_panic|arithmetic_overflow|evaluation of constant|erroneous constant|this operation will panic",
             rd_reason):
         return "check-vs-build"
+    body = [l.strip() for l in text.split("\n") if l.strip()]
+    if body and all(l.startswith(("///", "//!")) for l in body):
+        return "wrap-doc-comment-only"
+    for i, l in enumerate(body):
+        if l.startswith("#!["):
+            if any(b.startswith("//") for b in body[:i]):
+                return "wrap-crate-attr-after-comment"
+            break
     if sc.get("edition") and book_edition and sc["edition"] != book_edition:
         return "edition"
     return "other"
@@ -588,7 +602,7 @@ def main():
         print("\n".join(out_lines))
         return 3
     for e in rd_errors:
-        say(f"rustdoc problem: {e}")
+        say(f"note (mdbook test side): {e}")
     say(f"rustdoc: {len(rd_blocks)} tests in {len(chapters)} chapters, {rd_seconds:.1f} s "
         f"({collections.Counter(b['verdict'] for b in rd_blocks.values())})")
     say(f"snipcheck merged: {len(sc_blocks)} listings checked, exit {sc_rc}, {sc_seconds:.1f} s "
