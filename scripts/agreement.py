@@ -368,14 +368,21 @@ def run_snipcheck(args, book_dir, edition, report, extra, log):
            "--jobs", str(args.jobs), "--no-cache", "--color", "never", "-q", "--report", f"json={report}"] + extra
     if edition:
         cmd += ["--edition", edition]
-    start = time.monotonic()
-    # From a folder with no snipcheck.toml above it, so only these options apply.
-    proc = subprocess.run(cmd, cwd=empty, capture_output=True, text=True, errors="replace")
-    seconds = time.monotonic() - start
-    log.write(f"==== {' '.join(cmd)} (exit {proc.returncode}, {seconds:.1f} s)\n{proc.stdout}\n{proc.stderr}\n")
+    if args.reuse_snipcheck and os.path.exists(report):
+        returncode, seconds = "(reused report)", 0.0
+    else:
+        if os.path.exists(report):
+            os.remove(report)
+        start = time.monotonic()
+        # From a folder with no snipcheck.toml above it, so only these options apply.
+        proc = subprocess.run(cmd, cwd=empty, capture_output=True, text=True, errors="replace")
+        seconds = time.monotonic() - start
+        returncode = proc.returncode
+        log.write(f"==== {' '.join(cmd)} (exit {proc.returncode}, {seconds:.1f} s)\n{proc.stdout}\n{proc.stderr}\n")
+        if proc.returncode not in (0, 1) or not os.path.exists(report):
+            shutil.rmtree(empty, ignore_errors=True)
+            return None, proc.returncode, seconds, (proc.stderr or proc.stdout).strip()
     shutil.rmtree(empty, ignore_errors=True)
-    if proc.returncode not in (0, 1) and not os.path.exists(report):
-        return None, proc.returncode, seconds, (proc.stderr or proc.stdout).strip()
     with open(report, encoding="utf-8") as f:
         data = json.load(f)
     blocks = {}
@@ -405,7 +412,7 @@ def run_snipcheck(args, book_dir, edition, report, extra, log):
             "exit_code": actual.get("exit_code"),
             "reason": (r.get("message") or "").strip().split("\n")[0][:240],
         }
-    return blocks, proc.returncode, seconds, ""
+    return blocks, returncode, seconds, ""
 
 
 # ---------------------------------------------------------------- classification
@@ -544,6 +551,7 @@ def main():
     p.add_argument("-L", dest="libs", action="append", default=[], help="passed to rustdoc, as mdbook test -L")
     p.add_argument("--rustdoc-timeout", type=int, default=1800, help="seconds per chapter")
     p.add_argument("--reuse-rustdoc", action="store_true", help="reuse OUT/rustdoc.json from an earlier run")
+    p.add_argument("--reuse-snipcheck", action="store_true", help="reuse OUT's snipcheck reports (compare only)")
     p.add_argument("--no-merge-run", dest="no_merge", action="store_false", help="skip the --no-merge run")
     args = p.parse_args()
 
@@ -555,7 +563,7 @@ def main():
     edition = args.edition or book_edition
     os.makedirs(args.out, exist_ok=True)
     name = os.path.basename(book_dir.rstrip("/"))
-    log = open(os.path.join(args.out, "log.txt"), "w", encoding="utf-8")
+    log = open(os.path.join(args.out, "log.txt"), "a", encoding="utf-8")
 
     # rustdoc, chapter by chapter, as mdbook test.
     rd_cache = os.path.join(args.out, "rustdoc.json")
@@ -654,6 +662,20 @@ def main():
             if nm_blocks is not None and r["no_merge"] and r["merged"] and \
                     r["no_merge"]["verdict"] != r["merged"]["verdict"]:
                 say("    " + describe(r["no_merge"], "no-merge"))
+
+    # Same verdict, maybe not for the same reason: both fail, rustdoc's first error code not among snipcheck's.
+    reason_diffs = []
+    for r in records:
+        if r["agree"] and r["rustdoc"]["verdict"] == "fail":
+            m = re.search(r"error\[(E\d{4})\]", r["rustdoc"].get("reason", ""))
+            if m and m.group(1) not in (r["merged"].get("actual_errors") or []):
+                reason_diffs.append(r)
+    say()
+    say(f"Both fail, rustdoc's first error code not among snipcheck's: {len(reason_diffs)}")
+    for r in reason_diffs:
+        say(f"{r['file']}:{r['line']}:")
+        say("    " + describe(r["rustdoc"], "rustdoc"))
+        say("    " + describe(r["merged"], "snipcheck") + f" {r['merged'].get('actual_errors')}")
 
     if nm_blocks is not None:
         mk = sorted(set(sc_blocks) | set(nm_blocks))

@@ -24,6 +24,7 @@
 #   OUT              logs, reports, rustdoc.json, blocks.json, agreement.txt
 #                    (default /tmp/agreement/NAME)
 #   REUSE_RUSTDOC=1  reuse OUT/rustdoc.json of an earlier run (rustdoc is slow)
+#   REUSE_SNIPCHECK=1  reuse OUT's snipcheck reports too: compare only
 #   RUSTDOC_LIBS     colon-separated folders passed as -L (mdbook test -L)
 # Exit: 0 full agreement, 1 differences, 2 bad usage, 3 a tool is missing or
 # snipcheck failed to run.
@@ -55,6 +56,7 @@ args=(--snipcheck "$(cd "$(dirname "$SNIPCHECK")" && pwd)/$(basename "$SNIPCHECK
       --build-dir "${BUILD_DIR:-/tmp/snip-build/$NAME}" --out "${OUT:-/tmp/agreement/$NAME}"
       --jobs "${JOBS:-2}")
 [ "${REUSE_RUSTDOC:-0}" = 1 ] && args+=(--reuse-rustdoc)
+[ "${REUSE_SNIPCHECK:-0}" = 1 ] && args+=(--reuse-snipcheck)
 if [ -n "${RUSTDOC_LIBS:-}" ]; then
   IFS=: read -ra libs <<<"$RUSTDOC_LIBS"
   for lib in "${libs[@]}"; do args+=(-L "$lib"); done
