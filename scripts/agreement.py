@@ -663,7 +663,9 @@ def main():
         records.append(rec)
     pct = 100.0 * same / len(keys) if keys else 100.0
     say()
-    say(f"AGREEMENT {name}: {same}/{len(keys)} blocks = {pct:.2f}% (merged snipcheck vs rustdoc)")
+    agreed = collections.Counter(r["rustdoc"]["verdict"] for r in records if r["agree"])
+    say(f"AGREEMENT {name}: {same}/{len(keys)} blocks = {pct:.2f}% (merged snipcheck vs rustdoc; agreed: "
+        f"{agreed['pass']} pass, {agreed['fail']} fail, {agreed['skip']} not checked by either)")
     if nm_blocks is not None:
         nm_same = sum(1 for k in keys if k in rd_blocks and k in nm_blocks and
                       rd_blocks[k]["verdict"] == nm_blocks[k]["verdict"])
