@@ -63,7 +63,10 @@ def apply(state, mode):
             f.write(t["text"])
     target = targets[0] if mode == "same" else targets[n % len(targets)]
     lines = target["text"].split("\n")
-    lines.insert(target["last_line"], f"const _: u32 = {n};")
+    # The listing's own indentation: a fence inside a list item ends at a less indented line.
+    last = lines[target["last_line"] - 1]
+    indent = last[:len(last) - len(last.lstrip())]
+    lines.insert(target["last_line"], f"{indent}const _: u32 = {n};")
     with open(target["file"], "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     with open(state, "w", encoding="utf-8") as f:
