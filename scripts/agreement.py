@@ -435,6 +435,7 @@ KNOWN_CAUSES = [
     ("wrap-crate-attr-after-comment", "`#![...]` after a leading comment is not hoisted out of fn main"),
     ("wrap-parse-fallback", "rustdoc wraps code it cannot parse in fn main (even with a `fn main`); snipcheck does not"),
     ("wrap-doc-comment-only", "a listing of doc comments only: rustdoc passes, wrapped in fn main it is E0585"),
+    ("no_run-built-fully", "no_run built and linked; rustdoc only type-checks no_run (--emit=metadata)"),
     ("edition", "the tools used different editions"),
     ("other", "not classified"),
 ]
@@ -529,7 +530,12 @@ def classify(key, rd, sc, nm, book_edition):
             if any(b.startswith("//") for b in body[:i]):
                 return "wrap-crate-attr-after-comment"
             break
-    if sc.get("edition") and book_edition and sc["edition"] != book_edition:
+    if "no_run" in tokens and rd["verdict"] == "pass" and sc["verdict"] == "fail" and any(
+            re.search(r"linking with|undefined reference|unconditional_panic|arithmetic_overflow|evaluation of",
+                      d) for d in sc.get("diagnostics") or []):
+        return "no_run-built-fully"
+    fence_edition = next((t[len("edition"):] for t in tokens if re.fullmatch(r"edition\d{4}", t)), None)
+    if sc.get("edition") and sc["edition"] != (fence_edition or book_edition):
         return "edition"
     return "other"
 
