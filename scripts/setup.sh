@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 
 # The C++ toolchain and libraries, the Rust crates the bundled book uses
 # (Debian's directory registry, /usr/share/cargo/registry), and the tools the
-# tests use (xmllint for the JUnit schema).
+# tests use (xmllint for the JUnit schema, python3 >= 3.11 for scripts/agreement_test.py).
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
-  libmd4c-dev libmd4c-html0-dev libgtest-dev libgmock-dev libxml2-utils
+  libmd4c-dev libmd4c-html0-dev libgtest-dev libgmock-dev libxml2-utils python3
   librust-tokio-dev librust-tokio-util-dev librust-async-trait-dev librust-thiserror-dev
   librust-anyhow-dev librust-syn-dev librust-quote-dev librust-proc-macro2-dev
   # The async fixture book's [dependencies] (tests/e2e/books/async-mdbook, ctest label `crates`).
