@@ -1,5 +1,5 @@
 #pragma once
-// Selectors (SPEC §5): a chapter "2", a range "3-5", an id "ch02/2.3-1", a glob
+// Selectors (docs/contract.md): a chapter "2", a range "3-5", an id "ch02/2.3-1", a glob
 // over ids "ch04/*", a section "2.3" (with its subsections).
 
 #include "book/listing.hpp"

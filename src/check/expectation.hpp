@@ -1,5 +1,5 @@
 #pragma once
-// What a listing is expected to do (SPEC §3), from the strongest source down:
+// What a listing is expected to do (docs/contract.md), from the strongest source down:
 // the maintainers' expected/chNN.toml, the book's own markers (fence
 // attributes, `// Error!` and `//~ ERROR E0106` comments), then the default.
 // File format: docs in README.md, "Expectation files".
