@@ -93,7 +93,7 @@ LoadedBook load_book(const Options& options)
   check::read_claimed_blocks_as_rust(loaded.book, options.markdown);
   loaded.markdown = options.markdown;
   loaded.output_blocks = check::find_output_blocks(loaded.book, options.markdown);
-  // Entries follow their listings' code (SPEC §6): re-key them by today's ids.
+  // Entries follow their listings' code (docs/contract.md): re-key them by today's ids.
   auto matched = check::match_annotations(loaded.annotations, loaded.book);
   if (!matched.orphans.empty()) {
     throw InputError(matched.orphans);

@@ -127,7 +127,7 @@ struct Cell
 Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format,
                             const Cell& cell = {});
 
-// Each entry bound to the listing it was written for (SPEC §6): by its id when
+// Each entry bound to the listing it was written for (docs/contract.md): by its id when
 // the code still matches its recorded fingerprint (or it records none, or the
 // id is an explicit fence `id=NAME`); else by fingerprint, to the nearest
 // unclaimed listing of the same chapter whose code matches (the listing moved);
