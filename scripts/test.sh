@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets everything up, then runs every test: unit (no cargo) and e2e (real cargo).
+# Sets everything up, then runs every test: unit (no cargo), e2e (real cargo)
+# and heavy (the .deb in a debootstrap chroot, sccache; `-LE heavy` skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

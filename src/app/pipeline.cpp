@@ -126,7 +126,7 @@ LoadedBook load_book(const Options& options)
   loaded.format = loaded.book.format;
   loaded.module_names = loaded.book.module_names;
   loaded.output_blocks = check::find_output_blocks(loaded.book, options.markdown);
-  // Entries follow their listings' code (SPEC §6): re-key them by today's ids.
+  // Entries follow their listings' code (docs/contract.md): re-key them by today's ids.
   auto matched = check::match_annotations(loaded.annotations, loaded.book);
   if (!matched.orphans.empty()) {
     throw InputError(matched.orphans);

@@ -1,5 +1,5 @@
 #pragma once
-// Selectors (SPEC §5; docs/selection.md): a chapter "2", a range "3-5", an id
+// Selectors (docs/contract.md; docs/selection.md): a chapter "2", a range "3-5", an id
 // "ch02/2.3-1", a glob over ids "ch04/*", a section "2.3" (with its
 // subsections), a book file "src/ch04.md", a file and line "src/ch04.md:120"
 // (the listing holding that line), and a chapter title or title glob

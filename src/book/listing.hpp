@@ -60,7 +60,7 @@ struct Listing
   int last_line() const;
   std::string visible_text() const; // what the reader sees, '\n'-terminated lines
   // Hash of the visible code's tokens: whitespace and comments do not count,
-  // so reflowing or commenting a listing keeps its annotations (SPEC §6).
+  // so reflowing or commenting a listing keeps its annotations (docs/contract.md).
   // The cache keys on exact source bytes instead, never on this.
   std::string fingerprint() const;
   // Whether a fingerprint recorded in expected/ names this listing's code: the

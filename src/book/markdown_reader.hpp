@@ -1,7 +1,7 @@
 #pragma once
 // Reader for Markdown books and mdBook folders: CommonMark code blocks (parsed
 // by md4c) become Listings under rustdoc's doctest rules
-// (../shared/RUSTDOC-RULES.md, book/rustdoc_rules.hpp); an mdBook is read in
+// (docs/rustdoc-rules.md, book/rustdoc_rules.hpp); an mdBook is read in
 // src/SUMMARY.md order with its {{#include}} links expanded (book/mdbook_include.hpp).
 
 #include "book/listing.hpp"

@@ -2,7 +2,7 @@
 // rustdoc's rules for one Markdown code block, shared by the Markdown reader:
 // what the fence's info string means (LangString::parse in rust-lang/rust
 // src/librustdoc/html/markdown.rs, as rustdoc 1.95 behaves) and which code
-// lines are hidden `# ` lines. Notes and the behaviour table: ../shared/RUSTDOC-RULES.md.
+// lines are hidden `# ` lines. Notes and the behaviour table: docs/rustdoc-rules.md.
 
 #include "book/listing.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Reader for the plain-text rendering of a printed book (SPEC §1): listings in
+// Reader for the plain-text rendering of a printed book (docs/formats.md): listings in
 // ``` fences carrying a line-number gutter ("1 trait Iterator {", "4  | impl"),
 // listings split by a page break rejoined, chapters from "Chapter N" lines and
 // sections from numbered headings ("2.3 Lifetime Elision").

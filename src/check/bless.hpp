@@ -1,5 +1,5 @@
 #pragma once
-// `snipcheck bless` writes today's outcomes into expected/ (SPEC §6). Edits are
+// `snipcheck bless` writes today's outcomes into expected/ (docs/contract.md). Edits are
 // made on the file's text, line by line, so every hand-written field, comment,
 // blank line and line ending the maintainer wrote stays exactly where it was.
 
@@ -39,7 +39,7 @@ struct BlessUpdate
   std::map<std::string, CellRecord> cells; // "edition-2024" = { expect = ..., errors = [...] }
 };
 
-// What bless records for one listing (SPEC §6), or why it cannot. A listing
+// What bless records for one listing (docs/contract.md), or why it cannot. A listing
 // that behaves as its expectation says gets no new entry; an existing entry
 // only gets its fingerprint refreshed and its id rewritten when it moved.
 // Otherwise the entry records what happens, with `expect` always written out

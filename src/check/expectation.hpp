@@ -1,5 +1,5 @@
 #pragma once
-// What a listing is expected to do (SPEC §3), from the strongest source down:
+// What a listing is expected to do (docs/contract.md), from the strongest source down:
 // the maintainers' expected/chNN.toml, the book's own markers (fence
 // attributes, `// Error!` and `//~ ERROR E0106` comments), then the default.
 // File format: docs in README.md, "Expectation files".
@@ -135,7 +135,7 @@ struct Cell
 Expectation expectation_for(const book::Listing& listing, const Annotation* annotation, book::Format format,
                             const Cell& cell = {}, const std::set<std::string>& book_modules = {});
 
-// Each entry bound to the listing it was written for (SPEC §6): by its id when
+// Each entry bound to the listing it was written for (docs/contract.md): by its id when
 // the code still matches its recorded fingerprint (or it records none, or the
 // id is an explicit fence `id=NAME`); else by fingerprint, to the nearest
 // unclaimed listing of the same chapter whose code matches (the listing moved);

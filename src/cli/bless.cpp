@@ -1,4 +1,4 @@
-// `snipcheck bless [SELECTOR...]`: record what happens now in expected/ (SPEC §6).
+// `snipcheck bless [SELECTOR...]`: record what happens now in expected/ (docs/contract.md).
 // Only what differs from what the book itself says gets an entry; entries
 // whose listings moved are renamed, entries whose listings are gone removed,
 // and every change is printed. The files are read, edited and written under a

@@ -1,5 +1,5 @@
 #pragma once
-// The command line (SPEC §5). `main` parses with CLI11 and hands each
+// The command line (docs/contract.md). `main` parses with CLI11 and hands each
 // subcommand, defined in its own file, the merged Options.
 
 #include "app/options.hpp"

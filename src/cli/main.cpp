@@ -2,6 +2,7 @@
 
 #include "cargo/process.hpp"
 #include "util/errors.hpp"
+#include "util/version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -188,6 +189,7 @@ int main(int argc, char** argv)
 {
   CLI::App cli{"snipcheck: checks that every Rust listing of a book behaves as its maintainers expect"};
   cli.name("snipcheck");
+  cli.set_version_flag("--version", std::string(version_line()), "Print the version and commit, then exit");
   CommonArguments common;
   add_common_options(cli, common);
   std::vector<std::string> selectors;
@@ -228,6 +230,8 @@ int main(int argc, char** argv)
     return cli.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
     return cli.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return cli.exit(version);
   } catch (const CLI::ParseError& error) {
     cli.exit(error);
     return exit_bad_input;

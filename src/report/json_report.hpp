@@ -1,5 +1,5 @@
 #pragma once
-// The JSON report, schema `snipcheck-report/1` (SPEC §7): a pure function of
+// The JSON report, schema `snipcheck-report/1` (docs/contract.md): a pure function of
 // one finished run. Fields may be added, never renamed.
 
 #include "app/pipeline.hpp"

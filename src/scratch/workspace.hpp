@@ -1,5 +1,5 @@
 #pragma once
-// Lays out the scratch Cargo workspace (SPEC §4): bin listings go into one
+// Lays out the scratch Cargo workspace (docs/building.md): bin listings go into one
 // package per chapter, edition and set of crates (so a listing sees exactly
 // the crates it declares), one bin target per listing; a package of its own
 // for each library or proc-macro listing; one shared target folder. Listings

@@ -40,7 +40,7 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-// Exit codes of SPEC §5.
+// Exit codes (docs/contract.md).
 enum ExitCode : int {
   exit_ok = 0,
   exit_listing_failed = 1,

@@ -1,4 +1,4 @@
-// Annotations follow their listings (SPEC §6): token fingerprints, matching by
+// Annotations follow their listings (docs/contract.md): token fingerprints, matching by
 // fingerprint when blocks move, explicit ids, orphans; and the primary cell.
 #include "app/primary_cell.hpp"
 #include "book/listing.hpp"

@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// ---- LangString: the table of ../shared/RUSTDOC-RULES.md and rustdoc 1.95 probes
+// ---- LangString: the table of docs/rustdoc-rules.md and rustdoc 1.95 probes
 
 struct LangCase
 {
