@@ -149,7 +149,7 @@ TEST_F(Hostile, PanicIsWhatRunFailExpects)
 
 TEST_F(Hostile, NetworkIsCutOffWhereTheMachineAllows)
 {
-  if (!snipcheck::cargo::network_isolation_available()) {
+  if (!snipcheck::cargo::isolation_available()) {
     GTEST_SKIP() << "this machine allows no private network namespace; snipcheck prints a notice instead";
   }
   const auto run = snipcheck(hostile("1.6"));
