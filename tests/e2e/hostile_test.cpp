@@ -113,8 +113,10 @@ TEST_F(HostileBook, EveryAttackIsContainedAndNothingOutlivesTheRun)
   EXPECT_NE(actual("fork-bomb")["outcome"], "timeout") << actual("fork-bomb").dump();
   EXPECT_EQ(status("memory-flood"), "pass") << actual("memory-flood").dump();
   EXPECT_LE(actual("output-flood")["stdout"].get<std::string>().size(), 1024u * 1024u);
-  EXPECT_EQ(status("include-secret"), "pass") << actual("include-secret").dump();
-  EXPECT_EQ(status("env-secret"), "pass") << actual("env-secret").dump();
+  // Both fail to build (no such file, no such variable); snipcheck fails a
+  // compile_fail block that only fails that way, so the outcome is what counts.
+  EXPECT_EQ(actual("include-secret")["outcome"], "compile-fail") << actual("include-secret").dump();
+  EXPECT_EQ(actual("env-secret")["outcome"], "compile-fail") << actual("env-secret").dump();
   EXPECT_EQ(status("residue"), "pass") << actual("residue").dump();
   EXPECT_EQ(status("read-secret"), "pass") << actual("read-secret").dump();
 
