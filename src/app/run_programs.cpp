@@ -124,11 +124,28 @@ public:
 
   std::optional<unsigned> uid() const { return m_uid ? std::optional<unsigned>(m_uid->uid()) : std::nullopt; }
 
-  // Whatever the last listing left running under the slot's uid.
-  void clean_up() const
+  // Whatever the last listing left running, or left in the shared temporary
+  // folders (without isolation), under the slot's uid.
+  void clean_up(bool isolated) const
   {
-    if (m_uid) {
-      cargo::kill_all_owned_by(m_uid->uid());
+    if (!m_uid) {
+      return;
+    }
+    cargo::kill_all_owned_by(m_uid->uid());
+    if (isolated) {
+      return; // its /tmp, /var/tmp and /dev/shm were its own
+    }
+    for (const auto* shared : {"/tmp", "/var/tmp", "/dev/shm"}) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(shared, ec)) {
+        struct stat info
+        {
+        };
+        if (::lstat(entry.path().c_str(), &info) == 0 && info.st_uid == m_uid->uid()) {
+          std::error_code ignored;
+          std::filesystem::remove_all(entry.path(), ignored);
+        }
+      }
     }
   }
 
@@ -194,7 +211,7 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
         log(fmt::format("{} (in {}, limit {}s)", program.label, command.working_dir.string(), options.timeout_seconds));
       }
       results[k] = runner.run(command);
-      slot.clean_up();
+      slot.clean_up(isolated);
     }
   };
   // Exceptions (Fatal, Interrupted) end every worker and are rethrown here, on the caller's thread.

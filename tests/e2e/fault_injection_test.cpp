@@ -90,9 +90,9 @@ protected:
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::chdir(m_temp.c_str());
-      const int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
+      const int out = ::open((m_temp / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(out, 1);
+      ::dup2(out, 2);
       ::setenv("TMPDIR", (m_temp / "tmp").c_str(), 1);
       std::vector<std::string> arguments{binary.string(), "--book",  (m_temp / "book.md").string(),
                                          "--build-dir",    build_dir.string(), "--timeout", "30"};
@@ -173,7 +173,7 @@ TEST_F(FaultInjection, RunsKilledAtRandomPointsLeaveNothingAndNoWrongCachedVerdi
   }
   const auto final_report = m_temp / "final.json";
   const auto final_run = run(build, {"--report", "json=" + final_report.string()});
-  ASSERT_EQ(final_run.exit_code, clean.exit_code);
+  EXPECT_EQ(final_run.exit_code, clean.exit_code) << read_file(m_temp / "out.txt");
   const auto actual = verdicts(final_report);
   for (const auto& [id, verdict] : expected) {
     EXPECT_EQ(actual.count(id) != 0 ? actual.at(id) : "missing", verdict) << id;
