@@ -142,8 +142,6 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
   });
   command.limits = compiler_limits();
   if (isolation_available()) {
-    std::error_code ec;
-    std::filesystem::create_directories(settings.target_dir, ec); // bound into the view: it must exist
     command.sandbox.view = compiler_view(settings);
     command.sandbox.new_network_namespace = settings.offline;
     command.set_env["TMPDIR"] = "/tmp";

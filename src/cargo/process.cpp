@@ -485,6 +485,8 @@ IsolationPlan plan_isolation(const Command& command)
     binds.emplace_back(std::filesystem::absolute(path).lexically_normal(), true);
   }
   for (const auto& path : view.writable) {
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec); // a target folder cargo has not made yet
     binds.emplace_back(std::filesystem::absolute(path).lexically_normal(), false);
   }
   std::stable_sort(binds.begin(), binds.end(),
