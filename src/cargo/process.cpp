@@ -38,6 +38,7 @@
 #include <mutex>
 #include <sched.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -580,9 +581,13 @@ public:
       }
       if (!ec) {
         start();
+      } else if (m_on_end) {
+        m_on_end();
       }
     });
   }
+
+  void on_end(std::function<void()> callback) { m_on_end = std::move(callback); }
 
 private:
   asio::readable_pipe& m_pipe;
@@ -591,6 +596,7 @@ private:
   std::size_t m_limit;
   std::function<void()> m_on_limit;
   std::function<void(std::string_view)> m_on_line;
+  std::function<void()> m_on_end;
   std::size_t m_line_start = 0;
   std::array<char, 65536> m_chunk{};
 };
@@ -652,6 +658,15 @@ public:
     CappedReader out_reader(out_pipe, result.out, result.out_truncated, command.output_limit, stop_on_limit,
                             command.on_stdout_line);
     CappedReader err_reader(err_pipe, result.err, result.err_truncated, command.output_limit, stop_on_limit);
+    asio::steady_timer drain(context);
+    int open_pipes = 2;
+    const auto pipe_ended = [&] {
+      if (--open_pipes == 0) {
+        drain.cancel(); // all output is in
+      }
+    };
+    out_reader.on_end(pipe_ended);
+    err_reader.on_end(pipe_ended);
     out_reader.start();
     err_reader.start();
 
@@ -683,8 +698,32 @@ public:
       });
     };
     watch_for_interrupt();
-    asio::steady_timer drain(context);
     int native_status = 0;
+    int drain_rounds = 0;
+    std::function<void()> drain_then_close = [&] {
+      drain.expires_after(drain_time);
+      drain.async_wait([&](const bp::error_code& ec) {
+        if (ec) {
+          return;
+        }
+        // Output still waiting in a pipe is read first (a busy machine may
+        // have kept us from it); a leftover that writes on is cut off.
+        int waiting = 0;
+        int bytes = 0;
+        for (auto* pipe : {&out_pipe, &err_pipe}) {
+          if (pipe->is_open() && ::ioctl(pipe->native_handle(), FIONREAD, &bytes) == 0) {
+            waiting += bytes;
+          }
+        }
+        if (waiting > 0 && ++drain_rounds < 10) {
+          drain_then_close();
+          return;
+        }
+        bp::error_code ignored;
+        out_pipe.close(ignored);
+        err_pipe.close(ignored);
+      });
+    };
     child->async_wait([&](const bp::error_code&, int) {
       native_status = child->native_exit_code();
       ended = true;
@@ -694,14 +733,9 @@ public:
       if (command.own_process_group) {
         ::kill(-pid, SIGKILL);
       }
-      drain.expires_after(drain_time);
-      drain.async_wait([&](const bp::error_code& ec) {
-        if (!ec) {
-          bp::error_code ignored;
-          out_pipe.close(ignored);
-          err_pipe.close(ignored);
-        }
-      });
+      if (open_pipes > 0) {
+        drain_then_close();
+      }
     });
     context.run();
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
