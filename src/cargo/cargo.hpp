@@ -17,10 +17,10 @@ namespace snipcheck::cargo {
 
 struct CargoSettings
 {
-  std::filesystem::path workspace;  // folder with the workspace Cargo.toml
-  std::filesystem::path target_dir; // shared by every package
-  std::string toolchain;            // rustup toolchain name; empty: the default
-  bool offline = false;             // a local directory registry is configured
+  std::filesystem::path workspace;             // folder with the workspace Cargo.toml
+  std::filesystem::path target_dir;            // shared by every package
+  std::string toolchain;                       // rustup toolchain name; empty: the default
+  bool offline = false;                        // a local directory registry is configured
   std::vector<std::filesystem::path> readable; // more folders cargo may read (a local registry)
 };
 

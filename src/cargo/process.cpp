@@ -147,8 +147,8 @@ bool make_read_only(const char* target, bool recursive)
 {
   mount_attr attributes{};
   attributes.attr_set = MOUNT_ATTR_RDONLY;
-  if (::syscall(SYS_mount_setattr, AT_FDCWD, target, recursive ? AT_RECURSIVE : 0, &attributes,
-                sizeof(attributes)) == 0) {
+  if (::syscall(SYS_mount_setattr, AT_FDCWD, target, recursive ? AT_RECURSIVE : 0, &attributes, sizeof(attributes)) ==
+      0) {
     return true;
   }
   if (errno != ENOSYS) {
@@ -190,8 +190,7 @@ bool enter_view(const IsolationPlan& plan)
     const char* target = step.target.c_str();
     switch (step.kind) {
     case MountStep::Kind::tmpfs:
-      if (!make_folders(target) ||
-          ::mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, step.source.c_str()) != 0) {
+      if (!make_folders(target) || ::mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, step.source.c_str()) != 0) {
         return false;
       }
       break;
@@ -234,9 +233,8 @@ bool enter_view(const IsolationPlan& plan)
 
 bool pivot_into_view(const IsolationPlan& plan, const char* old_root_in_staging)
 {
-  if (!make_folders(old_root_in_staging) ||
-      ::syscall(SYS_pivot_root, plan.staging.c_str(), old_root_in_staging) != 0 || ::chdir("/") != 0 ||
-      ::umount2(plan.old_root.c_str(), MNT_DETACH) != 0) {
+  if (!make_folders(old_root_in_staging) || ::syscall(SYS_pivot_root, plan.staging.c_str(), old_root_in_staging) != 0 ||
+      ::chdir("/") != 0 || ::umount2(plan.old_root.c_str(), MNT_DETACH) != 0) {
     return false;
   }
   ::rmdir(plan.old_root.c_str());
@@ -476,9 +474,11 @@ IsolationPlan plan_isolation(const Command& command)
   for (const auto& device : view.devices) {
     plan.steps.push_back({MountStep::Kind::bind_file, "/dev/" + device, at("/dev/" + device), false});
   }
-  for (const auto& [name, target] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
-           {"stderr", "/proc/self/fd/2"}}) {
+  for (const auto& [name, target] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"fd", "/proc/self/fd"},
+                                                                  {"stdin", "/proc/self/fd/0"},
+                                                                  {"stdout", "/proc/self/fd/1"},
+                                                                  {"stderr", "/proc/self/fd/2"}}) {
     plan.steps.push_back({MountStep::Kind::symlink, target, at(std::string("/dev/") + name), false});
   }
   std::vector<std::pair<std::filesystem::path, bool>> binds;
@@ -515,10 +515,10 @@ IsolationPlan plan_isolation(const Command& command)
     plan.steps.push_back({MountStep::Kind::bind_file, source.string(), at(place), true});
   }
   plan.proc = at("/proc");
-  plan.working_dir = std::filesystem::absolute(command.working_dir.empty() ? std::filesystem::current_path()
-                                                                           : command.working_dir)
-                         .lexically_normal()
-                         .string();
+  plan.working_dir =
+      std::filesystem::absolute(command.working_dir.empty() ? std::filesystem::current_path() : command.working_dir)
+          .lexically_normal()
+          .string();
   return plan;
 }
 
@@ -816,9 +816,8 @@ FileView system_view(std::vector<std::string> devices)
   view.read_only = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
   // What the C library, the linker driver and TLS read; never shadow or keys.
   for (const auto* file : {"passwd", "group", "nsswitch.conf", "hosts", "host.conf", "resolv.conf", "gai.conf",
-                           "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl/certs",
-                           "ca-certificates", "ca-certificates.conf", "localtime", "os-release", "services",
-                           "protocols"}) {
+                           "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl/certs", "ca-certificates",
+                           "ca-certificates.conf", "localtime", "os-release", "services", "protocols"}) {
     view.read_only.push_back(std::filesystem::path("/etc") / file);
   }
   return view;

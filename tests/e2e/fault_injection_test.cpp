@@ -84,7 +84,7 @@ protected:
 
   // Starts snipcheck; when `kill_after` is set, sends `signal_number` then.
   Finish run(const fs::path& build_dir, const std::vector<std::string>& extra,
-          std::optional<std::chrono::milliseconds> kill_after = {}, int signal_number = 0) const
+             std::optional<std::chrono::milliseconds> kill_after = {}, int signal_number = 0) const
   {
     const auto started = std::chrono::steady_clock::now();
     const pid_t pid = ::fork();
@@ -94,8 +94,9 @@ protected:
       ::dup2(out, 1);
       ::dup2(out, 2);
       ::setenv("TMPDIR", (m_temp / "tmp").c_str(), 1);
-      std::vector<std::string> arguments{binary.string(), "--book",  (m_temp / "book.md").string(),
-                                         "--build-dir",    build_dir.string(), "--timeout", "30"};
+      std::vector<std::string> arguments{
+          binary.string(), "--book", (m_temp / "book.md").string(), "--build-dir", build_dir.string(),
+          "--timeout",     "30"};
       arguments.insert(arguments.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& argument : arguments) {
@@ -164,8 +165,7 @@ TEST_F(FaultInjection, RunsKilledAtRandomPointsLeaveNothingAndNoWrongCachedVerdi
           << killed.exit_code;
     }
     // Nothing the killed run started lives on (the kernel may take a moment to reap).
-    for (int waited = 0; waited < 50 && (!fs::is_empty(m_temp / "tmp") || !processes_in(m_temp).empty());
-         ++waited) {
+    for (int waited = 0; waited < 50 && (!fs::is_empty(m_temp / "tmp") || !processes_in(m_temp).empty()); ++waited) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     EXPECT_TRUE(fs::is_empty(m_temp / "tmp"));

@@ -99,13 +99,12 @@ TEST_F(HostileBook, EveryAttackIsContainedAndNothingOutlivesTheRun)
   const auto report_path = m_temp / "report.json";
   // -j 1: the tamper listing runs before its victim. A watchdog far above the
   // limits (the grandchildren sleep 317 s) turns a hang into a failure.
-  const auto run = run_shell("env SNIPCHECK_HOSTILE_SECRET='" + m_secret + "' TMPDIR='" + (m_temp / "tmp").string() +
-                                 "' timeout -s KILL 250 '" + binary.string() + "' --book '" +
-                                 (hostile_book / "book.md").string() + "' --expected '" +
-                                 (hostile_book / "expected").string() + "' --build-dir '" +
-                                 (m_temp / "build").string() +
-                                 "' --timeout 5 -j 1 --no-cache --report json='" + report_path.string() + "'",
-                             m_temp, m_temp);
+  const auto run = run_shell(
+      "env SNIPCHECK_HOSTILE_SECRET='" + m_secret + "' TMPDIR='" + (m_temp / "tmp").string() +
+          "' timeout -s KILL 250 '" + binary.string() + "' --book '" + (hostile_book / "book.md").string() +
+          "' --expected '" + (hostile_book / "expected").string() + "' --build-dir '" + (m_temp / "build").string() +
+          "' --timeout 5 -j 1 --no-cache --report json='" + report_path.string() + "'",
+      m_temp, m_temp);
   ASSERT_NE(run.exit_code, 137) << "the run hung past its limits\n" << run.out << run.err;
   ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.out << run.err;
   const auto report = json::parse(read_file(report_path));
@@ -114,8 +113,7 @@ TEST_F(HostileBook, EveryAttackIsContainedAndNothingOutlivesTheRun)
 
   EXPECT_EQ(status("grandchild"), "pass") << actual("grandchild").dump();
   EXPECT_EQ(status("victim"), "pass") << "another listing replaced its program: " << actual("victim").dump();
-  EXPECT_EQ(actual("tamper")["stdout"].get<std::string>().find("forged"), std::string::npos)
-      << actual("tamper").dump();
+  EXPECT_EQ(actual("tamper")["stdout"].get<std::string>().find("forged"), std::string::npos) << actual("tamper").dump();
   EXPECT_NE(actual("fork-bomb")["outcome"], "timeout") << actual("fork-bomb").dump();
   EXPECT_EQ(status("memory-flood"), "pass") << actual("memory-flood").dump();
   EXPECT_LE(actual("output-flood")["stdout"].get<std::string>().size(), 1024u * 1024u);

@@ -55,9 +55,9 @@ protected:
     const auto report = m_temp / "report.json";
     const auto run = run_shell("env " + environment + " '" + binary.string() + "' --book '" +
                                    (source_dir / "tests/e2e/books/settings.md").string() + "' --expected '" +
-                                   (source_dir / "tests/e2e/books/settings-expected").string() +
-                                   "' --build-dir '" + (work / "build").string() + "' --report json='" +
-                                   report.string() + "' " + extra + " " + GetParam().listing,
+                                   (source_dir / "tests/e2e/books/settings-expected").string() + "' --build-dir '" +
+                                   (work / "build").string() + "' --report json='" + report.string() + "' " + extra +
+                                   " " + GetParam().listing,
                                work, m_temp);
     EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.out << run.err;
     return find_result(json::parse(read_file(report)), GetParam().listing)["status"].get<std::string>();
@@ -88,17 +88,16 @@ TEST_P(InheritedSetting, NeitherChangesNorPoisonsTheVerdict)
 
 INSTANTIATE_TEST_SUITE_P(
     Settings, InheritedSetting,
-    ::testing::Values(Setting{"RustcBootstrap", "RUSTC_BOOTSTRAP=1", "", "feature-gate"},
-                      Setting{"CargoProfile", "CARGO_PROFILE_DEV_OVERFLOW_CHECKS=false", "", "overflow"},
-                      Setting{"CargoTargetRustflags",
-                              "CARGO_TARGET_" + host_triple_variable() + "_RUSTFLAGS=--cfg=snipcheck_injected", "",
-                              "cfg-injected"},
-                      Setting{"CargoEncodedRustflags", "CARGO_ENCODED_RUSTFLAGS=--cfg=snipcheck_injected", "",
-                              "cfg-injected"},
-                      Setting{"Rustflags", "RUSTFLAGS=--cfg=snipcheck_injected", "", "cfg-injected"},
-                      Setting{"CargoConfigAboveTheBuildFolder", "",
-                              "[build]\nrustflags = [\"--cfg=snipcheck_injected\"]\n", "cfg-injected"},
-                      Setting{"CargoConfigProfile", "", "[profile.dev]\noverflow-checks = false\n", "overflow"}),
+    ::testing::Values(
+        Setting{"RustcBootstrap", "RUSTC_BOOTSTRAP=1", "", "feature-gate"},
+        Setting{"CargoProfile", "CARGO_PROFILE_DEV_OVERFLOW_CHECKS=false", "", "overflow"},
+        Setting{"CargoTargetRustflags",
+                "CARGO_TARGET_" + host_triple_variable() + "_RUSTFLAGS=--cfg=snipcheck_injected", "", "cfg-injected"},
+        Setting{"CargoEncodedRustflags", "CARGO_ENCODED_RUSTFLAGS=--cfg=snipcheck_injected", "", "cfg-injected"},
+        Setting{"Rustflags", "RUSTFLAGS=--cfg=snipcheck_injected", "", "cfg-injected"},
+        Setting{"CargoConfigAboveTheBuildFolder", "", "[build]\nrustflags = [\"--cfg=snipcheck_injected\"]\n",
+                "cfg-injected"},
+        Setting{"CargoConfigProfile", "", "[profile.dev]\noverflow-checks = false\n", "overflow"}),
     [](const ::testing::TestParamInfo<Setting>& info) { return info.param.name; });
 
 } // namespace

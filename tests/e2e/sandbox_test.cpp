@@ -224,7 +224,7 @@ TEST_F(Hostile, InterruptKillsChildrenAndExits)
     EXPECT_LT(run.seconds, 60);
     EXPECT_EQ(leftovers(), std::vector<std::string>{});
     EXPECT_EQ(temporary_files(), std::vector<std::string>{}); // no run folder, no program copy
-    EXPECT_FALSE(fs::exists(m_temp / "report.json.tmp")); // nothing half-written
+    EXPECT_FALSE(fs::exists(m_temp / "report.json.tmp"));     // nothing half-written
   }
 }
 
@@ -236,12 +236,18 @@ TEST_F(Hostile, InterruptWithMoreProgramsThanSixteenKillsThemAll)
     book += "```rust\nstd::thread::sleep(std::time::Duration::from_secs(600));\n```\n\n";
   }
   std::ofstream(m_temp / "sleepers.md") << book;
-  const std::vector<std::string> arguments{"-v",      "--book",      (m_temp / "sleepers.md").string(),
-                                           "--build-dir", (m_temp / "build").string(), "--timeout",
-                                           "120",     "--no-cache",  "-j",
+  const std::vector<std::string> arguments{"-v",
+                                           "--book",
+                                           (m_temp / "sleepers.md").string(),
+                                           "--build-dir",
+                                           (m_temp / "build").string(),
+                                           "--timeout",
+                                           "120",
+                                           "--no-cache",
+                                           "-j",
                                            "20"};
-  snipcheck({"--book", (m_temp / "sleepers.md").string(), "--build-dir", (m_temp / "build").string(), "--timeout",
-             "1", "-j", "20", "--no-cache"}); // build once
+  snipcheck({"--book", (m_temp / "sleepers.md").string(), "--build-dir", (m_temp / "build").string(), "--timeout", "1",
+             "-j", "20", "--no-cache"}); // build once
   const auto started = std::chrono::steady_clock::now();
   const pid_t pid = start(arguments);
   wait_until_running(20);

@@ -101,7 +101,8 @@ TEST(RunPrograms, AFailureOnAnyThreadReachesTheCaller)
   app::Options options;
   options.jobs = 3;
   FailingRunner runner;
-  EXPECT_THROW(app::run_programs(programs, options, runner, [](const std::string&) {}, [](const std::string&) {}),
+  EXPECT_THROW(app::run_programs(
+                   programs, options, runner, [](const std::string&) {}, [](const std::string&) {}),
                Fatal);
   fs::remove(program);
 }
