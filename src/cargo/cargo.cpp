@@ -105,8 +105,8 @@ FileView compiler_view(const CargoSettings& settings)
 std::map<std::string, std::string> toolchain_environment()
 {
   std::map<std::string, std::string> environment;
-  for (const auto* name : {"PATH", "HOME", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy",
-                           "NO_PROXY", "all_proxy", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR"}) {
+  for (const auto* name : {"PATH", "HOME", "RUSTC_WRAPPER", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                           "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR"}) {
     if (const char* value = std::getenv(name); value != nullptr) {
       environment[name] = value;
     }
@@ -141,7 +141,9 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
       {"CARGO_TERM_PROGRESS_WHEN", "never"},
   });
   command.limits = compiler_limits();
-  if (isolation_available()) {
+  // A RUSTC_WRAPPER (sccache) only caches, but needs its own files, server and
+  // network: with one, cargo runs without isolation (README).
+  if (isolation_available() && command.set_env.count("RUSTC_WRAPPER") == 0) {
     command.sandbox.view = compiler_view(settings);
     command.sandbox.new_network_namespace = settings.offline;
     command.set_env["TMPDIR"] = "/tmp";

@@ -877,7 +877,8 @@ int open_lock_file(const std::filesystem::path& folder, const std::string& name)
 
 SandboxUid SandboxUid::acquire()
 {
-  constexpr unsigned base = 62000;
+  // Not 62000-62999: snipcheck before 2026-11 locked those in /tmp, and must not share them.
+  constexpr unsigned base = 61000;
   for (unsigned candidate = 0; candidate < 1000; ++candidate) {
     const int fd = open_lock_file(sandbox_lock_folder, fmt::format("uid-{}.lock", base + candidate));
     // Held until released: the uid is this slot's alone meanwhile.
