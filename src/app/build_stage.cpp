@@ -359,6 +359,9 @@ private:
     settings.target_dir = std::filesystem::absolute(m_options.build_dir / ("target-" + toolchain_folder(m_cell)));
     settings.toolchain = m_cell.toolchain->argument;
     settings.offline = !m_options.registry_directory.empty();
+    if (settings.offline) {
+      settings.readable.push_back(m_options.registry_directory); // cargo's view of the machine holds it
+    }
     report("building");
     const auto started = std::chrono::steady_clock::now();
     CargoPass pass;

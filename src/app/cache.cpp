@@ -161,7 +161,14 @@ void ResultCache::store(const std::string& key, const check::Observed& observed)
       observed.run->status.kind != cargo::ExitStatus::Kind::signaled) {
     return;
   }
-  text::write_file_atomically(m_folder / (key + ".json"), observed_to_json(observed).dump());
+  // Readable by the owner only: a listing's output and diagnostics are in it.
+  std::error_code ec;
+  if (std::filesystem::create_directories(m_folder, ec)) {
+    std::filesystem::permissions(m_folder, std::filesystem::perms::owner_all, ec);
+  }
+  const auto path = m_folder / (key + ".json");
+  text::write_file_atomically(path, observed_to_json(observed).dump());
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
 }
 
 } // namespace snipcheck::app

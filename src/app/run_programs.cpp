@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <mutex>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -16,29 +18,79 @@ namespace snipcheck::app {
 
 namespace {
 
-// A private folder under /tmp, owned by the sandbox uid when we run as root,
-// so the book's programs can reach it wherever the build folder lives.
-std::filesystem::path make_private_folder(const std::filesystem::path& parent)
+// A folder made by mkdtemp under `parent` (mode 0700).
+std::filesystem::path make_temporary_folder(const std::filesystem::path& parent)
 {
   std::string pattern = (parent / "snipcheck-run-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw Fatal(fmt::format("cannot create a folder to run listings in {}: {}", parent.string(), std::strerror(errno)));
   }
-  const std::filesystem::path folder = pattern;
-  if (::geteuid() == 0) {
-    const auto uid = cargo::sandbox_uid();
-    if (::chown(folder.c_str(), uid, uid) != 0) {
-      throw Fatal(fmt::format("cannot hand {} to the sandbox user: {}", folder.string(), std::strerror(errno)));
+  return pattern;
+}
+
+// Removes a folder when the run ends, however it ends.
+struct RemovedAtEnd
+{
+  std::filesystem::path folder;
+  ~RemovedAtEnd()
+  {
+    std::error_code ignored;
+    if (!folder.empty()) {
+      std::filesystem::remove_all(folder, ignored);
     }
+  }
+};
+
+// Without isolation: one copy of each program in a folder of the invoking user
+// that the sandbox uids may only read and execute from, so that no listing can
+// replace another's program.
+class ProgramCopies
+{
+public:
+  explicit ProgramCopies(const std::vector<ProgramRun>& programs)
+  {
+    m_area.folder = make_temporary_folder(std::filesystem::temp_directory_path());
+    ::chmod(m_area.folder.c_str(), 0711);
+    std::error_code ec;
+    for (const auto& program : programs) {
+      auto [copy, added] = m_copies.try_emplace(program.executable);
+      if (!added) {
+        continue;
+      }
+      copy->second = m_area.folder / fmt::format("program-{}", program.executable.filename().string());
+      std::filesystem::copy_file(program.executable, copy->second, ec);
+      if (ec || ::chmod(copy->second.c_str(), 0755) != 0) {
+        throw Fatal(fmt::format("cannot copy {} to {}: {}", program.executable.string(), m_area.folder.string(),
+                                ec ? ec.message() : std::strerror(errno)));
+      }
+    }
+  }
+
+  const std::filesystem::path& area() const { return m_area.folder; }
+  const std::filesystem::path& copy_of(const std::filesystem::path& executable) const
+  {
+    return m_copies.at(executable);
+  }
+
+private:
+  RemovedAtEnd m_area;
+  std::map<std::filesystem::path, std::filesystem::path> m_copies;
+};
+
+// The listing's own working folder, private to its uid.
+std::filesystem::path make_private_folder(const std::filesystem::path& parent, std::optional<unsigned> owner)
+{
+  auto folder = make_temporary_folder(parent);
+  if (owner && ::chown(folder.c_str(), *owner, *owner) != 0) {
+    throw Fatal(fmt::format("cannot hand {} to the sandbox user: {}", folder.string(), std::strerror(errno)));
   }
   return folder;
 }
 
-cargo::Command sandboxed_command(const std::filesystem::path& program, const std::filesystem::path& folder,
-                                 const Options& options, const Log& log)
+cargo::Command sandboxed_command(const std::filesystem::path& folder, const Options& options,
+                                 std::optional<unsigned> uid)
 {
   cargo::Command command;
-  command.argv = {program.string()};
   command.working_dir = folder;
   command.environment = cargo::Environment::clear;
   command.set_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
@@ -52,18 +104,54 @@ cargo::Command sandboxed_command(const std::filesystem::path& program, const std
   command.limits.address_space_bytes = std::size_t{2} << 30;
   command.limits.cpu_seconds = static_cast<std::size_t>(options.timeout_seconds) + 1;
   command.limits.file_size_bytes = std::size_t{64} << 20;
-  if (::geteuid() == 0) {
-    command.sandbox.run_as_uid = cargo::sandbox_uid();
-    command.limits.processes = 256; // counted per uid: the sandbox uid owns nothing else
-  }
-  static std::atomic<bool> noticed{false};
-  if (cargo::network_isolation_available()) {
-    command.sandbox.new_network_namespace = true;
-  } else if (!noticed.exchange(true)) {
-    log("notice: this machine does not allow a private network namespace; listings run with network access");
+  if (uid) {
+    command.sandbox.run_as_uid = uid;
+    command.limits.processes = 256; // counted per uid: the slot's uid owns nothing else
   }
   return command;
 }
+
+// One worker: runs programs one at a time under a uid of its own (as root).
+class Slot
+{
+public:
+  Slot()
+  {
+    if (::geteuid() == 0) {
+      m_uid.emplace(cargo::SandboxUid::acquire());
+    }
+  }
+
+  std::optional<unsigned> uid() const { return m_uid ? std::optional<unsigned>(m_uid->uid()) : std::nullopt; }
+
+  // Whatever the last listing left running, or left in the shared temporary
+  // folders (without isolation), under the slot's uid.
+  void clean_up(bool isolated) const
+  {
+    if (!m_uid) {
+      return;
+    }
+    cargo::kill_all_owned_by(m_uid->uid());
+    if (isolated) {
+      return; // its /tmp, /var/tmp and /dev/shm were its own
+    }
+    for (const auto* shared : {"/tmp", "/var/tmp", "/dev/shm"}) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(shared, ec)) {
+        struct stat info
+        {
+        };
+        if (::lstat(entry.path().c_str(), &info) == 0 && info.st_uid == m_uid->uid()) {
+          std::error_code ignored;
+          std::filesystem::remove_all(entry.path(), ignored);
+        }
+      }
+    }
+  }
+
+private:
+  std::optional<cargo::SandboxUid> m_uid;
+};
 
 } // namespace
 
@@ -75,40 +163,68 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
   if (programs.empty()) {
     return results;
   }
-  // One copy of each program, where the sandbox uid can reach it.
-  const auto area = make_private_folder(std::filesystem::temp_directory_path());
-  std::map<std::filesystem::path, std::filesystem::path> copies;
-  std::error_code ec;
-  for (const auto& program : programs) {
-    auto [copy, added] = copies.try_emplace(program.executable);
-    if (!added) {
-      continue;
-    }
-    copy->second = area / fmt::format("program-{}", program.executable.filename().string());
-    std::filesystem::copy_file(program.executable, copy->second, ec);
-    if (ec) {
-      throw Fatal(fmt::format("cannot copy {} to {}: {}", program.executable.string(), area.string(), ec.message()));
-    }
+  std::string why_not_isolated;
+  const bool isolated = cargo::isolation_available(&why_not_isolated);
+  static std::atomic<bool> noticed{false};
+  if (!isolated && !noticed.exchange(true)) {
+    log(fmt::format("notice: this machine allows no private namespaces ({}); listings run with network access "
+                    "and see the whole file system",
+                    why_not_isolated));
+  }
+  std::optional<ProgramCopies> copies;
+  if (!isolated) {
+    copies.emplace(programs);
   }
 
   std::mutex reporting; // on_start and log are not thread-safe
   std::atomic<std::size_t> next{0};
-  const auto worker = [&] {
-    for (auto k = next++; k < programs.size(); k = next++) {
+  std::atomic<bool> stop{false};
+  std::exception_ptr failure;
+  const auto work = [&](const Slot& slot) {
+    for (auto k = next++; k < programs.size() && !stop; k = next++) {
       const auto& program = programs[k];
-      const auto folder = make_private_folder(area);
-      auto command = sandboxed_command(copies.at(program.executable), folder, options, log);
+      cargo::Command command;
+      std::filesystem::path host_folder;
+      if (isolated) {
+        // Nothing on the host: the folder exists in the listing's private /tmp only,
+        // and the program is bound into it read-only.
+        const auto folder = std::filesystem::path("/tmp") / fmt::format("snipcheck-run-{}", k + 1);
+        const auto place = folder / fmt::format("program-{}", program.executable.filename().string());
+        command = sandboxed_command(folder, options, slot.uid());
+        command.argv = {place.string()};
+        command.sandbox.new_network_namespace = true;
+        command.sandbox.view = cargo::system_view({"null", "zero", "full", "random", "urandom"});
+        command.sandbox.view->files_at.emplace_back(program.executable, place);
+        command.sandbox.view->private_folder = folder;
+      } else {
+        host_folder = make_private_folder(copies->area(), slot.uid());
+        command = sandboxed_command(host_folder, options, slot.uid());
+        command.argv = {copies->copy_of(program.executable).string()};
+      }
+      const RemovedAtEnd remove_folder{host_folder};
       if (!program.argument.empty()) {
         command.argv.push_back(program.argument);
       }
       {
         const std::lock_guard lock(reporting);
         on_start(program.label);
-        log(fmt::format("{} (in {}, limit {}s)", program.label, folder.string(), options.timeout_seconds));
+        log(fmt::format("{} (in {}, limit {}s)", program.label, command.working_dir.string(), options.timeout_seconds));
       }
       results[k] = runner.run(command);
-      std::error_code remove_error;
-      std::filesystem::remove_all(folder, remove_error);
+      slot.clean_up(isolated);
+    }
+  };
+  // Exceptions (Fatal, Interrupted) end every worker and are rethrown here, on the caller's thread.
+  const auto worker = [&] {
+    try {
+      const Slot slot;
+      work(slot);
+    } catch (...) {
+      const std::lock_guard lock(reporting);
+      stop = true;
+      if (!failure) {
+        failure = std::current_exception();
+      }
     }
   };
   const auto threads =
@@ -122,10 +238,9 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
   for (auto& thread : pool) {
     thread.join();
   }
-  if (::geteuid() == 0) {
-    cargo::kill_all_owned_by(cargo::sandbox_uid()); // whatever escaped a process group
+  if (failure) {
+    std::rethrow_exception(failure);
   }
-  std::filesystem::remove_all(area, ec);
   return results;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// Running a book's programs safely (the `run` and `run-fail` listings): each in
-// a fresh folder under /tmp with a cleared environment, rlimits, an output
-// cap, no network where the machine allows, a time limit on its whole process
-// tree and, as root, an unprivileged uid of its own; several at once.
+// Running a book's programs safely (the `run` and `run-fail` listings): each
+// with a cleared environment, rlimits, an output cap and a time limit; where
+// the machine allows, in namespaces of its own (a read-only view of the system
+// with a private /tmp, no network, its own process table, so nothing it starts
+// outlives it) and, as root, under an unprivileged uid of its slot; several at once.
 
 #include "app/options.hpp"
 #include "app/pipeline.hpp"

@@ -55,7 +55,66 @@ std::optional<SourceSpan> locate(const json& message, const std::string& src_pat
   return span_of(current != nullptr ? *current : *primary);
 }
 
+std::filesystem::path home_folder(const char* variable, const char* default_name)
+{
+  if (const char* value = std::getenv(variable); value != nullptr && *value != '\0') {
+    return std::filesystem::absolute(value);
+  }
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home != nullptr ? home : "/") / default_name;
+}
+
+// Limits for cargo and every rustc it starts: a listing such as
+// `include_bytes!("/dev/zero")` or an endless const evaluation stops here.
+Limits compiler_limits()
+{
+  Limits limits;
+  limits.address_space_bytes = std::size_t{8} << 30;
+  limits.cpu_seconds = 20 * 60;
+  limits.file_size_bytes = std::size_t{4} << 30;
+  return limits;
+}
+
+FileView compiler_view(const CargoSettings& settings)
+{
+  // No /dev/zero: include_bytes! of it would read without end.
+  auto view = system_view({"null", "random", "urandom"});
+  const auto cargo_home = home_folder("CARGO_HOME", ".cargo");
+  view.read_only.push_back(home_folder("RUSTUP_HOME", ".rustup"));
+  view.read_only.push_back(cargo_home / "bin");
+  // Downloaded crates; never config.toml or credentials.toml.
+  for (const auto* folder : {"registry", "git"}) {
+    (settings.offline ? view.read_only : view.writable).push_back(cargo_home / folder);
+  }
+  for (const auto* tool : {"cargo", "rustc", "rustup"}) {
+    const auto found = find_executable(tool);
+    if (!found.empty()) {
+      std::error_code ec;
+      view.read_only.push_back(found.parent_path());
+      view.read_only.push_back(std::filesystem::canonical(found, ec).parent_path());
+    }
+  }
+  view.read_only.insert(view.read_only.end(), settings.readable.begin(), settings.readable.end());
+  view.writable.push_back(settings.workspace);
+  view.writable.push_back(settings.target_dir);
+  return view;
+}
+
 } // namespace
+
+std::map<std::string, std::string> toolchain_environment()
+{
+  std::map<std::string, std::string> environment;
+  for (const auto* name : {"PATH", "HOME", "RUSTC_WRAPPER", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                           "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR"}) {
+    if (const char* value = std::getenv(name); value != nullptr) {
+      environment[name] = value;
+    }
+  }
+  environment["CARGO_HOME"] = home_folder("CARGO_HOME", ".cargo").string();
+  environment["RUSTUP_HOME"] = home_folder("RUSTUP_HOME", ".rustup").string();
+  return environment;
+}
 
 Command cargo_command(const CargoSettings& settings, const std::string& subcommand,
                       const std::vector<std::string>& arguments)
@@ -73,15 +132,22 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
   }
   command.argv.insert(command.argv.end(), arguments.begin(), arguments.end());
   command.working_dir = settings.workspace;
-  command.set_env = {
-      {"CARGO_TARGET_DIR", settings.target_dir.string()},
+  command.environment = Environment::clear;
+  command.set_env = toolchain_environment();
+  command.set_env.insert({
+      {"CARGO_TARGET_DIR", std::filesystem::absolute(settings.target_dir).string()},
       {"CARGO_INCREMENTAL", "0"},
       {"CARGO_TERM_COLOR", "never"},
       {"CARGO_TERM_PROGRESS_WHEN", "never"},
-  };
-  // A user's flags would change what compiles; RUSTC_WRAPPER (sccache) only caches.
-  command.unset_env = {"RUSTFLAGS",          "CARGO_ENCODED_RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_BUILD_RUSTFLAGS",
-                       "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR",        "RUSTC",        "CARGO_BUILD_TARGET_DIR"};
+  });
+  command.limits = compiler_limits();
+  // A RUSTC_WRAPPER (sccache) only caches, but needs its own files, server and
+  // network: with one, cargo runs without isolation (README).
+  if (isolation_available() && command.set_env.count("RUSTC_WRAPPER") == 0) {
+    command.sandbox.view = compiler_view(settings);
+    command.sandbox.new_network_namespace = settings.offline;
+    command.set_env["TMPDIR"] = "/tmp";
+  }
   return command;
 }
 
@@ -150,6 +216,8 @@ std::string rustc_version(CommandRunner& runner, const std::string& toolchain)
     command.argv.push_back("+" + toolchain);
   }
   command.argv.push_back("-vV");
+  command.environment = Environment::clear; // the environment cargo will have
+  command.set_env = toolchain_environment();
   command.timeout = std::chrono::seconds(60);
   const auto result = runner.run(command);
   if (result.status.kind == ExitStatus::Kind::not_started) {

@@ -17,14 +17,22 @@ namespace snipcheck::cargo {
 
 struct CargoSettings
 {
-  std::filesystem::path workspace;  // folder with the workspace Cargo.toml
-  std::filesystem::path target_dir; // shared by every package
-  std::string toolchain;            // rustup toolchain name; empty: the default
-  bool offline = false;             // a local directory registry is configured
+  std::filesystem::path workspace;             // folder with the workspace Cargo.toml
+  std::filesystem::path target_dir;            // shared by every package
+  std::string toolchain;                       // rustup toolchain name; empty: the default
+  bool offline = false;                        // a local directory registry is configured
+  std::vector<std::filesystem::path> readable; // more folders cargo may read (a local registry)
 };
 
 // `cargo [+toolchain] <subcommand> --message-format=json ...` with a clean,
-// reproducible environment: no inherited RUSTFLAGS, no colours, no incremental.
+// reproducible environment: of the caller's, only PATH, HOME, the toolchain's
+// homes and proxy settings reach cargo (no RUSTFLAGS, RUSTC_BOOTSTRAP,
+// CARGO_PROFILE_*, no secret for `env!`); no colours, no incremental; limits
+// on memory and time. Where the machine allows, cargo runs isolated (see
+// isolation_available()): it sees the system, the toolchain, `readable` and,
+// writable, its workspace and target folder only, so a listing's
+// `include_str!` reaches nothing else, and no `.cargo/config.toml` above the
+// build folder (or in CARGO_HOME) applies; offline, it has no network.
 Command cargo_command(const CargoSettings& settings, const std::string& subcommand,
                       const std::vector<std::string>& arguments);
 
@@ -60,6 +68,9 @@ BuildMessages parse_cargo_messages(std::string_view json_lines);
 
 // True for rustc's summary lines ("aborting due to 2 previous errors").
 bool is_summary_message(const CompilerMessage& message);
+
+// The caller's environment as it may reach cargo and rustc (see cargo_command).
+std::map<std::string, std::string> toolchain_environment();
 
 // `rustc -vV` of a toolchain; its first line reads "rustc 1.95.0 (59807616e 2026-04-14)".
 // Throws Fatal when the toolchain is missing or broken.

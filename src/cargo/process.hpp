@@ -1,17 +1,20 @@
 #pragma once
 // The only door to child processes. Everything above talks to a CommandRunner,
 // so unit tests can replay captured cargo output instead of running cargo
-// (as ninja's CommandRunner in src/build.h allows).
+// (as ninja's CommandRunner in src/build.h allows). The sandbox that contains
+// a book's code, at compile time and at run time, lives here too.
 
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
-#include <string_view>
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace snipcheck::cargo {
@@ -27,18 +30,29 @@ struct Limits
 
 enum class Environment { inherit, clear };
 
-// Isolation for running a book's code (never used for cargo itself).
+// What an isolated child sees of the file system: a root of its own holding
+// only these paths, bound at their own places; an empty private /tmp, /var/tmp
+// and /dev/shm; a /proc showing its own processes only; a /dev of a few devices.
+struct FileView
+{
+  std::vector<std::filesystem::path> read_only;
+  std::vector<std::filesystem::path> writable;
+  std::vector<std::string> devices; // names under /dev
+  // Single files bound read-only at another place: {host path, place in the view}.
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> files_at;
+  // A folder made empty in the private /tmp and owned by the child (its working folder).
+  std::filesystem::path private_folder;
+};
+
+// Isolation for running a book's code.
 struct Sandbox
 {
   bool new_network_namespace = false; // no network: a fresh namespace with only a down loopback
   std::optional<unsigned> run_as_uid; // drop to this uid/gid (when started as root)
+  // Private pid, mount and IPC namespaces with this view (see isolation_available()).
+  // Every process the child leaves behind dies with it; capabilities are dropped.
+  std::optional<FileView> view;
 };
-
-// The uid a book's programs run as when snipcheck runs as root: an unnamed
-// uid reserved for this snipcheck process alone (a lock file per candidate
-// keeps concurrent runs apart), so every process it owns after a run is a
-// leftover of ours to kill.
-unsigned sandbox_uid();
 
 struct Command
 {
@@ -82,6 +96,16 @@ struct CommandResult
   std::string start_error; // why it did not start (not_started)
 };
 
+// Thrown by a runner when SIGINT, SIGTERM or SIGHUP arrived; the child's whole
+// tree is killed by then. The command line turns it into exit code 130.
+class Interrupted : public std::runtime_error
+{
+public:
+  Interrupted()
+    : std::runtime_error("interrupted")
+  {}
+};
+
 class CommandRunner
 {
 public:
@@ -91,16 +115,56 @@ public:
 
 std::unique_ptr<CommandRunner> make_process_runner();
 
-// Whether this machine lets an unprivileged process (or root) enter a new
-// network namespace; probed once with a throwaway child.
-bool network_isolation_available();
+// Whether this machine lets snipcheck (root or not: through a user namespace)
+// enter private pid, mount, network and IPC namespaces with a FileView; probed
+// once with a throwaway child. When not, `why` says what failed.
+bool isolation_available(std::string* why = nullptr);
 
-// Kills every process a sandboxed run left behind under `uid` (root only).
+// The system part of every view: /usr, the merged-/usr links, the few files of
+// /etc that programs and linkers read (never /etc/shadow), and `devices`.
+FileView system_view(std::vector<std::string> devices);
+
+// An unnamed uid reserved for one program slot of this snipcheck process, when
+// it runs as root: a lock file per candidate uid, in a folder only root can
+// write, keeps slots and concurrent runs apart, so every process the uid owns
+// is a leftover of that slot's listing. Throws Fatal when none is free.
+class SandboxUid
+{
+public:
+  static SandboxUid acquire();
+  SandboxUid(SandboxUid&& other) noexcept;
+  SandboxUid(const SandboxUid&) = delete;
+  SandboxUid& operator=(const SandboxUid&) = delete;
+  SandboxUid& operator=(SandboxUid&&) = delete;
+  ~SandboxUid();
+
+  unsigned uid() const { return m_uid; }
+
+private:
+  SandboxUid(unsigned uid, int fd)
+    : m_uid(uid)
+    , m_fd(fd)
+  {}
+  unsigned m_uid = 0;
+  int m_fd = -1;
+};
+
+// Opens (creating) `folder`/`name` for a lock without following a symlink, after
+// checking that the folder is a real folder that only its owner (root) can write.
+// Returns -1 when the name is taken by something else than a regular file; throws
+// Fatal when the folder is unsafe or cannot be made.
+int open_lock_file(const std::filesystem::path& folder, const std::string& name);
+
+// Kills every process running as `uid` (root only).
 void kill_all_owned_by(unsigned uid);
 
-// On SIGINT/SIGTERM: kill the running children's process groups (and any
-// sandboxed leftovers), then exit 130. Installed once by the command line.
+// SIGINT, SIGTERM and SIGHUP only set a flag (as ninja's SubprocessSet does);
+// runners see it, kill their children and throw Interrupted. Installed once by
+// the command line.
 void install_interrupt_handler();
+
+// The signal that interrupted the run, or 0.
+int interrupt_signal();
 
 // Finds an executable on PATH; empty when missing.
 std::filesystem::path find_executable(const std::string& name);

@@ -15,6 +15,8 @@ namespace snipcheck::cli {
 
 namespace {
 
+constexpr int exit_interrupted = 130;
+
 struct CommonArguments
 {
   std::string book;
@@ -238,28 +240,30 @@ int main(int argc, char** argv)
   }
 
   cargo::install_interrupt_handler();
+  // SIGINT, SIGTERM and SIGHUP all end the run with 130, its children killed (README).
+  const auto finished = [](int code) { return cargo::interrupt_signal() != 0 ? exit_interrupted : code; };
   try {
     Output output;
     if (*chapter) {
       auto options = merge(common, {chapter_range});
       output.color = use_color(options);
-      return check_command(options, output);
+      return finished(check_command(options, output));
     }
     if (*list) {
-      return list_command(merge(common, list_selectors));
+      return finished(list_command(merge(common, list_selectors)));
     }
     if (*show) {
       auto options = merge(common, {show_id});
       output.color = use_color(options);
-      return show_command(options, output);
+      return finished(show_command(options, output));
     }
     if (*bless) {
       auto options = merge(common, bless_selectors, MissingExpected::created);
       output.color = use_color(options);
-      return bless_command(options, output, bless_dry_run ? DryRun::yes : DryRun::no);
+      return finished(bless_command(options, output, bless_dry_run ? DryRun::yes : DryRun::no));
     }
     if (*errata) {
-      return errata_command(merge(common, errata_selectors));
+      return finished(errata_command(merge(common, errata_selectors)));
     }
     if (*init) {
       app::Options options;
@@ -267,21 +271,28 @@ int main(int argc, char** argv)
       return init_command(options);
     }
     if (*extract) {
-      return extract_command(merge(common, selectors), extract_out);
+      return finished(extract_command(merge(common, selectors), extract_out));
     }
     auto all_selectors = selectors;
     all_selectors.insert(all_selectors.end(), check_selectors.begin(), check_selectors.end());
     auto options = merge(common, all_selectors);
     output.color = use_color(options);
-    return check_command(options, output);
+    return finished(check_command(options, output));
   } catch (const InputError& error) {
     for (const auto& problem : error.problems()) {
       fmt::print(stderr, "error: {}\n", problem.to_string());
     }
     return exit_bad_input;
+  } catch (const cargo::Interrupted&) {
+    fmt::print(stderr, "interrupted\n");
+    return exit_interrupted;
   } catch (const Fatal& error) {
     fmt::print(stderr, "error: {}\n", error.what());
-    return exit_environment;
+    return finished(exit_environment);
+  } catch (const std::exception& error) {
+    // Whatever escaped the two tiers is still the environment's failure, never a crash.
+    fmt::print(stderr, "error: {}\n", error.what());
+    return finished(exit_environment);
   }
 }
 

@@ -114,7 +114,14 @@ private:
 
   cargo::CommandResult run(const cargo::Command& command)
   {
-    const auto modules = text::split_lines(text::read_file(command.argv[0]));
+    // An isolated program sits at a place in its own view; the file is the one bound there.
+    auto program = std::filesystem::path(command.argv[0]);
+    if (command.sandbox.view) {
+      for (const auto& [source, place] : command.sandbox.view->files_at) {
+        program = place == program ? source : program;
+      }
+    }
+    const auto modules = text::split_lines(text::read_file(program));
     const std::string module = command.argv.size() > 1 ? command.argv[1] : "";
     auto listed = [&](const std::string& name) { return std::find(modules.begin(), modules.end(), name) != modules.end(); };
     cargo::CommandResult result;

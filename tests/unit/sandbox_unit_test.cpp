@@ -1,0 +1,110 @@
+// The sandbox's pieces that need no child process: lock files that a listing
+// cannot redirect, and failures on program-running threads that reach the
+// caller as exceptions instead of std::terminate.
+#include "app/run_programs.hpp"
+#include "cargo/process.hpp"
+#include "util/errors.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace snipcheck;
+
+class LockFile : public ::testing::Test
+{
+protected:
+  void SetUp() override
+  {
+    m_temp = fs::temp_directory_path() / ("snipcheck-lock-" + std::to_string(::getpid()));
+    fs::remove_all(m_temp);
+    fs::create_directories(m_temp);
+    m_folder = m_temp / "locks";
+  }
+  void TearDown() override { fs::remove_all(m_temp); }
+
+  fs::path m_temp;
+  fs::path m_folder;
+};
+
+TEST_F(LockFile, IsCreatedOwnerOnlyInAFolderOnlyItsOwnerWrites)
+{
+  const int fd = cargo::open_lock_file(m_folder, "uid-1.lock");
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  struct stat info
+  {
+  };
+  ASSERT_EQ(::stat((m_folder / "uid-1.lock").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(m_folder.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 022, 0u);
+}
+
+TEST_F(LockFile, DoesNotFollowAPlantedSymlink)
+{
+  fs::create_directories(m_folder);
+  const auto victim = m_temp / "victim";
+  fs::create_symlink(victim, m_folder / "uid-1.lock");
+  EXPECT_EQ(cargo::open_lock_file(m_folder, "uid-1.lock"), -1);
+  EXPECT_FALSE(fs::exists(victim)); // nothing was created through the link
+}
+
+TEST_F(LockFile, RefusesAFolderOthersCanWrite)
+{
+  fs::create_directories(m_folder);
+  fs::permissions(m_folder, fs::perms::all); // 0777: anyone could plant a link
+  EXPECT_THROW(cargo::open_lock_file(m_folder, "uid-1.lock"), Fatal);
+}
+
+TEST_F(LockFile, RefusesASymlinkedFolder)
+{
+  fs::create_directories(m_temp / "elsewhere");
+  fs::create_symlink(m_temp / "elsewhere", m_folder);
+  EXPECT_THROW(cargo::open_lock_file(m_folder, "uid-1.lock"), Fatal);
+}
+
+// Throws from the second program it is asked to run, whichever thread asks.
+class FailingRunner : public cargo::CommandRunner
+{
+public:
+  cargo::CommandResult run(const cargo::Command&) override
+  {
+    if (m_calls++ == 1) {
+      throw Fatal("the machine broke");
+    }
+    cargo::CommandResult result;
+    result.status = {cargo::ExitStatus::Kind::exited, 0, 0};
+    return result;
+  }
+
+private:
+  std::atomic<int> m_calls{0};
+};
+
+TEST(RunPrograms, AFailureOnAnyThreadReachesTheCaller)
+{
+  // Before: the Fatal escaped a pool thread and std::terminate ended the process.
+  const auto program = fs::temp_directory_path() / ("snipcheck-program-" + std::to_string(::getpid()));
+  std::ofstream(program) << "#!/bin/sh\n";
+  std::vector<app::ProgramRun> programs;
+  for (int k = 0; k < 6; ++k) {
+    programs.push_back({program, "", "listing-" + std::to_string(k)});
+  }
+  app::Options options;
+  options.jobs = 3;
+  FailingRunner runner;
+  EXPECT_THROW(app::run_programs(
+                   programs, options, runner, [](const std::string&) {}, [](const std::string&) {}),
+               Fatal);
+  fs::remove(program);
+}
+
+} // namespace
