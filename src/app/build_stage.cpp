@@ -362,6 +362,15 @@ private:
     if (settings.offline) {
       settings.readable.push_back(m_options.registry_directory); // cargo's view of the machine holds it
     }
+    // A book's own crates (`path = ...` dependencies) are read, never written.
+    std::set<std::filesystem::path> local_crates;
+    for (const auto& unit : round.units) {
+      for (const auto& dependency : unit.deps) {
+        if (!dependency.path.empty() && local_crates.insert(dependency.path).second) {
+          settings.readable.push_back(dependency.path);
+        }
+      }
+    }
     report("building");
     const auto started = std::chrono::steady_clock::now();
     CargoPass pass;
