@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h> // environ
+
 namespace snipcheck::cargo {
 
 namespace {
@@ -109,6 +111,17 @@ std::map<std::string, std::string> toolchain_environment()
                            "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR"}) {
     if (const char* value = std::getenv(name); value != nullptr) {
       environment[name] = value;
+    }
+  }
+  // A compiler wrapper's own settings (sccache's cache folder, server port)
+  // go with it: they say where it caches, not what rustc builds.
+  if (environment.contains("RUSTC_WRAPPER")) {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string_view variable(*entry);
+      const auto equals = variable.find('=');
+      if (variable.starts_with("SCCACHE_") && equals != std::string_view::npos) {
+        environment[std::string(variable.substr(0, equals))] = std::string(variable.substr(equals + 1));
+      }
     }
   }
   environment["CARGO_HOME"] = home_folder("CARGO_HOME", ".cargo").string();

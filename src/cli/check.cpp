@@ -24,19 +24,23 @@ namespace snipcheck::cli {
 
 namespace {
 
+// Reports hold listings' output and diagnostics (what a listing read at build
+// time included): readable by their owner only, like the build folder.
+constexpr unsigned private_report = 0600;
+
 void write_reports(const app::CheckRun& run, const app::Options& options)
 {
   for (const auto& request : options.reports) {
     if (request.format == "json") {
-      text::write_file_atomically(request.path, report::json_report(run).dump(2) + "\n");
+      text::write_file_atomically(request.path, report::json_report(run).dump(2) + "\n", private_report);
     } else if (request.format == "junit") {
-      text::write_file_atomically(request.path, report::junit_report(run));
+      text::write_file_atomically(request.path, report::junit_report(run), private_report);
     } else if (request.format == "github") {
       const auto annotations = report::github_annotations(run);
       if (request.path.empty()) {
         fmt::print("{}", annotations);
       } else {
-        text::write_file_atomically(request.path, annotations);
+        text::write_file_atomically(request.path, annotations, private_report);
       }
     }
   }

@@ -236,7 +236,7 @@ std::filesystem::path write_target(const std::filesystem::path& path)
 
 } // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content)
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, unsigned new_file_mode)
 {
   const auto target = write_target(path);
   std::error_code ec;
@@ -248,7 +248,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     throw Fatal(fmt::format("cannot write {}: {}: {}; check that the folder exists and is writable", path.string(),
                             what, std::strerror(error)));
   };
-  // Keep the file's permissions (and, as root, its owner); a new file gets 0666 less the umask.
+  // Keep the file's permissions (and, as root, its owner); a new file gets new_file_mode less the umask.
   struct stat existing
   {
   };
@@ -260,7 +260,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   bool unnamed = fd >= 0;
   if (!unnamed) {
-    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(new_file_mode));
     if (fd < 0) {
       fail("creating " + temporary, errno);
     }
@@ -284,7 +284,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   } else if (unnamed) {
     const auto mask = ::umask(0);
     ::umask(mask);
-    if (::fchmod(fd, 0666 & ~mask) != 0) {
+    if (::fchmod(fd, static_cast<mode_t>(new_file_mode) & ~mask) != 0) {
       abandon("setting its permissions");
     }
   }

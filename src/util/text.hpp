@@ -57,7 +57,9 @@ constexpr std::uintmax_t max_file_size = 1ULL << 30;
 std::string read_file(const std::filesystem::path& path);
 // Writes to a temporary file beside `path` and renames it over `path`, so a
 // crash leaves either the old file or the new one. Throws Fatal.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+// `new_file_mode` (less the umask) applies only when the file does not exist yet.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           unsigned new_file_mode = 0666);
 // Writes only when the content differs, keeping mtimes (and cargo's freshness) intact.
 bool write_file_if_changed(const std::filesystem::path& path, std::string_view content);
 

@@ -28,6 +28,8 @@ TEST_P(Merging, BlocksGetRustdocsVerdicts)
                                          GetParam(), report.string()),
                              m_temp, m_temp);
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err; // two blocks are wrong, as rustdoc also says
+  // Reports carry what listings printed: only their owner may read them.
+  EXPECT_EQ(fs::status(report).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
   const auto results = json::parse(text::read_file(report))["results"];
   const std::vector<std::string> expected{"pass", "pass", "pass", "pass", "fail", "pass", "fail", "pass", "pass"};
   ASSERT_EQ(results.size(), expected.size());
