@@ -3,6 +3,7 @@
 #include "app/markdown_options.hpp"
 
 #include "util/errors.hpp"
+#include "util/edition.hpp"
 #include "util/text.hpp"
 #include "util/toml_input.hpp"
 
@@ -33,8 +34,6 @@ std::optional<std::filesystem::path> find_config(std::filesystem::path folder)
     folder = folder.parent_path();
   }
 }
-
-const std::set<std::string, std::less<>> known_editions{"2015", "2018", "2021", "2024"};
 
 // Reads one setting or table of snipcheck.toml, collecting every problem.
 class ConfigReader
@@ -318,8 +317,8 @@ Options load_defaults(const std::filesystem::path& start)
     } else if (key == "edition") {
       options.editions = reader.strings(node, "edition", "\"2021\" or [\"2021\", \"2024\"]");
       for (const auto& edition : options.editions) {
-        if (!known_editions.contains(edition)) {
-          reader.problem(node, fmt::format("unknown edition `{}` (use 2015, 2018, 2021 or 2024)", edition));
+        if (!util::is_edition(edition)) {
+          reader.problem(node, util::unknown_edition_message(edition));
         }
       }
     } else if (key == "toolchain") {

@@ -3,6 +3,7 @@
 #include "book/mdbook_include.hpp"
 #include "book/mdbook_summary.hpp"
 #include "book/rustdoc_rules.hpp"
+#include "util/edition.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 #include "util/toml_input.hpp"
@@ -394,9 +395,9 @@ BookToml read_book_toml(const fs::path& path)
   }
   if (const auto* node = document.at_path("rust.edition").node()) {
     const auto value = node->value<std::string>();
-    if (!value || !std::regex_match(*value, std::regex("20(15|18|21|24)"))) {
+    if (!value || !util::is_edition(*value)) {
       throw InputError(path, static_cast<int>(node->source().begin.line),
-                       "`rust.edition` must be \"2015\", \"2018\", \"2021\" or \"2024\"");
+                       fmt::format("`rust.edition` must be {}", util::known_editions_text("\"")));
     }
     result.edition = *value;
   }

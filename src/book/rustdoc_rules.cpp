@@ -1,5 +1,6 @@
 #include "book/rustdoc_rules.hpp"
 
+#include "util/edition.hpp"
 #include "util/text.hpp"
 
 #include <cctype>
@@ -226,10 +227,6 @@ bool is_error_code(std::string_view token)
   return true;
 }
 
-bool is_edition(std::string_view year)
-{
-  return year == "2015" || year == "2018" || year == "2021" || year == "2024";
-}
 
 } // namespace
 
@@ -303,7 +300,7 @@ LangString parse_lang_string(std::string_view info, std::string_view host_target
       seen_rust_tags = !seen_other_tags || seen_rust_tags;
     } else if (word.starts_with("edition")) {
       // An unknown year is dropped, as rustdoc does; it is not an unknown token.
-      attributes.edition = is_edition(word.substr(7)) ? std::optional<std::string>(word.substr(7)) : std::nullopt;
+      attributes.edition = util::is_edition(word.substr(7)) ? std::optional<std::string>(word.substr(7)) : std::nullopt;
     } else {
       // Stable rustdoc does not know error codes: `E0106` is an unknown token
       // there. snipcheck keeps the code to check it, with rustdoc's verdict.

@@ -1,4 +1,5 @@
 #include "check/expectation.hpp"
+#include "util/edition.hpp"
 
 #include "util/text.hpp"
 #include "util/toml_input.hpp"
@@ -8,7 +9,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 namespace snipcheck::check {
 
@@ -82,8 +82,7 @@ bool is_error_code(std::string_view code)
 bool is_cell_key(std::string_view key)
 {
   if (key.starts_with("edition-")) {
-    const auto year = key.substr(8);
-    return year == "2015" || year == "2018" || year == "2021" || year == "2024";
+    return util::is_edition(key.substr(8));
   }
   return key.starts_with("toolchain-") && all_of_chars(key.substr(10), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
@@ -263,8 +262,8 @@ Annotation FileParser::parse_entry(const std::string& id, const toml::table& tab
       annotation.stdout_text = string_field(node, field);
     } else if (field == "edition") {
       annotation.edition = string_field(node, field);
-      if (annotation.edition && !std::regex_match(*annotation.edition, std::regex("20(15|18|21|24)"))) {
-        problem(node.source(), fmt::format("unknown edition `{}` (use 2015, 2018, 2021 or 2024)", *annotation.edition));
+      if (annotation.edition && !util::is_edition(*annotation.edition)) {
+        problem(node.source(), util::unknown_edition_message(*annotation.edition));
       }
     } else if (field == "prelude") {
       annotation.prelude = string_field(node, field).value_or("");

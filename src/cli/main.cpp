@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cargo/process.hpp"
+#include "util/edition.hpp"
 #include "util/errors.hpp"
 #include "util/version.hpp"
 
@@ -137,8 +138,8 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
                   : arguments.color == "never" ? app::ColorChoice::never
                                                : app::ColorChoice::automatic;
   for (const auto& edition : options.editions) {
-    if (!std::regex_match(edition, std::regex("20(15|18|21|24)"))) {
-      throw InputError({}, 0, fmt::format("unknown edition `{}` (use 2015, 2018, 2021 or 2024)", edition));
+    if (!util::is_edition(edition)) {
+      throw InputError({}, 0, util::unknown_edition_message(edition));
     }
   }
   for (const auto& report : arguments.reports) {
