@@ -543,9 +543,15 @@ std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch, const 
     add(std::move(rest));
     return parts;
   }
-  const auto half = rest.begin() + static_cast<std::ptrdiff_t>(rest.size() / 2);
-  add({rest.begin(), half});
-  add({half, rest.end()});
+  // Quarters, not halves: each round is one cargo pass whose targets build in
+  // parallel, so a culprit nothing points at is found in half the rounds.
+  const std::size_t count = std::min<std::size_t>(4, rest.size());
+  std::size_t begin = 0;
+  for (std::size_t part = 0; part < count; ++part) {
+    const std::size_t end = rest.size() * (part + 1) / count;
+    add({rest.begin() + static_cast<std::ptrdiff_t>(begin), rest.begin() + static_cast<std::ptrdiff_t>(end)});
+    begin = end;
+  }
   return parts;
 }
 

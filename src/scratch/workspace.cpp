@@ -282,6 +282,25 @@ const WrittenUnit* Workspace::find_by_location(const std::string& src_path, int 
   return nullptr;
 }
 
+// `extern "C" {` or `unsafe extern {` (brace maybe on the next line): a
+// block of foreign items. A call into one that nothing defines fails at link
+// time, with no span to tell which member of a batch made the call.
+bool declares_foreign_items(std::string_view line)
+{
+  if (line.starts_with("unsafe ")) {
+    line = text::trim(line.substr(7));
+  }
+  if (!line.starts_with("extern") || (line.size() > 6 && is_identifier_char(line[6]))) {
+    return false;
+  }
+  auto rest = text::trim(line.substr(6));
+  if (rest.starts_with('"')) {
+    const auto close = rest.find('"', 1);
+    rest = close == std::string_view::npos ? std::string_view() : text::trim(rest.substr(close + 1));
+  }
+  return rest.empty() || rest.starts_with('{');
+}
+
 bool can_merge(const ScratchSource& source)
 {
   // Each changes meaning, collides, or reads its own place once in a shared crate or binary.
@@ -304,6 +323,9 @@ bool can_merge(const ScratchSource& source)
       if (has_word(trimmed, word)) {
         return false;
       }
+    }
+    if (declares_foreign_items(trimmed)) {
+      return false;
     }
     // `mod name;` reads a file whose path depends on where the module sits.
     if (has_word(trimmed, "mod") && trimmed.ends_with(";") && trimmed.find('{') == std::string_view::npos) {
