@@ -358,6 +358,7 @@ private:
     settings.workspace = workspace.root;
     settings.target_dir = std::filesystem::absolute(m_options.build_dir / ("target-" + toolchain_folder(m_cell)));
     settings.toolchain = m_cell.toolchain->argument;
+    settings.toolchain_bin = m_cell.toolchain->bin;
     settings.offline = !m_options.registry_directory.empty();
     if (settings.offline) {
       settings.readable.push_back(m_options.registry_directory); // cargo's view of the machine holds it

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -45,7 +46,9 @@ std::vector<ToolchainInfo> resolve_toolchains(const Options& options, cargo::Com
     ToolchainInfo info;
     info.argument = name;
     try {
-      info.rustc_verbose = cargo::rustc_version(runner, name);
+      auto resolved = cargo::resolve_toolchain(runner, name);
+      info.rustc_verbose = std::move(resolved.verbose_version);
+      info.bin = std::move(resolved.bin);
     } catch (const Fatal&) {
       if (options.toolchain_pin && name == options.toolchain_pin->channel) {
         throw Fatal(fmt::format("the book pins toolchain `{0}` in {1}, and it is not installed.\n"
@@ -138,11 +141,14 @@ LoadedBook load_book(const Options& options)
 CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress)
 {
   const auto started = Clock::now();
+  // Asking rustup for the toolchains takes as long as reading a book: both at once.
+  // The book's problems (exit 2) are still reported before a missing toolchain's.
+  auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
   auto loaded = load_book(options);
   CheckRun run;
   run.book = std::move(loaded.book);
   const auto selected = select_listings(run.book, options.selectors, options.shard);
-  run.toolchains = resolve_toolchains(options, runner);
+  run.toolchains = toolchains.get();
   run.editions = options.editions.empty() ? std::vector<std::string>{run.book.edition} : options.editions;
 
   const auto lock = BuildLock::acquire(options.build_dir, log);

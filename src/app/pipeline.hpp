@@ -27,6 +27,7 @@ struct ToolchainInfo
   std::string rustc;         // first line of rustc -vV
   std::string rustc_verbose; // all of it: commit hash, host, LLVM version
   std::string argument;      // what is passed as +toolchain; empty: the default
+  std::filesystem::path bin; // its own cargo and rustc (cargo::ResolvedToolchain::bin); empty: PATH's
 };
 
 struct ListingResult

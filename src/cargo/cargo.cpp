@@ -96,6 +96,9 @@ FileView compiler_view(const CargoSettings& settings)
       view.read_only.push_back(std::filesystem::canonical(found, ec).parent_path());
     }
   }
+  if (!settings.toolchain_bin.empty()) {
+    view.read_only.push_back(settings.toolchain_bin.parent_path()); // the sysroot: rustc's libraries
+  }
   view.read_only.insert(view.read_only.end(), settings.readable.begin(), settings.readable.end());
   view.writable.push_back(settings.workspace);
   view.writable.push_back(settings.target_dir);
@@ -133,9 +136,13 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
                       const std::vector<std::string>& arguments)
 {
   Command command;
-  command.argv.push_back("cargo");
-  if (!settings.toolchain.empty()) {
-    command.argv.push_back("+" + settings.toolchain);
+  if (!settings.toolchain_bin.empty()) {
+    command.argv.push_back((settings.toolchain_bin / "cargo").string());
+  } else {
+    command.argv.push_back("cargo");
+    if (!settings.toolchain.empty()) {
+      command.argv.push_back("+" + settings.toolchain);
+    }
   }
   command.argv.push_back(subcommand);
   command.argv.push_back("--message-format=json");
@@ -153,6 +160,9 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
       {"CARGO_TERM_COLOR", "never"},
       {"CARGO_TERM_PROGRESS_WHEN", "never"},
   });
+  if (!settings.toolchain_bin.empty()) {
+    command.set_env["RUSTC"] = (settings.toolchain_bin / "rustc").string();
+  }
   command.limits = compiler_limits();
   // A RUSTC_WRAPPER (sccache) only caches, but needs its own files, server and
   // network: with one, cargo runs without isolation (README).
@@ -221,18 +231,33 @@ bool is_summary_message(const CompilerMessage& message)
          (message.message.starts_with("aborting due to") || message.message.starts_with("could not compile"));
 }
 
-std::string rustc_version(CommandRunner& runner, const std::string& toolchain)
+namespace {
+
+// `rustc [+toolchain] ARGUMENT` (or the given rustc), in the environment cargo will have.
+CommandResult run_rustc(CommandRunner& runner, const std::string& rustc, const std::string& toolchain,
+                    const std::string& argument, const std::vector<std::string>& more = {})
 {
   Command command;
-  command.argv = {"rustc"};
+  command.argv = {rustc};
   if (!toolchain.empty()) {
     command.argv.push_back("+" + toolchain);
   }
-  command.argv.push_back("-vV");
-  command.environment = Environment::clear; // the environment cargo will have
+  command.argv.push_back(argument);
+  command.argv.insert(command.argv.end(), more.begin(), more.end());
+  command.environment = Environment::clear;
   command.set_env = toolchain_environment();
   command.timeout = std::chrono::seconds(60);
-  const auto result = runner.run(command);
+  return runner.run(command);
+}
+
+bool is_executable_file(const std::filesystem::path& path)
+{
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
+}
+
+void throw_unless_usable(const CommandResult& result, const std::string& toolchain)
+{
   if (result.status.kind == ExitStatus::Kind::not_started) {
     throw Fatal(fmt::format("no Rust toolchain: {}. Install one with `rustup toolchain install stable` "
                             "(or `apt-get install cargo`), and make sure cargo and rustc are on PATH",
@@ -243,7 +268,29 @@ std::string rustc_version(CommandRunner& runner, const std::string& toolchain)
     throw Fatal(fmt::format("toolchain `{}` is not usable ({}): {}\nInstall it with `rustup toolchain install {}`",
                             name, result.status.describe(), text::trim(result.err), name));
   }
-  return std::string(text::trim(result.out));
+}
+
+} // namespace
+
+ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& toolchain)
+{
+  const auto sysroot_run = run_rustc(runner, "rustc", toolchain, "--print", {"sysroot"});
+  throw_unless_usable(sysroot_run, toolchain);
+  const auto lines = text::split_lines(sysroot_run.out);
+  const std::filesystem::path bin =
+      lines.empty() ? std::filesystem::path() : std::filesystem::path(std::string(text::trim(lines.front()))) / "bin";
+  ResolvedToolchain resolved;
+  if (bin.is_absolute() && is_executable_file(bin / "rustc") && is_executable_file(bin / "cargo")) {
+    const auto version_run = run_rustc(runner, (bin / "rustc").string(), "", "-vV");
+    throw_unless_usable(version_run, toolchain);
+    resolved.verbose_version = text::trim(version_run.out);
+    resolved.bin = bin;
+  } else { // a rustc without its cargo beside it: both through PATH, as given
+    const auto version_run = run_rustc(runner, "rustc", toolchain, "-vV");
+    throw_unless_usable(version_run, toolchain);
+    resolved.verbose_version = text::trim(version_run.out);
+  }
+  return resolved;
 }
 
 } // namespace snipcheck::cargo

@@ -22,6 +22,9 @@ struct CargoSettings
   std::string toolchain;                       // rustup toolchain name; empty: the default
   bool offline = false;                        // a local directory registry is configured
   std::vector<std::filesystem::path> readable; // more folders cargo may read (a local registry)
+  // The toolchain's own bin/ (ResolvedToolchain::bin): cargo and rustc run from
+  // there, without rustup's proxies. Empty: `cargo [+toolchain]` from PATH.
+  std::filesystem::path toolchain_bin;
 };
 
 // `cargo [+toolchain] <subcommand> --message-format=json ...` with a clean,
@@ -72,8 +75,20 @@ bool is_summary_message(const CompilerMessage& message);
 // The caller's environment as it may reach cargo and rustc (see cargo_command).
 std::map<std::string, std::string> toolchain_environment();
 
-// `rustc -vV` of a toolchain; its first line reads "rustc 1.95.0 (59807616e 2026-04-14)".
-// Throws Fatal when the toolchain is missing or broken.
-std::string rustc_version(CommandRunner& runner, const std::string& toolchain);
+// A toolchain as rustup resolves it, once per run.
+struct ResolvedToolchain
+{
+  // `rustc -vV`; its first line reads "rustc 1.95.0 (59807616e 2026-04-14)".
+  std::string verbose_version;
+  // Its sysroot's bin/, holding cargo and rustc: running them from there skips
+  // a proxy per process and is certainly the rustc whose -vV keys the cache.
+  // Empty when the sysroot has no cargo next to rustc: the proxies on PATH.
+  std::filesystem::path bin;
+};
+
+// Resolves `toolchain` (empty: the default) with `rustc [+toolchain] --print
+// sysroot`, then asks that sysroot's rustc for -vV. Throws Fatal when the
+// toolchain is missing or broken.
+ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& toolchain);
 
 } // namespace snipcheck::cargo

@@ -1,10 +1,16 @@
 #include "cargo/cargo.hpp"
+#include "fake_runner.hpp"
 #include "test_support.hpp"
+#include "util/errors.hpp"
 #include "util/text.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
 
 namespace snipcheck::cargo {
 namespace {
@@ -90,6 +96,76 @@ TEST(CargoCommand, IsHardened)
   EXPECT_EQ(command.environment, Environment::clear);
   EXPECT_EQ(command.set_env.count("RUSTFLAGS"), 0u);
   EXPECT_TRUE(command.limits.address_space_bytes.has_value());
+}
+
+TEST(CargoCommand, RunsTheResolvedToolchainsOwnCargoAndRustc)
+{
+  CargoSettings settings{"/ws", "/target", "nightly", false};
+  settings.toolchain_bin = "/toolchains/nightly/bin";
+  const auto command = cargo_command(settings, "build", {});
+  EXPECT_EQ(command.argv[0], "/toolchains/nightly/bin/cargo");
+  EXPECT_EQ(command.argv[1], "build"); // no +nightly: no proxy to read it
+  EXPECT_EQ(command.set_env.at("RUSTC"), "/toolchains/nightly/bin/rustc");
+}
+
+class ResolveToolchain : public ::testing::Test
+{
+protected:
+  void SetUp() override
+  {
+    m_sysroot = std::filesystem::temp_directory_path() / ("snipcheck-sysroot-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(m_sysroot / "bin");
+  }
+  void TearDown() override { std::filesystem::remove_all(m_sysroot); }
+
+  void add_tool(const char* name)
+  {
+    const auto path = m_sysroot / "bin" / name;
+    std::ofstream(path) << "#!/bin/sh\n";
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  }
+
+  // rustup's proxy answers --print sysroot; any rustc answers -vV.
+  testing::FakeRunner runner()
+  {
+    return testing::FakeRunner([this](const Command& command) {
+      if (std::find(command.argv.begin(), command.argv.end(), "sysroot") != command.argv.end()) {
+        return testing::exited(0, m_sysroot.string() + "\n");
+      }
+      return testing::exited(0, "rustc 1.95.0 (59807616e 2026-04-14)\nhost: x86_64-unknown-linux-gnu\n");
+    });
+  }
+
+  std::filesystem::path m_sysroot;
+};
+
+TEST_F(ResolveToolchain, FindsTheSysrootsCargoAndAsksItsRustcForTheVersion)
+{
+  add_tool("rustc");
+  add_tool("cargo");
+  auto fake = runner();
+  const auto resolved = resolve_toolchain(fake, "nightly");
+  EXPECT_EQ(resolved.bin, m_sysroot / "bin");
+  EXPECT_TRUE(resolved.verbose_version.starts_with("rustc 1.95.0"));
+  ASSERT_EQ(fake.commands.size(), 2u);
+  EXPECT_EQ(fake.commands[0].argv, (std::vector<std::string>{"rustc", "+nightly", "--print", "sysroot"}));
+  EXPECT_EQ(fake.commands[1].argv, (std::vector<std::string>{(m_sysroot / "bin" / "rustc").string(), "-vV"}));
+}
+
+TEST_F(ResolveToolchain, WithoutCargoBesideRustcTheProxiesOnPathAreKept)
+{
+  add_tool("rustc"); // a rustc installed on its own: cargo comes from elsewhere
+  auto fake = runner();
+  const auto resolved = resolve_toolchain(fake, "");
+  EXPECT_TRUE(resolved.bin.empty());
+  ASSERT_EQ(fake.commands.size(), 2u);
+  EXPECT_EQ(fake.commands[1].argv, (std::vector<std::string>{"rustc", "-vV"}));
+}
+
+TEST_F(ResolveToolchain, AToolchainThatIsNotInstalledIsFatal)
+{
+  testing::FakeRunner fake([](const Command&) { return testing::exited(1, "", "error: toolchain 'nope' is not installed"); });
+  EXPECT_THROW(resolve_toolchain(fake, "nope"), Fatal);
 }
 
 } // namespace

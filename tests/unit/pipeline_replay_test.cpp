@@ -53,8 +53,9 @@ TEST_F(PipelineReplay, LongestListingPassesWithErrorsAtTheBookLines)
   });
   const auto run = run_check(m_options, runner, [](const std::string&) {});
   ASSERT_EQ(run.results.size(), 6u);
-  ASSERT_EQ(runner.commands.size(), 2u); // rustc -V, one cargo build for the chapter
-  EXPECT_EQ(runner.commands[1].argv[1], "build");
+  // rustc --print sysroot and -vV, then one cargo build for the chapter
+  ASSERT_EQ(runner.commands.size(), 3u);
+  EXPECT_EQ(runner.commands[2].argv[1], "build");
   for (const auto& result : run.results) {
     EXPECT_EQ(check::status_name(result.verdict), "pass") << result.listing->id;
   }
