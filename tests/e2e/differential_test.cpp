@@ -88,6 +88,11 @@ std::pair<std::string, std::string> block(int k, bool edited)
     return {"text", "plain text"};
   case 25:
     return {"rust", "fn main() { let x: u8 = 255 + 1; println!(\"{}\", x); }"}; // arithmetic_overflow
+  case 26:
+    // Calls a foreign function nothing defines: a link error, which names no member of a batch.
+    return {"rust,no_run", fmt::format("unsafe extern \"C\" {{\n    fn undefined_elsewhere_{}();\n}}\n"
+                                       "fn main() {{ unsafe {{ undefined_elsewhere_{}() }} }}",
+                                       n, n)};
   default:
     return {"rust", fmt::format("fn value() -> u64 {{ {} }}\nprintln!(\"{}: {{}}\", value());", n, print_tag)};
   }
