@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 
 namespace snipcheck::app {
 
@@ -135,11 +136,14 @@ check::Observed observed_from_json(const json& value)
 
 std::optional<check::Observed> ResultCache::load(const std::string& key) const
 {
-  std::ifstream in(m_folder / (key + ".json"));
+  std::ifstream in(m_folder / (key + ".json"), std::ios::binary);
   if (!in) {
     return std::nullopt;
   }
-  const auto value = json::parse(in, nullptr, false);
+  // Whole, then parsed: nlohmann's stream adapter reads a character per call,
+  // and a no-change run of a large book is mostly these reads.
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto value = json::parse(text, nullptr, false);
   if (value.is_discarded()) {
     return std::nullopt; // a damaged entry is a miss, never an error
   }
