@@ -25,7 +25,6 @@ struct Finished
   int exit_code = -1;
   std::string out;
   std::string err;
-  double seconds = 0;
 };
 
 // An empty folder named after the running test (created anew; the fixture removes it).

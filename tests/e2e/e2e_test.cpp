@@ -344,12 +344,11 @@ TEST_F(EndToEnd, LargeBooksAndLongListingsAreReadQuickly)
     }
   }
   ASSERT_GT(fs::file_size(m_temp / "big.txt"), 50u * 1000 * 1000);
-  const auto started = std::chrono::steady_clock::now();
+  // Linear reading finishes in seconds; a quadratic one would outlast ctest's TIMEOUT
+  // (no wall-clock assertion: CI machines are busy).
   const auto run = snipcheck("--book big.txt list", m_temp);
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("ch01/1.1-1       big.txt:250008-350007"), std::string::npos) << run.out;
-  EXPECT_LT(seconds, 30);
 }
 
 TEST_F(EndToEnd, SummaryClassifiesTheBookAndErrataAreReported)
