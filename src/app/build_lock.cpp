@@ -15,7 +15,7 @@
 
 namespace snipcheck::app {
 
-BuildLock BuildLock::acquire(const std::filesystem::path& build_dir, const Log& log)
+BuildLock BuildLock::acquire(const std::filesystem::path& build_dir, const util::Log& log)
 {
   std::error_code ec;
   // Only its owner may read what was built and cached (listings' output, diagnostics).

@@ -2,7 +2,7 @@
 // One snipcheck run per build folder at a time: a second run waits for the
 // first (flock on <build-dir>/.lock) instead of corrupting its workspace.
 
-#include "app/pipeline.hpp"
+#include "util/log.hpp"
 
 #include <filesystem>
 
@@ -12,7 +12,7 @@ class BuildLock
 {
 public:
   // Creates the build folder if needed; throws Fatal when it cannot.
-  static BuildLock acquire(const std::filesystem::path& build_dir, const Log& log);
+  static BuildLock acquire(const std::filesystem::path& build_dir, const util::Log& log);
   BuildLock(BuildLock&& other) noexcept;
   BuildLock(const BuildLock&) = delete;
   BuildLock& operator=(const BuildLock&) = delete;

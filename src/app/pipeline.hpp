@@ -10,64 +10,23 @@
 #include "check/compare.hpp"
 #include "check/expectation.hpp"
 #include "check/output_block.hpp"
+#include "check/result.hpp"
 #include "scratch/wrap.hpp"
+#include "util/log.hpp"
 
-#include <chrono>
-#include <functional>
-#include <optional>
 #include <set>
 #include <string>
-#include <vector>
 
 namespace snipcheck::app {
 
-struct ToolchainInfo
-{
-  std::string name;          // as given to rustup ("stable"), or the default's channel
-  std::string rustc;         // first line of rustc -vV
-  std::string rustc_verbose; // all of it: commit hash, host, LLVM version
-  std::string argument;      // what is passed as +toolchain; empty: the default
-  std::filesystem::path bin; // its own cargo and rustc (cargo::ResolvedToolchain::bin); empty: PATH's
-};
-
-struct ListingResult
-{
-  const book::Listing* listing = nullptr;
-  std::string toolchain;
-  std::string edition;
-  check::Expectation expectation;
-  std::optional<scratch::ScratchSource> source; // the file as compiled
-  check::Observed observed;
-  check::Verdict verdict;
-  std::chrono::milliseconds duration{0};
-  // --ignored: what an `ignore`d block without a claim does today (built, never judged).
-  std::optional<check::Observed> probe;
-  // Why it was not built: the book or its settings are wrong around it (a
-  // missing include, a crate that does not exist). Its verdict is BadInput.
-  std::vector<InputProblem> bad_input;
-};
-
-struct CheckRun
-{
-  book::Book book;
-  std::vector<ToolchainInfo> toolchains;
-  std::vector<std::string> editions;
-  std::vector<ListingResult> results;
-  std::chrono::milliseconds duration{0};
-};
-
-// Notes on what the pipeline does (cargo commands, notices) for -v.
-using Log = std::function<void(const std::string&)>;
-
-// Where a run is, for a live progress line.
-struct Progress
-{
-  std::string cell;  // "stable 2021"
-  std::string phase; // "building", "running ch05/5.1-1"
-  int done = 0;      // listings finished in this cell
-  int total = 0;
-};
-using ProgressFn = std::function<void(const Progress&)>;
+// The result model lives in check/ (reports read it without app/); these
+// names keep the pipeline's callers short.
+using check::CheckRun;
+using check::ListingResult;
+using check::ToolchainInfo;
+using util::Log;
+using util::Progress;
+using util::ProgressFn;
 
 // The book and its annotations, validated against each other (InputError).
 struct LoadedBook

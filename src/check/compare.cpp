@@ -279,19 +279,6 @@ std::string skip_reason(const Verdict& verdict)
   return skipped != nullptr ? skipped->reason : std::string();
 }
 
-std::string_view status_name(const Verdict& verdict)
-{
-  return std::visit(Overloaded{
-                        [](const verdict::Pass&) { return std::string_view("pass"); },
-                        [](const verdict::Skipped&) { return std::string_view("skip"); },
-                        [](const verdict::NotRust&) { return std::string_view("not-rust"); },
-                        [](const verdict::Stale&) { return std::string_view("stale"); },
-                        [](const verdict::EnvironmentFailure&) { return std::string_view("error"); },
-                        [](const auto&) { return std::string_view("fail"); },
-                    },
-                    verdict);
-}
-
 std::string explain(const Verdict& verdict, const Expectation& expectation, const Observed& observed)
 {
   if (auto claim = broken_claim_message(verdict, expectation, observed); !claim.empty()) {

@@ -115,8 +115,6 @@ using Verdict =
                  verdict::UnexpectedFailure, verdict::ErrorMismatch, verdict::RunFailed, verdict::UnexpectedRunSuccess,
                  verdict::TimedOut, verdict::OutputMismatch, verdict::EnvironmentFailure, verdict::BadInput>;
 
-// The JSON report's status (docs/contract.md): pass, fail, stale, skip, not-rust, error.
-std::string_view status_name(const Verdict& verdict);
 // One line saying why, for anything but a pass.
 std::string explain(const Verdict& verdict, const Expectation& expectation, const Observed& observed);
 

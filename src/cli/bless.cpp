@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 
 #include "app/pipeline.hpp"
-#include "app/primary_cell.hpp"
+#include "check/result.hpp"
 #include "check/bless.hpp"
 #include "report/claims_report.hpp"
 #include "util/errors.hpp"
@@ -110,9 +110,7 @@ check::Expectation expectation_now(const app::ListingResult& result, const check
 
 bool passes(const app::ListingResult& result, const check::Expectation& expectation)
 {
-  const auto status =
-      check::status_name(check::compare(expectation, result.observed, result.listing->fingerprint()));
-  return status == "pass" || status == "skip" || status == "not-rust";
+  return !check::is_failure(check::status_of(check::compare(expectation, result.observed, result.listing->fingerprint())));
 }
 
 // Listings that, with their primary cell recorded, still behave otherwise in
@@ -130,7 +128,7 @@ Updates cell_updates(const app::CheckRun& run, const std::vector<const app::List
   std::map<std::string, std::pair<fs::path, std::size_t>> index_of; // listing id -> its update
   for (const auto& result : run.results) {
     const auto* first = primary_of.at(result.listing);
-    if (first == &result || check::status_name(result.verdict) == "error" ||
+    if (first == &result || result.status() == check::Status::error ||
         passes(result, expectation_now(result, annotations, run.book.format))) {
       continue;
     }
@@ -185,8 +183,7 @@ std::vector<std::string> verify(const app::CheckRun& run, const std::vector<cons
     const auto& listing = *result->listing;
     const auto expectation = expectation_now(*result, annotations, run.book.format);
     const auto verdict = check::compare(expectation, result->observed, listing.fingerprint());
-    const auto status = check::status_name(verdict);
-    if (status != "pass" && status != "skip" && status != "not-rust") {
+    if (check::is_failure(check::status_of(verdict))) {
       problems.push_back(fmt::format("{}: {}", listing.id, check::explain(verdict, expectation, result->observed)));
     }
   }
@@ -259,15 +256,15 @@ int bless_command(const app::Options& options, const Output&, DryRun dry_run)
     std::vector<const app::ListingResult*> blessed;
     int environment_errors = 0;
     int refused = 0;
-    const auto primary = app::primary_results(run);
+    const auto primary = check::primary_results(run);
     for (const auto* result : primary) {
-      if (check::status_name(result->verdict) == "error") {
+      if (result->status() == check::Status::error) {
         ++environment_errors;
         fmt::print(stderr, "not blessed: {}: {}\n", result->listing->id,
                    check::explain(result->verdict, result->expectation, result->observed));
         continue;
       }
-      if (check::status_name(result->verdict) == "skip" && result->expectation.outcome != check::Outcome::skip) {
+      if (result->status() == check::Status::skip && result->expectation.outcome != check::Outcome::skip) {
         // A listing that needs an unavailable crate shows nothing to record: its E0432 is not what it does.
         fmt::print(stderr, "not blessed: {}: {}\n", result->listing->id, check::skip_reason(result->verdict));
         continue;

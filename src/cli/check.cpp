@@ -2,7 +2,7 @@
 #include "cli/commands.hpp"
 
 #include "app/pipeline.hpp"
-#include "app/primary_cell.hpp"
+#include "check/result.hpp"
 #include "report/ci_reports.hpp"
 #include "report/claims_report.hpp"
 #include "report/errata.hpp"
@@ -107,10 +107,7 @@ int check_command(const app::Options& options, const Output& output)
   const auto run = app::run_check(options, *runner, log, std::ref(printer));
   printer.finish();
   const bool matrix = run.toolchains.size() * run.editions.size() > 1;
-  const auto is_failure = [](const app::ListingResult& result) {
-    const auto status = check::status_name(result.verdict);
-    return status == "fail" || status == "stale" || status == "error";
-  };
+  const auto is_failure = [](const app::ListingResult& result) { return check::is_failure(result.status()); };
   // -q: the failures and one summary line, nothing else.
   if (!options.quiet) {
     for (const auto& result : run.results) {
@@ -118,7 +115,7 @@ int check_command(const app::Options& options, const Output& output)
     }
   }
   // An entry that followed its listing to a new id is not a failure; say where it is.
-  for (const auto* result : app::primary_results(run)) {
+  for (const auto* result : check::primary_results(run)) {
     if (const auto note = check::moved_note(*result->listing, result->expectation)) {
       fmt::print("note: {}\n", *note);
     }
@@ -127,9 +124,9 @@ int check_command(const app::Options& options, const Output& output)
   bool any_environment_error = false;
   bool any_bad_input = !run.book.problems.empty();
   for (const auto& result : run.results) {
-    const auto status = check::status_name(result.verdict);
-    any_failure = any_failure || status == "fail" || status == "stale";
-    any_environment_error = any_environment_error || status == "error";
+    const auto status = result.status();
+    any_failure = any_failure || status == check::Status::fail || status == check::Status::stale;
+    any_environment_error = any_environment_error || status == check::Status::error;
     any_bad_input = any_bad_input || std::holds_alternative<check::verdict::BadInput>(result.verdict);
   }
   if (std::any_of(run.results.begin(), run.results.end(), is_failure)) {

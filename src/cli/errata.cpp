@@ -16,7 +16,7 @@ int errata_command(const app::Options& options)
   const auto run = app::run_check(options, *runner, verbose_log(options));
   fmt::print("{}{}", report::errata_report(run), report::broken_claims_report(run));
   for (const auto& result : run.results) {
-    if (check::status_name(result.verdict) == "error") {
+    if (result.status() == check::Status::error) {
       return exit_environment;
     }
   }

@@ -67,7 +67,7 @@ int show_command(const app::Options& options, const Output& output)
     if (result.observed.run) {
       fmt::print("stdout:\n{}\nstderr:\n{}\n", result.observed.run->stdout_text, result.observed.run->stderr_text);
     }
-    if (check::status_name(result.verdict) == "error") {
+    if (result.status() == check::Status::error) {
       return exit_environment;
     }
   }

@@ -18,7 +18,7 @@ struct SuiteCounts
 };
 
 // Where bad input was found, else the first error placed in the book, else the listing's first line.
-std::pair<std::string, int> book_position(const app::ListingResult& result)
+std::pair<std::string, int> book_position(const check::ListingResult& result)
 {
   if (!result.bad_input.empty()) {
     return {result.bad_input.front().file.string(), result.bad_input.front().line};
@@ -55,13 +55,13 @@ std::string xml_escape(std::string_view text)
   return out;
 }
 
-std::string junit_report(const app::CheckRun& run)
+std::string junit_report(const check::CheckRun& run)
 {
   std::map<std::string, SuiteCounts> suites;
   const Style plain{false};
   for (const auto& result : run.results) {
-    const auto status = check::status_name(result.verdict);
-    if (status == "not-rust") {
+    const auto status = result.status();
+    if (status == check::Status::not_rust) {
       continue; // output and shell blocks are not tests
     }
     const auto suite_name = fmt::format("ch{:02}", result.listing->chapter);
@@ -71,20 +71,19 @@ std::string junit_report(const app::CheckRun& run)
     suite.seconds += seconds;
     const auto [file, line] = book_position(result);
     std::string body;
-    if (status == "fail" || status == "stale") {
+    if (status == check::Status::fail || status == check::Status::stale) {
       ++suite.failures;
-      body = fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", status,
+      body = fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", check::status_name(status),
                          xml_escape(check::explain(result.verdict, result.expectation, result.observed)),
                          xml_escape(failure_details(result, plain)));
-    } else if (status == "error") {
+    } else if (status == check::Status::error) {
       ++suite.errors;
       body = fmt::format("      <error type=\"environment\" message=\"{}\">{}</error>\n",
                          xml_escape(check::explain(result.verdict, result.expectation, result.observed)),
                          xml_escape(failure_details(result, plain)));
-    } else if (status == "skip") {
+    } else if (status == check::Status::skip) {
       ++suite.skipped;
-      body = fmt::format("      <skipped message=\"{}\"/>\n",
-                         xml_escape(status == "skip" ? check::skip_reason(result.verdict) : "not Rust"));
+      body = fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(check::skip_reason(result.verdict)));
     }
     suite.cases += fmt::format("    <testcase name=\"{} [{} {}]\" classname=\"{}\" file=\"{}\" line=\"{}\" "
                                "time=\"{:.3f}\"{}",
@@ -144,15 +143,14 @@ std::string github_escape_property(std::string_view text)
   return out;
 }
 
-std::string github_annotations(const app::CheckRun& run)
+std::string github_annotations(const check::CheckRun& run)
 {
   std::string out;
   for (const auto& result : run.results) {
-    const auto status = check::status_name(result.verdict);
-    if (status != "fail" && status != "stale" && status != "error") {
+    if (!check::is_failure(result.status())) {
       continue;
     }
-    const auto title = fmt::format("snipcheck {} [{} {}]", result.listing->id, result.toolchain, result.edition);
+    const auto title = fmt::format("snipcheck {} [{}]", result.listing->id, check::cell_name(result));
     const auto summary = check::explain(result.verdict, result.expectation, result.observed);
     bool placed = false;
     for (const auto& diagnostic : result.observed.diagnostics) {

@@ -5,14 +5,14 @@
 // - GitHub Actions workflow commands (`::error file=...,line=...::message`),
 //   https://docs.github.com/actions/reference/workflow-commands-for-github-actions
 
-#include "app/pipeline.hpp"
+#include "check/result.hpp"
 
 #include <string>
 
 namespace snipcheck::report {
 
-std::string junit_report(const app::CheckRun& run);
-std::string github_annotations(const app::CheckRun& run);
+std::string junit_report(const check::CheckRun& run);
+std::string github_annotations(const check::CheckRun& run);
 
 std::string xml_escape(std::string_view text);
 std::string github_escape_data(std::string_view text);

@@ -9,15 +9,6 @@
 
 namespace snipcheck::report {
 
-namespace {
-
-bool in_first_cell(const app::CheckRun& run, const app::ListingResult& result)
-{
-  return result.toolchain == run.results.front().toolchain && result.edition == run.results.front().edition;
-}
-
-} // namespace
-
 std::string claim_detail(const check::Expectation& expectation)
 {
   std::string detail;
@@ -34,7 +25,7 @@ std::string claim_detail(const check::Expectation& expectation)
   return detail;
 }
 
-void add_claim_fields(nlohmann::json& expected, nlohmann::json& actual, const app::ListingResult& result)
+void add_claim_fields(nlohmann::json& expected, nlohmann::json& actual, const check::ListingResult& result)
 {
   const auto& expectation = result.expectation;
   if (expectation.claim) {
@@ -66,13 +57,14 @@ void add_claim_fields(nlohmann::json& expected, nlohmann::json& actual, const ap
   }
 }
 
-std::string ignored_inventory(const app::CheckRun& run)
+std::string ignored_inventory(const check::CheckRun& run)
 {
   std::string text;
   int count = 0;
   int compiles = 0;
-  for (const auto& result : run.results) {
-    if (!result.probe || !in_first_cell(run, result)) {
+  for (const auto* primary : check::primary_results(run)) {
+    const auto& result = *primary;
+    if (!result.probe) {
       continue;
     }
     const auto today = check::describe_ignored(*result.probe);
@@ -87,7 +79,7 @@ std::string ignored_inventory(const app::CheckRun& run)
   return text;
 }
 
-nlohmann::json ignored_json(const app::CheckRun& run)
+nlohmann::json ignored_json(const check::CheckRun& run)
 {
   bool asked = false;
   nlohmann::json list = nlohmann::json::array();
@@ -110,13 +102,13 @@ nlohmann::json ignored_json(const app::CheckRun& run)
   return asked ? list : nlohmann::json(nullptr);
 }
 
-std::string broken_claims_report(const app::CheckRun& run)
+std::string broken_claims_report(const check::CheckRun& run)
 {
   std::string text;
   int number = 0;
-  for (const auto& result : run.results) {
-    if (!in_first_cell(run, result) || !result.expectation.claim || result.expectation.from != "fence" ||
-        check::status_name(result.verdict) != "fail") {
+  for (const auto* primary : check::primary_results(run)) {
+    const auto& result = *primary;
+    if (!result.expectation.claim || result.expectation.from != "fence" || result.status() != check::Status::fail) {
       continue;
     }
     const auto& claim = *result.expectation.claim;
@@ -136,12 +128,13 @@ std::string broken_claims_report(const app::CheckRun& run)
   return fmt::format("\n## Broken claims\n\nFences whose claim tokens say otherwise than the listing does.\n{}", text);
 }
 
-std::string output_block_fixes(const app::CheckRun& run)
+std::string output_block_fixes(const check::CheckRun& run)
 {
   std::string text;
-  for (const auto& result : run.results) {
+  for (const auto* primary : check::primary_results(run)) {
+    const auto& result = *primary;
     const auto* mismatch = std::get_if<check::verdict::OutputMismatch>(&result.verdict);
-    if (!in_first_cell(run, result) || mismatch == nullptr || mismatch->where.empty() ||
+    if (mismatch == nullptr || mismatch->where.empty() ||
         !result.expectation.output_block) {
       continue;
     }

@@ -1,6 +1,5 @@
 #include "report/errata.hpp"
 
-#include "app/primary_cell.hpp"
 #include "report/terminal.hpp"
 
 #include <fmt/format.h>
@@ -18,19 +17,19 @@ bool has_scaffolding(const check::Expectation& expectation)
 
 } // namespace
 
-BookClasses classify(const app::CheckRun& run)
+BookClasses classify(const check::CheckRun& run)
 {
   BookClasses classes;
-  for (const auto* primary : app::primary_results(run)) {
+  for (const auto* primary : check::primary_results(run)) {
     const auto& result = *primary;
-    const auto status = check::status_name(result.verdict);
+    const auto status = result.status();
     const auto outcome = result.expectation.outcome;
-    if (status == "not-rust") {
+    if (status == check::Status::not_rust) {
       continue;
     }
-    if (status == "skip") {
+    if (status == check::Status::skip) {
       ++classes.skipped;
-    } else if (status != "pass") {
+    } else if (status != check::Status::pass) {
       ++classes.not_passing;
     } else if (result.expectation.erratum) {
       ++classes.errata;
@@ -56,12 +55,12 @@ std::string classes_line(const BookClasses& classes)
   return line;
 }
 
-std::string errata_report(const app::CheckRun& run)
+std::string errata_report(const check::CheckRun& run)
 {
   std::string text = fmt::format("# Errata: {}\n\nChecked with {}.\n", run.book.path.filename().string(),
                                  run.toolchains.empty() ? std::string("rustc") : run.toolchains.front().rustc);
   int number = 0;
-  for (const auto* primary : app::primary_results(run)) {
+  for (const auto* primary : check::primary_results(run)) {
     const auto& result = *primary;
     if (!result.expectation.erratum) {
       continue;
@@ -91,9 +90,9 @@ std::string errata_report(const app::CheckRun& run)
       text += fmt::format("**Today:** {}\n", check::explain(result.verdict, result.expectation, result.observed));
     }
     text += fmt::format("\n**Fix.** {}\n", result.expectation.fix.value_or("(none recorded)"));
-    if (check::status_name(result.verdict) != "pass") {
+    if (result.status() != check::Status::pass) {
       text += fmt::format("\n*Note: the listing no longer fails as recorded ({}); the entry needs review.*\n",
-                          check::status_name(result.verdict));
+                          check::status_name(result.status()));
     }
   }
   if (number == 0) {

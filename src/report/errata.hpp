@@ -3,7 +3,7 @@
 // divide up (as printed, with scaffolding, failing on purpose, errata,
 // skipped): pure functions of one finished run.
 
-#include "app/pipeline.hpp"
+#include "check/result.hpp"
 
 #include <string>
 
@@ -20,11 +20,11 @@ struct BookClasses
 };
 
 // Classifies the first cell's results (the book as configured).
-BookClasses classify(const app::CheckRun& run);
+BookClasses classify(const check::CheckRun& run);
 std::string classes_line(const BookClasses& classes);
 
 // Markdown: each erratum with its place in the book, what the compiler says
 // today at the book's lines, what is wrong and the fix.
-std::string errata_report(const app::CheckRun& run);
+std::string errata_report(const check::CheckRun& run);
 
 } // namespace snipcheck::report

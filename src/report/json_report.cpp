@@ -33,12 +33,12 @@ json diagnostics_json(const check::Observed& observed)
   return list;
 }
 
-json result_json(const app::ListingResult& result)
+json result_json(const check::ListingResult& result)
 {
   const auto& listing = *result.listing;
   const auto& expectation = result.expectation;
   const auto& observed = result.observed;
-  const auto status = check::status_name(result.verdict);
+  const auto status = result.status();
   json expected{{"outcome", check::outcome_name(expectation.outcome)},
                 {"errors", expectation.errors ? json(*expectation.errors) : json(nullptr)},
                 {"from", expectation.from},
@@ -79,42 +79,37 @@ json result_json(const app::ListingResult& result)
               {"edition", result.edition},
               {"expected", std::move(expected)},
               {"actual", std::move(actual)},
-              {"status", status},
+              {"status", check::status_name(status)},
               {"message", check::explain(result.verdict, expectation, observed)},
               // Why a skipped listing was not checked: the annotation's reason, or what the
               // build lacked ("needs crate x, which is not available: ...").
-              {"skip_reason", status == "skip" ? json(check::skip_reason(result.verdict)) : json(nullptr)},
+              {"skip_reason", status == check::Status::skip ? json(check::skip_reason(result.verdict)) : json(nullptr)},
               {"cached", observed.cached},
               {"duration_ms", result.duration.count()}};
 }
 
 } // namespace
 
-Summary summarize(const app::CheckRun& run)
+Summary summarize(const check::CheckRun& run)
 {
   Summary summary;
   for (const auto& result : run.results) {
     ++summary.listings;
-    const auto status = check::status_name(result.verdict);
-    if (status == "pass")
-      ++summary.pass;
-    else if (status == "fail")
-      ++summary.fail;
-    else if (status == "stale")
-      ++summary.stale;
-    else if (status == "skip")
-      ++summary.skip;
-    else if (status == "not-rust")
-      ++summary.not_rust;
-    else
-      ++summary.error;
+    switch (result.status()) {
+    case check::Status::pass: ++summary.pass; break;
+    case check::Status::fail: ++summary.fail; break;
+    case check::Status::stale: ++summary.stale; break;
+    case check::Status::skip: ++summary.skip; break;
+    case check::Status::not_rust: ++summary.not_rust; break;
+    case check::Status::error: ++summary.error; break;
+    }
     if (result.observed.cached)
       ++summary.cached;
   }
   return summary;
 }
 
-json json_report(const app::CheckRun& run)
+json json_report(const check::CheckRun& run)
 {
   const auto summary = summarize(run);
   const auto classes = classify(run);

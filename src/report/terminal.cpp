@@ -17,14 +17,16 @@ std::string paint(const Style& style, fmt::text_style text_style, std::string_vi
   return style.color ? fmt::format(text_style, "{}", text) : std::string(text);
 }
 
-fmt::text_style status_style(std::string_view status)
+fmt::text_style status_style(check::Status status)
 {
-  if (status == "pass")
-    return fmt::fg(fmt::terminal_color::green);
-  if (status == "fail" || status == "error")
-    return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
-  if (status == "stale")
-    return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
+  switch (status) {
+  case check::Status::pass: return fmt::fg(fmt::terminal_color::green);
+  case check::Status::fail:
+  case check::Status::error: return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
+  case check::Status::stale: return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
+  case check::Status::skip:
+  case check::Status::not_rust: break;
+  }
   return fmt::fg(fmt::terminal_color::cyan);
 }
 
@@ -52,20 +54,20 @@ std::string location(const book::Listing& listing)
   return fmt::format("{}:{}-{}", listing.files.front().string(), listing.first_line(), listing.last_line());
 }
 
-std::string status_line(const app::ListingResult& result, const Style& style, bool show_cell)
+std::string status_line(const check::ListingResult& result, const Style& style, bool show_cell)
 {
-  const auto status = check::status_name(result.verdict);
-  std::string label(status);
+  const auto status = result.status();
+  std::string label(check::status_name(status));
   for (auto& c : label) {
     c = static_cast<char>(std::toupper(c));
   }
-  const auto cell = show_cell ? fmt::format(" [{} {}]", result.toolchain, result.edition) : std::string();
+  const auto cell = show_cell ? fmt::format(" [{}]", check::cell_name(result)) : std::string();
   std::string note;
-  if (status == "pass" && result.expectation.erratum) {
+  if (status == check::Status::pass && result.expectation.erratum) {
     note = " (erratum)";
-  } else if (status == "skip") {
+  } else if (status == check::Status::skip) {
     note = fmt::format(" ({})", check::skip_reason(result.verdict));
-  } else if (status != "pass" && status != "not-rust") {
+  } else if (status != check::Status::pass && status != check::Status::not_rust) {
     // One line per listing: the details, when longer, come under "failures".
     const auto why = check::explain(result.verdict, result.expectation, result.observed);
     note = " - " + why.substr(0, why.find('\n'));
@@ -75,7 +77,7 @@ std::string status_line(const app::ListingResult& result, const Style& style, bo
                      cell, result.observed.cached ? " (cached)" : "", note);
 }
 
-std::string failure_details(const app::ListingResult& result, const Style& style)
+std::string failure_details(const check::ListingResult& result, const Style& style)
 {
   const auto& expectation = result.expectation;
   std::string text = fmt::format("{} {} at {}\n", paint(style, fmt::emphasis::bold, "----"), result.listing->id,
@@ -106,7 +108,7 @@ std::string failure_details(const app::ListingResult& result, const Style& style
   return text;
 }
 
-std::string summary_line(const app::CheckRun& run, const Style& style)
+std::string summary_line(const check::CheckRun& run, const Style& style)
 {
   const auto summary = summarize(run);
   const bool green = summary.fail == 0 && summary.stale == 0 && summary.error == 0;
@@ -120,20 +122,20 @@ std::string summary_line(const app::CheckRun& run, const Style& style)
                      static_cast<double>(run.duration.count()) / 1000.0);
 }
 
-std::string matrix_table(const app::CheckRun& run)
+std::string matrix_table(const check::CheckRun& run)
 {
   std::vector<std::string> cells;
   std::map<std::string, std::map<std::string, std::string>> rows; // id -> cell -> status
   std::vector<std::string> order;
   for (const auto& result : run.results) {
-    const auto cell = fmt::format("{} {}", result.toolchain, result.edition);
+    const auto cell = check::cell_name(result);
     if (std::find(cells.begin(), cells.end(), cell) == cells.end()) {
       cells.push_back(cell);
     }
     if (!rows.contains(result.listing->id)) {
       order.push_back(result.listing->id);
     }
-    rows[result.listing->id][cell] = std::string(check::status_name(result.verdict));
+    rows[result.listing->id][cell] = std::string(check::status_name(result.status()));
   }
   if (cells.size() < 2) {
     return {};

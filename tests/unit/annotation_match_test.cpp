@@ -1,6 +1,6 @@
 // Annotations follow their listings (docs/contract.md): token fingerprints, matching by
 // fingerprint when blocks move, explicit ids, orphans; and the primary cell.
-#include "app/primary_cell.hpp"
+#include "check/result.hpp"
 #include "book/listing.hpp"
 #include "book/markdown_reader.hpp"
 #include "check/expectation.hpp"
@@ -160,18 +160,18 @@ TEST(MatchAnnotations, AnEntryWhoseListingVanishedIsReportedAtItsLine)
 
 TEST(PrimaryCell, AListingPinnedToAnotherEditionIsStillFound)
 {
-  app::CheckRun run;
+  check::CheckRun run;
   run.book.listings = {listing_with("fn a() {}", "ch02/2.3-1"), listing_with("fn b() {}", "ch02/2.3-2")};
   for (const auto* toolchain : {"stable", "nightly"}) {
     for (std::size_t k = 0; k < 2; ++k) {
-      app::ListingResult result;
+      check::ListingResult result;
       result.listing = &run.book.listings[k];
       result.toolchain = toolchain;
       result.edition = k == 1 ? "2018" : "2021"; // the second listing pins 2018
       run.results.push_back(std::move(result));
     }
   }
-  const auto primary = app::primary_results(run);
+  const auto primary = check::primary_results(run);
   ASSERT_EQ(primary.size(), 2u);
   EXPECT_EQ(primary[0], &run.results[0]);
   EXPECT_EQ(primary[1], &run.results[1]);

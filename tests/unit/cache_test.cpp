@@ -136,7 +136,7 @@ TEST_F(CacheStore, UnchangedReRunLaunchesNoCargo)
   EXPECT_EQ(runner.commands.back().argv[0], "rustc");
   for (std::size_t k = 0; k < second.results.size(); ++k) {
     EXPECT_TRUE(second.results[k].observed.cached);
-    EXPECT_EQ(check::status_name(second.results[k].verdict), check::status_name(first.results[k].verdict));
+    EXPECT_EQ(second.results[k].status(), first.results[k].status());
   }
   options.use_cache = false;
   run_check(options, runner, [](const std::string&) {});

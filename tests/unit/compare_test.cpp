@@ -1,4 +1,5 @@
 #include "check/compare.hpp"
+#include "check/result.hpp"
 
 #include <gtest/gtest.h>
 
@@ -34,7 +35,7 @@ TEST(Compare, ExactErrorSetOnTheClaimedLinesPasses)
 {
   const auto verdict =
       compare(compile_fail({"E0106", "E0428"}, {2, 7}), failed_with({{"E0106", 2}, {"E0428", 7}}), "f");
-  EXPECT_EQ(status_name(verdict), "pass");
+  EXPECT_EQ(status_name(status_of(verdict)), "pass");
 }
 
 TEST(Compare, AnUnannotatedErrorFails)
@@ -42,7 +43,7 @@ TEST(Compare, AnUnannotatedErrorFails)
   const auto verdict = compare(compile_fail({"E0106"}), failed_with({{"E0106", 2}, {"E0428", 7}}), "f");
   ASSERT_TRUE(std::holds_alternative<verdict::ErrorMismatch>(verdict));
   EXPECT_EQ(std::get<verdict::ErrorMismatch>(verdict).unexpected, (std::set<std::string>{"E0428"}));
-  EXPECT_EQ(status_name(verdict), "fail");
+  EXPECT_EQ(status_name(status_of(verdict)), "fail");
 }
 
 TEST(Compare, ErrorOnTheWrongLineFails)
@@ -65,7 +66,7 @@ TEST(Compare, EnvironmentFailureIsNeverAListingFailure)
   observed.build = Observed::Build::not_built;
   observed.environment_problem = "dependency failed";
   Expectation expectation;
-  EXPECT_EQ(status_name(compare(expectation, observed, "f")), "error");
+  EXPECT_EQ(status_name(status_of(compare(expectation, observed, "f"))), "error");
 }
 
 TEST(Compare, StaleWinsOverEverythingButNotRust)
@@ -74,7 +75,7 @@ TEST(Compare, StaleWinsOverEverythingButNotRust)
   expectation.stale = true;
   expectation.recorded_fingerprint = "old";
   const auto verdict = compare(expectation, failed_with({{"E0106", 2}}), "new");
-  EXPECT_EQ(status_name(verdict), "stale");
+  EXPECT_EQ(status_name(status_of(verdict)), "stale");
   EXPECT_NE(explain(verdict, expectation, failed_with({{"E0106", 2}})).find("old"), std::string::npos);
 }
 
@@ -86,7 +87,7 @@ TEST(Compare, RunChecksExitAndStdout)
   Observed observed;
   observed.build = Observed::Build::compiled;
   observed.run = RunOutput{{cargo::ExitStatus::Kind::exited, 0, 0}, "r1: 5\r\n", "", false};
-  EXPECT_EQ(status_name(compare(expectation, observed, "f")), "pass");
+  EXPECT_EQ(status_name(status_of(compare(expectation, observed, "f"))), "pass");
   observed.run->stdout_text = "r1: 6\n";
   const auto mismatch = compare(expectation, observed, "f");
   ASSERT_TRUE(std::holds_alternative<verdict::OutputMismatch>(mismatch));
@@ -104,7 +105,7 @@ TEST(Compare, RunFailNeedsAFailure)
   Observed observed;
   observed.build = Observed::Build::compiled;
   observed.run = RunOutput{{cargo::ExitStatus::Kind::exited, 101, 0}, "", "panicked", false};
-  EXPECT_EQ(status_name(compare(expectation, observed, "f")), "pass");
+  EXPECT_EQ(status_name(status_of(compare(expectation, observed, "f"))), "pass");
   observed.run->status.code = 0;
   EXPECT_TRUE(std::holds_alternative<verdict::UnexpectedRunSuccess>(compare(expectation, observed, "f")));
 }
@@ -148,22 +149,22 @@ Expectation fence(Outcome outcome)
 TEST(CompileFailWithoutCodes, PassesOnAnyError)
 {
   const auto expectation = fence(Outcome::compile_fail);
-  EXPECT_EQ(status_name(
-                compare(expectation, failed_with_diagnostics({error_diagnostic("", "expected `;`, found `}`")}), "f")),
+  EXPECT_EQ(status_name(status_of(
+                compare(expectation, failed_with_diagnostics({error_diagnostic("", "expected `;`, found `}`")}), "f"))),
             "pass");
   auto garden = fence(Outcome::compile_fail);
   garden.declared_names = {"garden"};
   EXPECT_EQ(
-      status_name(compare(garden,
+      status_name(status_of(compare(garden,
                           failed_with_diagnostics({error_diagnostic("E0583", "file not found for module `garden`"),
                                                    error_diagnostic("E0432", "unresolved import `garden`")}),
-                          "f")),
+                          "f"))),
       "pass");
   // A misspelt std path is the listing's own error, not a missing crate.
   EXPECT_EQ(
-      status_name(compare(
+      status_name(status_of(compare(
           expectation,
-          failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `std::collections::HashMapp`")}), "f")),
+          failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `std::collections::HashMapp`")}), "f"))),
       "pass");
 }
 
@@ -172,7 +173,7 @@ TEST(UnavailableCrate, IsASkipWithItsReasonWhateverTheExpectation)
   const auto halt = failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`")});
   for (const auto outcome : {Outcome::compile_fail, Outcome::compile, Outcome::run, Outcome::run_fail}) {
     const auto verdict = compare(fence(outcome), halt, "f");
-    EXPECT_EQ(status_name(verdict), "skip") << outcome_name(outcome);
+    EXPECT_EQ(status_name(status_of(verdict)), "skip") << outcome_name(outcome);
     EXPECT_EQ(skip_reason(verdict),
               "needs crate panic_halt, which is not available: add it to the book's dependencies");
   }
@@ -197,37 +198,37 @@ TEST(UnavailableCrate, NotWhenTheErrorIsTheListingsOwn)
   auto with_tokio = run;
   with_tokio.deps = {{"tokio", "1", {}, true}};
   const auto tokio = failed_with_diagnostics({error_diagnostic("E0433", "cannot find module or crate `tokio`")});
-  EXPECT_EQ(status_name(compare(with_tokio, tokio, "f")), "fail");
+  EXPECT_EQ(status_name(status_of(compare(with_tokio, tokio, "f"))), "fail");
   // A module the listing declares, or one rustc knows (a forgotten `use std::fmt;`, `crate::`).
   auto declares = run;
   declares.declared_names = {"tokio"};
-  EXPECT_EQ(status_name(compare(declares, tokio, "f")), "fail");
-  EXPECT_EQ(status_name(compare(run,
+  EXPECT_EQ(status_name(status_of(compare(declares, tokio, "f"))), "fail");
+  EXPECT_EQ(status_name(status_of(compare(run,
                                 failed_with_diagnostics({error_diagnostic(
                                     "E0433", "cannot find module or crate `fmt` in this scope",
                                     "help: consider importing this module\n  |\n1 + use std::fmt;\n")}),
-                                "f")),
+                                "f"))),
             "fail");
-  EXPECT_EQ(status_name(compare(run,
+  EXPECT_EQ(status_name(status_of(compare(run,
                                 failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `garden`",
                                                                           "help: a similar path exists")}),
-                                "f")),
+                                "f"))),
             "fail");
   // std, core and alloc are always there.
   EXPECT_EQ(
-      status_name(compare(run, failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `core`")}), "f")),
+      status_name(status_of(compare(run, failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `core`")}), "f"))),
       "fail");
   // Not only the crate: a real error besides it is reported.
-  EXPECT_EQ(status_name(compare(run,
+  EXPECT_EQ(status_name(status_of(compare(run,
                                 failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
                                                          error_diagnostic("E0308", "mismatched types")}),
-                                "f")),
+                                "f"))),
             "fail");
   // A compile_fail block without codes passes on that other error, as in rustdoc.
-  EXPECT_EQ(status_name(compare(fence(Outcome::compile_fail),
+  EXPECT_EQ(status_name(status_of(compare(fence(Outcome::compile_fail),
                                 failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
                                                          error_diagnostic("E0308", "mismatched types")}),
-                                "f")),
+                                "f"))),
             "pass");
 }
 
@@ -235,8 +236,8 @@ TEST(UnavailableCrate, NotWhenTheErrorIsTheListingsOwn)
 TEST(UnavailableCrate, ClaimedCrateErrorsAreCheckedAsUsual)
 {
   const auto halt = failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`")});
-  EXPECT_EQ(status_name(compare(compile_fail({"E0432"}), halt, "f")), "pass");
-  EXPECT_EQ(status_name(compare(compile_fail({"E0433"}), halt, "f")), "fail");
+  EXPECT_EQ(status_name(status_of(compare(compile_fail({"E0432"}), halt, "f"))), "pass");
+  EXPECT_EQ(status_name(status_of(compare(compile_fail({"E0433"}), halt, "f"))), "fail");
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 #include "util/errors.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -13,6 +14,8 @@
 namespace snipcheck::app {
 namespace {
 
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
 using testing::exited;
 
 class PipelineReplay : public ::testing::Test
@@ -38,6 +41,12 @@ protected:
     return cargo();
   }
 
+  // The whole run, as a call for EXPECT_THAT(..., ThrowsMessage<Fatal>(...)).
+  auto check_with(testing::FakeRunner& runner)
+  {
+    return [this, &runner] { run_check(m_options, runner, [](const std::string&) {}); };
+  }
+
   std::filesystem::path m_build;
   Options m_options;
 };
@@ -57,7 +66,7 @@ TEST_F(PipelineReplay, LongestListingPassesWithErrorsAtTheBookLines)
   ASSERT_EQ(runner.commands.size(), 3u);
   EXPECT_EQ(runner.commands[2].argv[1], "build");
   for (const auto& result : run.results) {
-    EXPECT_EQ(check::status_name(result.verdict), "pass") << result.listing->id;
+    EXPECT_EQ(result.status(), check::Status::pass) << result.listing->id;
   }
   const auto& longest = run.results[4];
   ASSERT_EQ(longest.listing->id, "ch02/2.3-1");
@@ -98,12 +107,7 @@ TEST_F(PipelineReplay, MissingCargoIsAnEnvironmentFailure)
       return result;
     });
   });
-  try {
-    run_check(m_options, runner, [](const std::string&) {});
-    FAIL() << "expected Fatal";
-  } catch (const Fatal& error) {
-    EXPECT_NE(std::string(error.what()).find("Install a Rust toolchain"), std::string::npos);
-  }
+  EXPECT_THAT(check_with(runner), ThrowsMessage<Fatal>(HasSubstr("Install a Rust toolchain")));
 }
 
 TEST_F(PipelineReplay, CargoCrashIsAnEnvironmentFailureNotAListingFailure)
@@ -115,7 +119,7 @@ TEST_F(PipelineReplay, CargoCrashIsAnEnvironmentFailureNotAListingFailure)
       return result;
     });
   });
-  EXPECT_THROW(run_check(m_options, runner, [](const std::string&) {}), Fatal);
+  EXPECT_THROW(check_with(runner)(), Fatal);
 }
 
 TEST_F(PipelineReplay, CargoFailingBeforeAnyListingIsAnEnvironmentFailure)
@@ -123,12 +127,7 @@ TEST_F(PipelineReplay, CargoFailingBeforeAnyListingIsAnEnvironmentFailure)
   testing::FakeRunner runner([](const cargo::Command& command) {
     return rustc_or(command, [] { return exited(101, "", "error: failed to load source for dependency `tokio`"); });
   });
-  try {
-    run_check(m_options, runner, [](const std::string&) {});
-    FAIL() << "expected Fatal";
-  } catch (const Fatal& error) {
-    EXPECT_NE(std::string(error.what()).find("failed to load source"), std::string::npos);
-  }
+  EXPECT_THAT(check_with(runner), ThrowsMessage<Fatal>(HasSubstr("failed to load source")));
 }
 
 TEST_F(PipelineReplay, MissingToolchainSaysHowToInstallIt)
@@ -137,12 +136,7 @@ TEST_F(PipelineReplay, MissingToolchainSaysHowToInstallIt)
   testing::FakeRunner runner([](const cargo::Command&) {
     return exited(1, "", "error: toolchain '1.70-x86_64-unknown-linux-gnu' is not installed");
   });
-  try {
-    run_check(m_options, runner, [](const std::string&) {});
-    FAIL() << "expected Fatal";
-  } catch (const Fatal& error) {
-    EXPECT_NE(std::string(error.what()).find("rustup toolchain install 1.70"), std::string::npos);
-  }
+  EXPECT_THAT(check_with(runner), ThrowsMessage<Fatal>(HasSubstr("rustup toolchain install 1.70")));
 }
 
 } // namespace

@@ -29,7 +29,7 @@ struct SmallRun
 {
   book::Listing rust;
   book::Listing output;
-  app::CheckRun run;
+  check::CheckRun run;
 
   SmallRun()
   {
@@ -41,14 +41,14 @@ struct SmallRun
     output = rust;
     output.id = "ch01/1.1-2";
     output.is_rust = false;
-    app::ListingResult failed;
+    check::ListingResult failed;
     failed.listing = &rust;
     failed.toolchain = "stable";
     failed.edition = "2021";
     failed.observed.build = check::Observed::Build::failed;
     failed.observed.command = "cargo check --workspace --bin ch01_1_1_1";
     failed.verdict = check::verdict::UnexpectedFailure{};
-    app::ListingResult text = failed;
+    check::ListingResult text = failed;
     text.listing = &output;
     text.observed = {};
     text.expectation.outcome = check::Outcome::not_rust;
