@@ -236,6 +236,110 @@ std::filesystem::path write_target(const std::filesystem::path& path)
 
 } // namespace
 
+namespace {
+
+// The file being written: unnamed (O_TMPFILE) where the folder allows, so a
+// kill while writing leaves nothing behind; named `temporary` only once whole.
+class PendingFile
+{
+public:
+  PendingFile(const std::filesystem::path& path, const std::filesystem::path& target, unsigned new_file_mode)
+    : m_path(path)
+    , m_target(target)
+    , m_folder(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."))
+    , m_temporary(target.string() + fmt::format(".tmp.{}", ::getpid()))
+  {
+    ::unlink(m_temporary.c_str());
+    m_fd = ::open(m_folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    m_unnamed = m_fd >= 0;
+    if (!m_unnamed) {
+      m_fd = ::open(m_temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(new_file_mode));
+      if (m_fd < 0) {
+        fail("creating " + m_temporary, errno);
+      }
+    }
+  }
+
+  void write(std::string_view content)
+  {
+    if (!write_all(m_fd, content)) {
+      abandon("writing");
+    }
+  }
+
+  // Keep an existing file's permissions (and, as root, its owner); a new file
+  // gets new_file_mode less the umask.
+  void set_mode(unsigned new_file_mode)
+  {
+    struct stat existing
+    {
+    };
+    if (::stat(m_target.c_str(), &existing) == 0) {
+      if (::fchmod(m_fd, existing.st_mode & 07777) != 0) {
+        abandon("keeping its permissions");
+      }
+      if (::geteuid() == 0 && ::fchown(m_fd, existing.st_uid, existing.st_gid) != 0) {
+        abandon("keeping its owner");
+      }
+    } else if (m_unnamed) {
+      const auto mask = ::umask(0);
+      ::umask(mask);
+      if (::fchmod(m_fd, static_cast<mode_t>(new_file_mode) & ~mask) != 0) {
+        abandon("setting its permissions");
+      }
+    }
+  }
+
+  // Flushed, named, renamed over the target; the rename is durable once the folder is.
+  void commit()
+  {
+    if (::fsync(m_fd) != 0) {
+      abandon("flushing it to disk");
+    }
+    if (m_unnamed) {
+      const auto self = fmt::format("/proc/self/fd/{}", m_fd);
+      if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, m_temporary.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+        abandon("naming the temporary file " + m_temporary);
+      }
+    }
+    ::close(m_fd);
+    if (::rename(m_temporary.c_str(), m_target.c_str()) != 0) {
+      const int error = errno;
+      ::unlink(m_temporary.c_str());
+      fail("renaming " + m_temporary + " over it", error);
+    }
+    const int folder_fd = ::open(m_folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (folder_fd >= 0) {
+      ::fsync(folder_fd);
+      ::close(folder_fd);
+    }
+  }
+
+private:
+  [[noreturn]] void fail(const std::string& what, int error) const
+  {
+    throw Fatal(fmt::format("cannot write {}: {}: {}; check that the folder exists and is writable", m_path.string(),
+                            what, std::strerror(error)));
+  }
+
+  [[noreturn]] void abandon(const std::string& what) const
+  {
+    const int error = errno;
+    ::close(m_fd);
+    ::unlink(m_temporary.c_str());
+    fail(what, error);
+  }
+
+  std::filesystem::path m_path; // as the caller named it, for messages
+  std::filesystem::path m_target;
+  std::filesystem::path m_folder;
+  std::string m_temporary;
+  int m_fd = -1;
+  bool m_unnamed = false;
+};
+
+} // namespace
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, unsigned new_file_mode)
 {
   const auto target = write_target(path);
@@ -243,72 +347,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   if (target.has_parent_path()) {
     std::filesystem::create_directories(target.parent_path(), ec);
   }
-  const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  const auto fail = [&](const std::string& what, int error) {
-    throw Fatal(fmt::format("cannot write {}: {}: {}; check that the folder exists and is writable", path.string(),
-                            what, std::strerror(error)));
-  };
-  // Keep the file's permissions (and, as root, its owner); a new file gets new_file_mode less the umask.
-  struct stat existing
-  {
-  };
-  const bool exists = ::stat(target.c_str(), &existing) == 0;
-  const auto temporary = target.string() + fmt::format(".tmp.{}", ::getpid());
-  ::unlink(temporary.c_str());
-  // An unnamed file (O_TMPFILE) gets its temporary name only once it is whole,
-  // so a kill while writing leaves nothing behind.
-  int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-  bool unnamed = fd >= 0;
-  if (!unnamed) {
-    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(new_file_mode));
-    if (fd < 0) {
-      fail("creating " + temporary, errno);
-    }
-  }
-  const auto abandon = [&](const std::string& what) {
-    const int error = errno;
-    ::close(fd);
-    ::unlink(temporary.c_str());
-    fail(what, error);
-  };
-  if (!write_all(fd, content)) {
-    abandon("writing");
-  }
-  if (exists) {
-    if (::fchmod(fd, existing.st_mode & 07777) != 0) {
-      abandon("keeping its permissions");
-    }
-    if (::geteuid() == 0 && ::fchown(fd, existing.st_uid, existing.st_gid) != 0) {
-      abandon("keeping its owner");
-    }
-  } else if (unnamed) {
-    const auto mask = ::umask(0);
-    ::umask(mask);
-    if (::fchmod(fd, static_cast<mode_t>(new_file_mode) & ~mask) != 0) {
-      abandon("setting its permissions");
-    }
-  }
-  if (::fsync(fd) != 0) {
-    abandon("flushing it to disk");
-  }
-  if (unnamed) {
-    const auto self = fmt::format("/proc/self/fd/{}", fd);
-    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temporary.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-      abandon("naming the temporary file " + temporary);
-    }
-  }
-  ::close(fd);
-  if (::rename(temporary.c_str(), target.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    fail("renaming " + temporary + " over it", error);
-  }
-  // The rename itself is durable once the folder is.
-  const int folder_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (folder_fd >= 0) {
-    ::fsync(folder_fd);
-    ::close(folder_fd);
-  }
+  PendingFile file(path, target, new_file_mode);
+  file.write(content);
+  file.set_mode(new_file_mode);
+  file.commit();
 }
 
 bool write_file_if_changed(const std::filesystem::path& path, std::string_view content)
