@@ -151,10 +151,11 @@ namespace {
 Verdict compare_compile_fail(const Expectation& expectation, const Observed& observed)
 {
   if (observed.build == Observed::Build::compiled) {
-    return verdict::UnexpectedSuccess{};
+    return verdict::UnexpectedSuccess{expectation.errors};
   }
   const auto actual = observed.error_codes();
   verdict::ErrorMismatch mismatch;
+  mismatch.errors = actual;
   if (expectation.errors) {
     std::set_difference(expectation.errors->begin(), expectation.errors->end(), actual.begin(), actual.end(),
                         std::inserter(mismatch.missing, mismatch.missing.end()));
@@ -181,7 +182,7 @@ Verdict compare_compile_fail(const Expectation& expectation, const Observed& obs
 Verdict compare_run(const Expectation& expectation, const Observed& observed)
 {
   if (observed.build != Observed::Build::compiled) {
-    return verdict::UnexpectedFailure{};
+    return verdict::UnexpectedFailure{expectation.outcome, observed.error_codes()};
   }
   if (!observed.run) {
     return verdict::EnvironmentFailure{"the listing compiled but was not run"};
@@ -248,7 +249,8 @@ Verdict compare(const Expectation& expectation, const Observed& observed, const 
     return verdict::NotRust{};
   }
   if (expectation.stale) {
-    return verdict::Stale{expectation.recorded_fingerprint.value_or(""), current_fingerprint};
+    return verdict::Stale{expectation.recorded_fingerprint.value_or(""), current_fingerprint, observed.build,
+                          observed.error_codes(), expectation.outcome};
   }
   if (expectation.outcome == Outcome::skip) {
     return verdict::Skipped{expectation.reason.value_or("")};
@@ -264,8 +266,9 @@ Verdict compare(const Expectation& expectation, const Observed& observed, const 
   }
   switch (expectation.outcome) {
   case Outcome::compile:
-    return observed.build == Observed::Build::compiled ? Verdict{verdict::Pass{}}
-                                                       : Verdict{verdict::UnexpectedFailure{}};
+    return observed.build == Observed::Build::compiled
+               ? Verdict{verdict::Pass{}}
+               : Verdict{verdict::UnexpectedFailure{expectation.outcome, observed.error_codes()}};
   case Outcome::compile_fail: return compare_compile_fail(expectation, observed);
   case Outcome::run:
   case Outcome::run_fail: return compare_run(expectation, observed);
@@ -284,34 +287,41 @@ std::string explain(const Verdict& verdict, const Expectation& expectation, cons
   if (auto claim = broken_claim_message(verdict, expectation, observed); !claim.empty()) {
     return claim; // docs/claims.md
   }
-  const auto codes = observed.error_codes();
+  return explain(verdict);
+}
+
+std::string explain(const Verdict& verdict)
+{
   return std::visit(
       Overloaded{
           [](const verdict::Pass&) { return std::string("behaved as expected"); },
           [](const verdict::Skipped& skipped) { return fmt::format("skipped: {}", skipped.reason); },
           [](const verdict::NotRust&) { return std::string("not Rust"); },
-          [&](const verdict::Stale& stale) {
+          [](const verdict::Stale& stale) {
             std::string now;
-            switch (observed.build) {
+            switch (stale.now) {
             case Observed::Build::compiled: now = "it now compiles"; break;
-            case Observed::Build::failed: now = fmt::format("it now fails with [{}]", fmt::join(codes, ", ")); break;
+            case Observed::Build::failed:
+              now = fmt::format("it now fails with [{}]", fmt::join(stale.errors, ", "));
+              break;
             case Observed::Build::not_built: now = "it was not built"; break;
             }
             return fmt::format(
                 "stale: the listing changed since it was annotated (fingerprint {} recorded, {} now); {}, "
                 "annotated as {}; review it, then `snipcheck bless` it",
-                stale.recorded, stale.current, now, outcome_name(expectation.outcome));
+                stale.recorded, stale.current, now, outcome_name(stale.annotated));
           },
-          [&](const verdict::UnexpectedSuccess&) {
+          [](const verdict::UnexpectedSuccess& success) {
             return fmt::format("expected to fail with {}, but it compiled",
-                               expectation.errors ? fmt::format("[{}]", fmt::join(*expectation.errors, ", "))
-                                                  : std::string("an error"));
+                               success.expected_errors
+                                   ? fmt::format("[{}]", fmt::join(*success.expected_errors, ", "))
+                                   : std::string("an error"));
           },
-          [&](const verdict::UnexpectedFailure&) {
-            return fmt::format("expected to {}, but it failed to compile with [{}]", outcome_name(expectation.outcome),
-                               fmt::join(codes, ", "));
+          [](const verdict::UnexpectedFailure& failure) {
+            return fmt::format("expected to {}, but it failed to compile with [{}]", outcome_name(failure.expected),
+                               fmt::join(failure.errors, ", "));
           },
-          [&](const verdict::ErrorMismatch& mismatch) {
+          [](const verdict::ErrorMismatch& mismatch) {
             std::vector<std::string> parts;
             if (!mismatch.unexpected.empty()) {
               parts.push_back(fmt::format("unexpected [{}]", fmt::join(mismatch.unexpected, ", ")));
@@ -324,7 +334,7 @@ std::string explain(const Verdict& verdict, const Expectation& expectation, cons
                                           marker.listing_line));
             }
             return fmt::format("failed to compile, but not as expected: {} (got [{}])", fmt::join(parts, "; "),
-                               fmt::join(codes, ", "));
+                               fmt::join(mismatch.errors, ", "));
           },
           [](const verdict::RunFailed& failed) { return fmt::format("ran but failed: {}", failed.status.describe()); },
           [](const verdict::UnexpectedRunSuccess&) {

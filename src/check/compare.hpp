@@ -70,20 +70,27 @@ struct NotRust
 };
 struct Stale
 {
-  std::string recorded;
+  std::string recorded; // fingerprints
   std::string current;
+  Observed::Build now = Observed::Build::not_built; // what the changed listing does
+  std::set<std::string> errors;                     // its errors, when it fails
+  Outcome annotated = Outcome::compile;             // what its entry says
 };
-struct UnexpectedSuccess
+struct UnexpectedSuccess // expected to fail to compile, but compiled
 {
-}; // expected to fail to compile, but compiled
-struct UnexpectedFailure
+  std::optional<std::set<std::string>> expected_errors; // unset: any error
+};
+struct UnexpectedFailure // expected to compile (or run), but did not compile
 {
-};                   // expected to compile, but did not
+  Outcome expected = Outcome::compile;
+  std::set<std::string> errors; // what it failed with
+};
 struct ErrorMismatch // failed, but not as expected
 {
   std::set<std::string> missing;       // expected codes that did not occur
   std::set<std::string> unexpected;    // codes that occurred unannotated
   std::vector<InlineMarker> unmatched; // claimed error lines without an error there
+  std::set<std::string> errors;        // every error it failed with
 };
 struct RunFailed
 {
@@ -115,7 +122,10 @@ using Verdict =
                  verdict::UnexpectedFailure, verdict::ErrorMismatch, verdict::RunFailed, verdict::UnexpectedRunSuccess,
                  verdict::TimedOut, verdict::OutputMismatch, verdict::EnvironmentFailure, verdict::BadInput>;
 
-// One line saying why, for anything but a pass.
+// One line saying why, for anything but a pass, from the verdict's own evidence.
+std::string explain(const Verdict& verdict);
+// The same, unless the listing's fence claims an outcome: then what the claim
+// says against what the listing did (docs/claims.md).
 std::string explain(const Verdict& verdict, const Expectation& expectation, const Observed& observed);
 
 Verdict compare(const Expectation& expectation, const Observed& observed, const std::string& current_fingerprint);

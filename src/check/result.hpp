@@ -54,6 +54,8 @@ struct ListingResult
   std::vector<InputProblem> bad_input;
 
   Status status() const { return status_of(verdict); }
+  // Why it has its status, in one line (check::explain).
+  std::string explanation() const { return explain(verdict, expectation, observed); }
   Cell cell() const { return {toolchain, edition}; }
 };
 

@@ -74,12 +74,12 @@ std::string junit_report(const check::CheckRun& run)
     if (status == check::Status::fail || status == check::Status::stale) {
       ++suite.failures;
       body = fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", check::status_name(status),
-                         xml_escape(check::explain(result.verdict, result.expectation, result.observed)),
+                         xml_escape(result.explanation()),
                          xml_escape(failure_details(result, plain)));
     } else if (status == check::Status::error) {
       ++suite.errors;
       body = fmt::format("      <error type=\"environment\" message=\"{}\">{}</error>\n",
-                         xml_escape(check::explain(result.verdict, result.expectation, result.observed)),
+                         xml_escape(result.explanation()),
                          xml_escape(failure_details(result, plain)));
     } else if (status == check::Status::skip) {
       ++suite.skipped;
@@ -151,7 +151,7 @@ std::string github_annotations(const check::CheckRun& run)
       continue;
     }
     const auto title = fmt::format("snipcheck {} [{}]", result.listing->id, check::cell_name(result));
-    const auto summary = check::explain(result.verdict, result.expectation, result.observed);
+    const auto summary = result.explanation();
     bool placed = false;
     for (const auto& diagnostic : result.observed.diagnostics) {
       if (diagnostic.level != "error" || diagnostic.book_line == 0) {

@@ -117,7 +117,7 @@ std::string broken_claims_report(const check::CheckRun& run)
     const auto token = check::token_for(result.observed, settings);
     text += fmt::format("\n### {}. {} ({})\n\n", ++number, result.listing->id, claim.fence);
     text += fmt::format("- fence: ```{}\n", result.listing->info);
-    text += fmt::format("- today: {}\n", check::explain(result.verdict, result.expectation, result.observed));
+    text += fmt::format("- today: {}\n", result.explanation());
     text += token.empty()
                 ? fmt::format("- fix: remove `{}` (and `ignore`, so that rustdoc checks the listing)\n", claim.token)
                 : fmt::format("- fix: the fence should carry `{}` instead of `{}`\n", token, claim.token);

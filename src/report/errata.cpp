@@ -87,7 +87,7 @@ std::string errata_report(const check::CheckRun& run)
       }
     }
     if (!any) {
-      text += fmt::format("**Today:** {}\n", check::explain(result.verdict, result.expectation, result.observed));
+      text += fmt::format("**Today:** {}\n", result.explanation());
     }
     text += fmt::format("\n**Fix.** {}\n", result.expectation.fix.value_or("(none recorded)"));
     if (result.status() != check::Status::pass) {

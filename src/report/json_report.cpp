@@ -80,7 +80,7 @@ json result_json(const check::ListingResult& result)
               {"expected", std::move(expected)},
               {"actual", std::move(actual)},
               {"status", check::status_name(status)},
-              {"message", check::explain(result.verdict, expectation, observed)},
+              {"message", result.explanation()},
               // Why a skipped listing was not checked: the annotation's reason, or what the
               // build lacked ("needs crate x, which is not available: ...").
               {"skip_reason", status == check::Status::skip ? json(check::skip_reason(result.verdict)) : json(nullptr)},

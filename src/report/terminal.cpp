@@ -69,7 +69,7 @@ std::string status_line(const check::ListingResult& result, const Style& style, 
     note = fmt::format(" ({})", check::skip_reason(result.verdict));
   } else if (status != check::Status::pass && status != check::Status::not_rust) {
     // One line per listing: the details, when longer, come under "failures".
-    const auto why = check::explain(result.verdict, result.expectation, result.observed);
+    const auto why = result.explanation();
     note = " - " + why.substr(0, why.find('\n'));
   }
   return fmt::format("{} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), fmt::format("{:<9}", label)),
@@ -82,7 +82,7 @@ std::string failure_details(const check::ListingResult& result, const Style& sty
   const auto& expectation = result.expectation;
   std::string text = fmt::format("{} {} at {}\n", paint(style, fmt::emphasis::bold, "----"), result.listing->id,
                                  location(*result.listing));
-  text += fmt::format("  {}\n", check::explain(result.verdict, expectation, result.observed));
+  text += fmt::format("  {}\n", result.explanation());
   text += fmt::format("  expected: {}", check::outcome_name(expectation.outcome));
   if (expectation.errors) {
     text += fmt::format(" [{}]", fmt::join(*expectation.errors, ", "));

@@ -60,6 +60,36 @@ TEST(Compare, CompilingWhenMeantToFailIsAFailure)
   EXPECT_TRUE(std::holds_alternative<verdict::UnexpectedSuccess>(compare(compile_fail({"E0106"}), observed, "f")));
 }
 
+// Each failing verdict carries what explains it; explain() needs nothing else.
+TEST(Compare, VerdictsCarryTheirEvidence)
+{
+  Observed compiled;
+  compiled.build = Observed::Build::compiled;
+  const auto success = compare(compile_fail({"E0106"}), compiled, "f");
+  ASSERT_TRUE(std::holds_alternative<verdict::UnexpectedSuccess>(success));
+  EXPECT_EQ(std::get<verdict::UnexpectedSuccess>(success).expected_errors, (std::set<std::string>{"E0106"}));
+  EXPECT_EQ(explain(success), "expected to fail with [E0106], but it compiled");
+
+  Expectation run;
+  run.outcome = Outcome::run;
+  const auto failure = compare(run, failed_with({{"E0308", 2}}), "f");
+  ASSERT_TRUE(std::holds_alternative<verdict::UnexpectedFailure>(failure));
+  EXPECT_EQ(std::get<verdict::UnexpectedFailure>(failure).expected, Outcome::run);
+  EXPECT_EQ(explain(failure), "expected to run, but it failed to compile with [E0308]");
+
+  const auto mismatch = compare(compile_fail({"E0106"}), failed_with({{"E0106", 2}, {"E0428", 7}}), "f");
+  EXPECT_EQ(explain(mismatch), "failed to compile, but not as expected: unexpected [E0428] (got [E0106, E0428])");
+
+  auto stale = compile_fail({"E0106"});
+  stale.stale = true;
+  stale.recorded_fingerprint = "0123";
+  const auto changed = compare(stale, failed_with({{"E0499", 1}}), "4567");
+  EXPECT_EQ(explain(changed), "stale: the listing changed since it was annotated (fingerprint 0123 recorded, 4567 "
+                              "now); it now fails with [E0499], annotated as compile-fail; review it, then "
+                              "`snipcheck bless` it");
+  EXPECT_EQ(explain(changed), explain(changed, stale, failed_with({{"E0499", 1}})));
+}
+
 TEST(Compare, EnvironmentFailureIsNeverAListingFailure)
 {
   Observed observed;

@@ -31,7 +31,7 @@ TEST(ErrataReport, AnErratumThatNoLongerFailsAsRecordedNeedsReview)
   testing::ReportFixture fixture;
   auto& erratum = fixture.run.results[4];
   ASSERT_EQ(erratum.listing->id, "ch02/2.1-1");
-  erratum.verdict = check::verdict::UnexpectedSuccess{};
+  erratum.verdict = check::verdict::UnexpectedSuccess{std::set<std::string>{"E0382"}};
   erratum.observed.build = check::Observed::Build::compiled;
   erratum.observed.diagnostics.clear();
   const auto report = errata_report(fixture.run);

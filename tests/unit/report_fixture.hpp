@@ -127,7 +127,7 @@ private:
   void add_failing(std::vector<book::Listing>& listings)
   {
     auto& result = add(listings, listing("ch01/1.1-2", 1, "1.1", 2, 7, {"fn main() {", "    let x: u32 = \"a\";", "}"}),
-                       check::verdict::UnexpectedFailure{}, 250);
+                       check::verdict::UnexpectedFailure{check::Outcome::compile, {"E0308"}}, 250);
     result.observed.build = check::Observed::Build::failed;
     result.observed.diagnostics = {error("E0308", "mismatched types", 9, 2, 18)};
     result.observed.command = "cargo build --bin ch01_1_1_2";
@@ -174,7 +174,7 @@ private:
   void add_broken_claim(std::vector<book::Listing>& listings)
   {
     auto& result = add(listings, listing("ch02/2.1-2", 2, "2.1", 2, 28, {"fn main() { let v = 1; }"}),
-                       check::verdict::UnexpectedSuccess{}, 200);
+                       check::verdict::UnexpectedSuccess{std::nullopt}, 200);
     listings.back().info = "rust,does_not_compile";
     result.expectation.outcome = check::Outcome::compile_fail;
     result.expectation.from = "fence";
@@ -195,7 +195,7 @@ private:
   void add_stale(std::vector<book::Listing>& listings)
   {
     auto& result = add(listings, listing("ch02/2.1-4", 2, "2.1", 4, 36, {"fn main() { let _ = 2; }"}),
-                       check::verdict::Stale{"0123abcd", "4567ef01"}, 100);
+                       check::verdict::Stale{"0123abcd", "4567ef01", check::Observed::Build::compiled, {}, check::Outcome::compile}, 100);
     result.expectation.from = "expected/ch02.toml";
     result.expectation.stale = true;
     result.observed.build = check::Observed::Build::compiled;

@@ -47,7 +47,7 @@ struct SmallRun
     failed.edition = "2021";
     failed.observed.build = check::Observed::Build::failed;
     failed.observed.command = "cargo check --workspace --bin ch01_1_1_1";
-    failed.verdict = check::verdict::UnexpectedFailure{};
+    failed.verdict = check::verdict::UnexpectedFailure{check::Outcome::compile, {}};
     check::ListingResult text = failed;
     text.listing = &output;
     text.observed = {};
