@@ -3,7 +3,6 @@
 #include "app/markdown_options.hpp"
 
 #include "util/errors.hpp"
-#include "util/edition.hpp"
 #include "util/text.hpp"
 #include "util/toml_input.hpp"
 
@@ -317,23 +316,23 @@ Options load_defaults(const std::filesystem::path& start)
     } else if (key == "edition") {
       options.editions = reader.strings(node, "edition", "\"2021\" or [\"2021\", \"2024\"]");
       for (const auto& edition : options.editions) {
-        if (!util::is_edition(edition)) {
-          reader.problem(node, util::unknown_edition_message(edition));
+        if (const auto wrong = edition_problem(edition)) {
+          reader.problem(node, *wrong);
         }
       }
     } else if (key == "toolchain") {
       options.toolchains = reader.strings(node, "toolchain", "\"stable\" or [\"stable\", \"nightly\"]");
     } else if (key == "timeout") {
-      if (auto value = node.value<double>(); value && *value > 0 && *value < 86400) {
+      if (auto value = node.value<double>(); value && !timeout_problem(*value, GivenIn::config)) {
         options.timeout_seconds = *value;
       } else {
-        reader.problem(node, "`timeout` must be a number of seconds, above 0 and below a day");
+        reader.problem(node, *timeout_problem(0, GivenIn::config));
       }
     } else if (key == "jobs") {
-      if (const auto* value = node.as_integer(); value != nullptr && value->get() > 0 && value->get() < 10000) {
+      if (const auto* value = node.as_integer(); value != nullptr && !jobs_problem(value->get(), GivenIn::config)) {
         options.jobs = static_cast<int>(value->get());
       } else {
-        reader.problem(node, "`jobs` must be a whole number from 1 to 9999");
+        reader.problem(node, *jobs_problem(0, GivenIn::config));
       }
     } else if (key == "merge") {
       if (auto value = node.value<bool>()) {
