@@ -2,7 +2,7 @@
 #include "cli/commands.hpp"
 
 #include "app/pipeline.hpp"
-#include "app/primary_cell.hpp"
+#include "check/result.hpp"
 #include "report/ci_reports.hpp"
 #include "report/claims_report.hpp"
 #include "report/errata.hpp"
