@@ -3,7 +3,6 @@
 #include "app/markdown_options.hpp"
 
 #include "util/errors.hpp"
-#include "util/edition.hpp"
 #include "util/text.hpp"
 #include "util/toml_input.hpp"
 
@@ -88,6 +87,19 @@ public:
 
 private:
   std::optional<scratch::Dependency> dependency(std::string_view name, const toml::node& spec);
+  // Reads one field of a dependency's table; false when it is wrong (and said so).
+  bool dependency_field(scratch::Dependency& dependency, const toml::key& key, const toml::node& value,
+                        const toml::node& spec);
+
+  bool string_value(const toml::node& value, std::string_view name, std::string_view key, std::string& into)
+  {
+    if (auto text = value.value<std::string>()) {
+      into = *text;
+      return true;
+    }
+    problem(value, fmt::format("`{}.{}` must be a string", name, key));
+    return false;
+  }
 
   std::filesystem::path m_config;
   std::filesystem::path m_base;
@@ -128,6 +140,62 @@ std::string folder_hash(const std::filesystem::path& folder)
   return text::fnv1a_hex(material);
 }
 
+// The string fields of a dependency table, as in Cargo.toml (`path` is read apart).
+constexpr std::pair<std::string_view, std::string scratch::Dependency::*> string_fields[] = {
+    {"version", &scratch::Dependency::version}, {"git", &scratch::Dependency::git},
+    {"branch", &scratch::Dependency::branch},   {"tag", &scratch::Dependency::tag},
+    {"rev", &scratch::Dependency::rev},         {"package", &scratch::Dependency::package},
+};
+
+bool ConfigReader::dependency_field(scratch::Dependency& dependency, const toml::key& key, const toml::node& value,
+                                    const toml::node& spec)
+{
+  const auto& name = dependency.name;
+  for (const auto& [field, member] : string_fields) {
+    if (key == field) {
+      return string_value(value, name, field, dependency.*member);
+    }
+  }
+  if (key == "path") {
+    std::string relative;
+    bool valid = string_value(value, name, "path", relative);
+    dependency.path = (m_base / relative).lexically_normal();
+    std::error_code ec;
+    if (!relative.empty() && !std::filesystem::is_regular_file(dependency.path / "Cargo.toml", ec)) {
+      problem(value, fmt::format("dependency `{}`: no Cargo.toml in {} (a path is relative to {})", name,
+                                 dependency.path.string(), m_config.filename().string()));
+      valid = false;
+    }
+    return valid;
+  }
+  if (key == "features") {
+    const auto* features = value.as_array();
+    const bool all_strings = features != nullptr && std::all_of(features->begin(), features->end(),
+                                                                [](const toml::node& f) { return f.is_string(); });
+    if (!all_strings) {
+      problem(value, fmt::format("`{}.features` must be an array of strings", name));
+      return false;
+    }
+    for (const auto& feature : *features) {
+      dependency.features.push_back(*feature.value<std::string>());
+    }
+    return true;
+  }
+  if (key == "default-features") {
+    if (auto flag = value.value<bool>()) {
+      dependency.default_features = *flag;
+      return true;
+    }
+    problem(value, fmt::format("`{}.default-features` must be true or false", name));
+    return false;
+  }
+  problem(key.source().begin.line > 0 ? value : spec,
+          fmt::format("unknown field `{}` in dependency `{}` (known: version, path, git, branch, tag, rev, "
+                      "package, features, default-features)",
+                      key.str(), name));
+  return false;
+}
+
 std::optional<scratch::Dependency> ConfigReader::dependency(std::string_view name, const toml::node& spec)
 {
   scratch::Dependency dependency;
@@ -142,63 +210,8 @@ std::optional<scratch::Dependency> ConfigReader::dependency(std::string_view nam
     return std::nullopt;
   }
   bool valid = true;
-  const auto string_value = [&](const toml::node& value, std::string_view key, std::string& into) {
-    if (auto text = value.value<std::string>()) {
-      into = *text;
-    } else {
-      problem(value, fmt::format("`{}.{}` must be a string", name, key));
-      valid = false;
-    }
-  };
   for (const auto& [key, value] : *detail) {
-    if (key == "version") {
-      string_value(value, "version", dependency.version);
-    } else if (key == "path") {
-      std::string relative;
-      string_value(value, "path", relative);
-      dependency.path = (m_base / relative).lexically_normal();
-      std::error_code ec;
-      if (!relative.empty() && !std::filesystem::is_regular_file(dependency.path / "Cargo.toml", ec)) {
-        problem(value, fmt::format("dependency `{}`: no Cargo.toml in {} (a path is relative to {})", name,
-                                   dependency.path.string(), m_config.filename().string()));
-        valid = false;
-      }
-    } else if (key == "git") {
-      string_value(value, "git", dependency.git);
-    } else if (key == "branch") {
-      string_value(value, "branch", dependency.branch);
-    } else if (key == "tag") {
-      string_value(value, "tag", dependency.tag);
-    } else if (key == "rev") {
-      string_value(value, "rev", dependency.rev);
-    } else if (key == "package") {
-      string_value(value, "package", dependency.package);
-    } else if (key == "features") {
-      const auto* features = value.as_array();
-      const bool all_strings = features != nullptr && std::all_of(features->begin(), features->end(),
-                                                                  [](const toml::node& f) { return f.is_string(); });
-      if (!all_strings) {
-        problem(value, fmt::format("`{}.features` must be an array of strings", name));
-        valid = false;
-        continue;
-      }
-      for (const auto& feature : *features) {
-        dependency.features.push_back(*feature.value<std::string>());
-      }
-    } else if (key == "default-features") {
-      if (auto flag = value.value<bool>()) {
-        dependency.default_features = *flag;
-      } else {
-        problem(value, fmt::format("`{}.default-features` must be true or false", name));
-        valid = false;
-      }
-    } else {
-      problem(key.source().begin.line > 0 ? value : spec,
-              fmt::format("unknown field `{}` in dependency `{}` (known: version, path, git, branch, tag, rev, "
-                          "package, features, default-features)",
-                          key.str(), name));
-      valid = false;
-    }
+    valid = dependency_field(dependency, key, value, spec) && valid;
   }
   if (dependency.version.empty() && dependency.path.empty() && dependency.git.empty()) {
     problem(spec, fmt::format("dependency `{}` needs a `version`, a `path` or a `git`", name));
@@ -225,55 +238,7 @@ std::vector<scratch::Dependency> ConfigReader::dependencies(const toml::table& t
   return result;
 }
 
-std::optional<std::string> channel_from_toml(const std::filesystem::path& file, std::string_view content)
-{
-  const auto document = text::parse_toml_input(content, file);
-  const auto* channel = document.at_path("toolchain.channel").node();
-  if (channel == nullptr || !channel->is_string()) {
-    // A `path` toolchain or only components: nothing to pass to rustup as +NAME.
-    return std::nullopt;
-  }
-  return *channel->value<std::string>();
-}
-
 } // namespace
-
-std::optional<ToolchainPin> find_toolchain_pin(const std::filesystem::path& book)
-{
-  std::error_code ec;
-  auto folder = std::filesystem::absolute(book).lexically_normal();
-  if (!std::filesystem::is_directory(folder, ec)) {
-    folder = folder.parent_path();
-  }
-  while (true) {
-    // rustup reads `rust-toolchain` first when a folder has both.
-    for (const auto* name : {"rust-toolchain", "rust-toolchain.toml"}) {
-      const auto file = folder / name;
-      if (!std::filesystem::is_regular_file(file, ec)) {
-        continue;
-      }
-      const auto content = text::read_file(file);
-      std::optional<std::string> channel;
-      if (content.find('[') != std::string::npos || std::string_view(name).ends_with(".toml")) {
-        channel = channel_from_toml(file, content);
-      } else {
-        const auto lines = text::split_lines(content);
-        channel = lines.empty() ? std::string() : std::string(text::trim(lines.front()));
-      }
-      if (!channel || channel->empty()) {
-        return std::nullopt;
-      }
-      if (channel->find_first_of(" \t\n/") != std::string::npos) {
-        throw InputError(file, 1, fmt::format("`{}` is not a toolchain name rustup knows", *channel));
-      }
-      return ToolchainPin{file, *channel};
-    }
-    if (!folder.has_parent_path() || folder.parent_path() == folder) {
-      return std::nullopt;
-    }
-    folder = folder.parent_path();
-  }
-}
 
 std::vector<scratch::Dependency> dependencies_for_listing(const Options& options,
                                                           const std::vector<scratch::Dependency>& listing_deps)
@@ -293,6 +258,82 @@ std::vector<scratch::Dependency> dependencies_for_listing(const Options& options
   return result;
 }
 
+namespace {
+
+// The numbers and switches of snipcheck.toml, checked by options_rules.cpp's rules.
+void read_number_or_switch(Options& options, const toml::key& key, const toml::node& node, ConfigReader& reader)
+{
+  if (key == "timeout") {
+    if (auto value = node.value<double>(); value && !timeout_problem(*value, GivenIn::config)) {
+      options.timeout_seconds = *value;
+    } else {
+      reader.problem(node, *timeout_problem(0, GivenIn::config));
+    }
+  } else if (key == "jobs") {
+    if (const auto* value = node.as_integer(); value != nullptr && !jobs_problem(value->get(), GivenIn::config)) {
+      options.jobs = static_cast<int>(value->get());
+    } else {
+      reader.problem(node, *jobs_problem(0, GivenIn::config));
+    }
+  } else if (auto value = node.value<bool>()) { // merge
+    options.merge = *value;
+  } else {
+    reader.problem(node, "`merge` must be true or false");
+  }
+}
+
+void read_registry(Options& options, const toml::node& node, ConfigReader& reader)
+{
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    reader.problem(node, "[registry] must be a table with `directory`");
+    return;
+  }
+  for (const auto& [field, value] : *table) {
+    if (field == "directory") {
+      options.registry_directory = reader.path(value, "registry.directory");
+    } else {
+      reader.problem(value, fmt::format("unknown field `registry.{}` (known: directory)", field.str()));
+    }
+  }
+}
+
+// One top-level setting of snipcheck.toml; false when it is not one.
+bool read_setting(Options& options, const toml::key& key, const toml::node& node, ConfigReader& reader,
+                  std::vector<InputProblem>& problems)
+{
+  if (key == "book" || key == "expected" || key == "build-dir") {
+    auto& path = key == "book" ? options.book : key == "expected" ? options.expected : options.build_dir;
+    path = reader.path(node, key.str());
+  } else if (key == "edition") {
+    options.editions = reader.strings(node, "edition", "\"2021\" or [\"2021\", \"2024\"]");
+    for (const auto& edition : options.editions) {
+      if (const auto wrong = edition_problem(edition)) {
+        reader.problem(node, *wrong);
+      }
+    }
+  } else if (key == "toolchain") {
+    options.toolchains = reader.strings(node, "toolchain", "\"stable\" or [\"stable\", \"nightly\"]");
+  } else if (key == "timeout" || key == "jobs" || key == "merge") {
+    read_number_or_switch(options, key, node, reader);
+  } else if (key == "registry") {
+    read_registry(options, node, reader);
+  } else if (key == "markdown") {
+    options.markdown = read_markdown_table(node, options.config_file, problems);
+  } else if (key == "dependencies") {
+    if (const auto* table = node.as_table()) {
+      options.dependencies = reader.dependencies(*table);
+    } else {
+      reader.problem(node, "[dependencies] must be a table, as in Cargo.toml: tokio = \"1\"");
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
 Options load_defaults(const std::filesystem::path& start)
 {
   Options options;
@@ -308,61 +349,7 @@ Options load_defaults(const std::filesystem::path& start)
   std::vector<InputProblem> problems;
   ConfigReader reader(*config, problems);
   for (const auto& [key, node] : document) {
-    if (key == "book") {
-      options.book = reader.path(node, key.str());
-    } else if (key == "expected") {
-      options.expected = reader.path(node, key.str());
-    } else if (key == "build-dir") {
-      options.build_dir = reader.path(node, key.str());
-    } else if (key == "edition") {
-      options.editions = reader.strings(node, "edition", "\"2021\" or [\"2021\", \"2024\"]");
-      for (const auto& edition : options.editions) {
-        if (!util::is_edition(edition)) {
-          reader.problem(node, util::unknown_edition_message(edition));
-        }
-      }
-    } else if (key == "toolchain") {
-      options.toolchains = reader.strings(node, "toolchain", "\"stable\" or [\"stable\", \"nightly\"]");
-    } else if (key == "timeout") {
-      if (auto value = node.value<double>(); value && *value > 0 && *value < 86400) {
-        options.timeout_seconds = *value;
-      } else {
-        reader.problem(node, "`timeout` must be a number of seconds, above 0 and below a day");
-      }
-    } else if (key == "jobs") {
-      if (const auto* value = node.as_integer(); value != nullptr && value->get() > 0 && value->get() < 10000) {
-        options.jobs = static_cast<int>(value->get());
-      } else {
-        reader.problem(node, "`jobs` must be a whole number from 1 to 9999");
-      }
-    } else if (key == "merge") {
-      if (auto value = node.value<bool>()) {
-        options.merge = *value;
-      } else {
-        reader.problem(node, "`merge` must be true or false");
-      }
-    } else if (key == "registry") {
-      const auto* table = node.as_table();
-      if (table == nullptr) {
-        reader.problem(node, "[registry] must be a table with `directory`");
-        continue;
-      }
-      for (const auto& [field, value] : *table) {
-        if (field == "directory") {
-          options.registry_directory = reader.path(value, "registry.directory");
-        } else {
-          reader.problem(value, fmt::format("unknown field `registry.{}` (known: directory)", field.str()));
-        }
-      }
-    } else if (key == "markdown") {
-      options.markdown = read_markdown_table(node, *config, problems);
-    } else if (key == "dependencies") {
-      if (const auto* table = node.as_table()) {
-        options.dependencies = reader.dependencies(*table);
-      } else {
-        reader.problem(node, "[dependencies] must be a table, as in Cargo.toml: tokio = \"1\"");
-      }
-    } else {
+    if (!read_setting(options, key, node, reader, problems)) {
       problems.push_back({*config, static_cast<int>(key.source().begin.line),
                           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
                                       "timeout, jobs, merge, [registry], [dependencies], [markdown])",

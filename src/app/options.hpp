@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace snipcheck::app {
@@ -60,6 +61,49 @@ struct Options
   std::vector<scratch::Dependency> dependencies;
   std::optional<ToolchainPin> toolchain_pin; // set when `toolchains` came from the book's pin
 };
+
+// The command line's settings as CLI11 read them, before any is checked.
+struct CommandLine
+{
+  std::string book;
+  std::string expected;
+  std::string build_dir;
+  std::string color = "auto"; // auto, always, never (CLI11 rejects anything else)
+  std::vector<std::string> toolchains;
+  std::vector<std::string> editions;
+  std::vector<std::string> reports; // FORMAT=PATH
+  std::string shard;                // K/N
+  std::optional<int> jobs;          // given: 0 and -1 are errors, not defaults
+  std::optional<double> timeout;
+  std::string timeout_text; // --timeout as typed, for its message
+  bool quiet = false;
+  bool verbose = false;
+  bool no_cache = false;
+  bool ignored = false;
+  std::optional<bool> merge;
+  std::vector<std::string> selectors;
+};
+
+// What a command does with an --expected folder that does not exist.
+enum class MissingExpected { rejected, created };
+
+// snipcheck.toml (found from `start`), then the command line, which wins.
+// Every setting is checked here, with the same rules as in snipcheck.toml.
+// Throws InputError.
+Options merge_command_line(const CommandLine& given, const std::filesystem::path& start,
+                           MissingExpected missing_expected = MissingExpected::rejected);
+
+// The rules for a setting's value, wherever it is given: each returns the
+// problem, named as the user wrote it ("`jobs`" in snipcheck.toml, "--jobs 0"
+// on the command line), or nothing when the value is good.
+enum class GivenIn { config, command_line };
+std::optional<std::string> jobs_problem(long long jobs, GivenIn given_in);
+std::optional<std::string> timeout_problem(double seconds, GivenIn given_in, std::string_view as_typed = {});
+std::optional<std::string> edition_problem(const std::string& edition);
+// "K/N" with 1 <= K <= N; nothing when malformed.
+std::optional<Shard> parse_shard(std::string_view text);
+// "json=PATH", "junit=PATH", "github" or "github=PATH". Throws InputError.
+ReportRequest parse_report_request(const std::string& text);
 
 // Finds snipcheck.toml from `start` upwards and applies it to the defaults;
 // relative paths in it are relative to its folder. Throws InputError.

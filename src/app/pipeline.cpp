@@ -4,7 +4,7 @@
 #include "app/build_stage.hpp"
 #include "app/cache.hpp"
 #include "app/run_programs.hpp"
-#include "app/select.hpp"
+#include "app/plan.hpp"
 #include "cargo/cargo.hpp"
 #include "check/normalize.hpp"
 #include "check/test_mode.hpp"
@@ -144,12 +144,13 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   // Asking rustup for the toolchains takes as long as reading a book: both at once.
   // The book's problems (exit 2) are still reported before a missing toolchain's.
   auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
-  auto loaded = load_book(options);
+  auto plan = plan_run(options);
+  auto& loaded = plan.loaded;
+  const auto& selected = plan.selected;
   CheckRun run;
-  run.book = std::move(loaded.book);
-  const auto selected = select_listings(run.book, options.selectors, options.shard);
+  run.book = std::move(loaded.book); // the selected listings stay where they are
   run.toolchains = toolchains.get();
-  run.editions = options.editions.empty() ? std::vector<std::string>{run.book.edition} : options.editions;
+  run.editions = std::move(plan.editions);
 
   const auto lock = BuildLock::acquire(options.build_dir, log);
   const ResultCache cache(options.build_dir / "cache");
@@ -192,11 +193,9 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
     int form_count = 0;
     for (const auto index : cell.result_indexes) {
       auto& result = run.results[index];
-      const auto outcome = result.expectation.outcome;
       const bool probe = options.inventory && check::is_unclaimed_ignored(*result.listing, result.expectation);
       result.bad_input = result.listing->problems; // e.g. a missing {{#include}}: not built
-      if (((outcome == check::Outcome::skip || outcome == check::Outcome::not_rust) && !probe) ||
-          !result.bad_input.empty()) {
+      if ((!is_built(result.expectation) && !probe) || !result.bad_input.empty()) {
         continue;
       }
       const auto& listing = *result.listing;
@@ -210,13 +209,11 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       form_count += static_cast<int>(forms[index].size()) - 1;
       for (std::size_t f = 0; f < forms[index].size(); ++f) {
         const auto& form = forms[index][f];
-        const auto source = scratch::wrap_listing(listing, form.wrap);
-        if (f == 0) {
-          result.source = source;
-        }
         BuildItem item;
-        item.unit = {result.listing, source, form.wrap.crate_type, result.edition,
-                     dependencies_for_listing(options, result.expectation.deps)};
+        item.unit = unit_for(options, listing, result.expectation, form.wrap, result.edition);
+        if (f == 0) {
+          result.source = item.unit.source;
+        }
         item.unit.test_harness = form.test_harness;
         item.runs = form.runs;
         item.mergeable = expectation.outcome != check::Outcome::compile_fail &&

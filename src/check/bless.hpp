@@ -1,43 +1,17 @@
 #pragma once
-// `snipcheck bless` writes today's outcomes into expected/ (docs/contract.md). Edits are
-// made on the file's text, line by line, so every hand-written field, comment,
-// blank line and line ending the maintainer wrote stays exactly where it was.
+// What `snipcheck bless` records for each listing, and what it refuses to
+// (docs/contract.md); the files are edited by bless_file (check/bless_file.hpp).
 
 #include "book/listing.hpp"
+#include "check/bless_file.hpp"
 #include "check/compare.hpp"
+#include "check/expectation.hpp"
 
 #include <filesystem>
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
-#include <vector>
 
 namespace snipcheck::check {
-
-// What a listing does in one cell of a matrix where that differs from the entry's own fields.
-struct CellRecord
-{
-  std::string expect;
-  std::optional<std::set<std::string>> errors;
-};
-
-// What bless records for one listing; unset fields are left alone.
-struct BlessUpdate
-{
-  std::string id;                        // the listing's id today
-  std::optional<std::string> written_id; // the id its entry is written under, when it has one
-  bool remove_entry = false;             // the entry's listing is gone from the book
-  std::optional<std::string> expect;
-  std::optional<std::set<std::string>> errors; // written for compile-fail
-  bool remove_errors = false;                  // the listing no longer fails
-  bool remove_error_lines = false;             // the claimed lines no longer hold the errors
-  bool remove_erratum = false;                 // the listing no longer fails as its erratum says
-  std::optional<std::string> stdout_text;
-  std::string fingerprint;
-  std::string comment;                       // for new entries: a line explaining what to review
-  std::map<std::string, CellRecord> cells; // "edition-2024" = { expect = ..., errors = [...] }
-};
 
 // What bless records for one listing (docs/contract.md), or why it cannot. A listing
 // that behaves as its expectation says gets no new entry; an existing entry
@@ -54,35 +28,48 @@ BlessDecision decide_update(const book::Listing& listing, const Expectation& exp
 // What a listing did in a cell, as an outcome to record; nullopt with `refusal` set when it cannot be recorded.
 std::optional<CellRecord> record_of(const Observed& observed, std::string& refusal);
 
-struct BlessResult
-{
-  std::string content;
-  std::vector<std::string> changes; // human-readable, one per changed field
+// Why a listing's result is not blessed; each weighs differently in bless's exit code.
+enum class NotBlessed {
+  recorded,       // blessed, or nothing to record
+  environment,    // it could not be checked here (exit 3)
+  bad_input,      // the book or its settings are wrong around it (exit 2)
+  unavailable,    // it needs a crate this machine lacks: nothing it does is worth recording
+  cannot_record,  // what it does cannot be written down (exit 1)
 };
 
-// Applies updates to the text of one expectation file (may be empty: a new
-// file). The result always parses as an expectation file; InputError when the
-// input does not, or when an entry is written in a form bless cannot edit.
-BlessResult bless_file(const std::string& content, const std::filesystem::path& path,
-                       const std::vector<BlessUpdate>& updates);
-
-// Holds an exclusive lock on the expected/ folder (flock on the folder itself,
-// so nothing is left behind), for one read-modify-write of its files: two
-// blesses at once then both keep their changes. Creates the folder. Throws Fatal.
-class ExpectedFolderLock
+// What bless does with a listing's result in its primary cell: decide_update,
+// unless the result is not the listing's to record.
+struct PrimaryDecision
 {
-public:
-  explicit ExpectedFolderLock(const std::filesystem::path& folder);
-  ~ExpectedFolderLock();
-  ExpectedFolderLock(const ExpectedFolderLock&) = delete;
-  ExpectedFolderLock& operator=(const ExpectedFolderLock&) = delete;
-
-private:
-  int m_fd = -1;
+  BlessDecision decision; // `refusal` says why when `not_blessed` is not `recorded`
+  NotBlessed not_blessed = NotBlessed::recorded;
 };
+PrimaryDecision decide_primary(const book::Listing& listing, const Expectation& expectation, const Observed& observed,
+                               const Verdict& verdict);
 
-// Removes temporary files (chNN.toml.tmp.PID) that a bless killed between
-// writing and renaming left in `folder`; only those of processes no longer alive.
-void remove_abandoned_temporaries(const std::filesystem::path& folder);
+// Whether a listing behaves as `expectation` says (pass, skip or not Rust).
+bool behaves_as_expected(const Expectation& expectation, const Observed& observed, const std::string& fingerprint);
+
+// A listing's result in a cell other than its primary one, where it does not
+// behave as expected: what to write in the `edition-NNNN` or `toolchain-NAME`
+// table of its entry, or why that cannot be written.
+struct CellDecision
+{
+  std::string key; // "edition-2024", "toolchain-nightly"
+  std::optional<CellRecord> record;
+  std::string refusal; // non-empty: not blessed, and why
+};
+CellDecision decide_cell(const Cell& cell, const Observed& observed, const Cell& primary);
+
+// The update that holds a listing's cell tables: written under its entry's id
+// and fingerprint when it has one (`entry`), else a new entry.
+BlessUpdate cell_entry_update(const book::Listing& listing, const Annotation* entry);
+// Adds a recorded cell to it; a new entry's comment names the cell to review.
+void add_cell(BlessUpdate& update, const CellDecision& cell, const Annotation* entry);
+
+// The expected/ file a listing's entry is written in: its annotation's, else chNN.toml.
+std::filesystem::path expected_file_name(const book::Listing& listing, const Expectation& expectation);
+// The first line of a new chNN.toml.
+std::string expected_file_header(const std::filesystem::path& name, const std::filesystem::path& book);
 
 } // namespace snipcheck::check

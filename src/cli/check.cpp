@@ -96,39 +96,11 @@ private:
   std::string m_last_phase;
 };
 
-} // namespace
-
-int check_command(const app::Options& options, const Output& output)
+// The failures first in detail, then the matrix, the summary and the book's classes.
+void print_failures_and_summary(const app::CheckRun& run, const app::Options& options, const report::Style& style,
+                                bool matrix)
 {
-  const report::Style style{output.color, options.verbose};
-  auto runner = cargo::make_process_runner();
-  const app::Log log = verbose_log(options);
-  ProgressPrinter printer(options);
-  const auto run = app::run_check(options, *runner, log, std::ref(printer));
-  printer.finish();
-  const bool matrix = run.toolchains.size() * run.editions.size() > 1;
   const auto is_failure = [](const app::ListingResult& result) { return check::is_failure(result.status()); };
-  // -q: the failures and one summary line, nothing else.
-  if (!options.quiet) {
-    for (const auto& result : run.results) {
-      fmt::print("{}\n", report::status_line(result, style, matrix));
-    }
-  }
-  // An entry that followed its listing to a new id is not a failure; say where it is.
-  for (const auto* result : check::primary_results(run)) {
-    if (const auto note = check::moved_note(*result->listing, result->expectation)) {
-      fmt::print("note: {}\n", *note);
-    }
-  }
-  bool any_failure = false;
-  bool any_environment_error = false;
-  bool any_bad_input = !run.book.problems.empty();
-  for (const auto& result : run.results) {
-    const auto status = result.status();
-    any_failure = any_failure || status == check::Status::fail || status == check::Status::stale;
-    any_environment_error = any_environment_error || status == check::Status::error;
-    any_bad_input = any_bad_input || std::holds_alternative<check::verdict::BadInput>(result.verdict);
-  }
   if (std::any_of(run.results.begin(), run.results.end(), is_failure)) {
     fmt::print("{}", options.quiet ? "" : "\nfailures:\n\n");
     for (const auto& result : run.results) {
@@ -147,8 +119,20 @@ int check_command(const app::Options& options, const Output& output)
   if (options.inventory) {
     fmt::print("\n{}", report::ignored_inventory(run));
   }
-  write_reports(run, options);
-  std::fflush(stdout); // keep the order the user reads in
+}
+
+// The book's problems, then SPEC's exit code: the environment's failure first, then bad input, then a listing's failure.
+int print_problems_and_exit_code(const app::CheckRun& run)
+{
+  bool any_failure = false;
+  bool any_environment_error = false;
+  bool any_bad_input = !run.book.problems.empty();
+  for (const auto& result : run.results) {
+    const auto status = result.status();
+    any_failure = any_failure || status == check::Status::fail || status == check::Status::stale;
+    any_environment_error = any_environment_error || status == check::Status::error;
+    any_bad_input = any_bad_input || std::holds_alternative<check::verdict::BadInput>(result.verdict);
+  }
   for (const auto& problem : run.book.problems) {
     fmt::print(stderr, "error: {}\n", problem.to_string());
   }
@@ -161,6 +145,35 @@ int check_command(const app::Options& options, const Output& output)
     return exit_bad_input;
   }
   return any_failure ? exit_listing_failed : exit_ok;
+}
+
+} // namespace
+
+int check_command(const app::Options& options, const Output& output)
+{
+  const report::Style style{output.color, options.verbose};
+  auto runner = cargo::make_process_runner();
+  const app::Log log = verbose_log(options);
+  ProgressPrinter printer(options);
+  const auto run = app::run_check(options, *runner, log, std::ref(printer));
+  printer.finish();
+  const bool matrix = run.toolchains.size() * run.editions.size() > 1;
+  // -q: the failures and one summary line, nothing else.
+  if (!options.quiet) {
+    for (const auto& result : run.results) {
+      fmt::print("{}\n", report::status_line(result, style, matrix));
+    }
+  }
+  // An entry that followed its listing to a new id is not a failure; say where it is.
+  for (const auto* result : check::primary_results(run)) {
+    if (const auto note = check::moved_note(*result->listing, result->expectation)) {
+      fmt::print("note: {}\n", *note);
+    }
+  }
+  print_failures_and_summary(run, options, style, matrix);
+  write_reports(run, options);
+  std::fflush(stdout); // keep the order the user reads in
+  return print_problems_and_exit_code(run);
 }
 
 } // namespace snipcheck::cli

@@ -2,6 +2,7 @@
 // The command line (docs/contract.md). `main` parses with CLI11 and hands each
 // subcommand, defined in its own file, the merged Options.
 
+#include "app/bless.hpp"
 #include "app/options.hpp"
 
 #include <functional>
@@ -24,9 +25,8 @@ int check_command(const app::Options& options, const Output& output);
 int list_command(const app::Options& options);
 // The selected listings (an id, or any selector) one by one.
 int show_command(const app::Options& options, const Output& output);
-enum class DryRun { no, yes };
 // Records today's outcomes in expected/; with DryRun::yes prints the diff and writes nothing.
-int bless_command(const app::Options& options, const Output& output, DryRun dry_run = DryRun::no);
+int bless_command(const app::Options& options, const Output& output, app::DryRun dry_run = app::DryRun::no);
 int extract_command(const app::Options& options, const std::string& out_dir);
 int errata_command(const app::Options& options);
 // Writes snipcheck.toml for the book in the current folder (`--book` chooses one).

@@ -12,6 +12,36 @@
 
 namespace snipcheck::cli {
 
+namespace {
+
+// The file as compiled, each line tagged with where it came from.
+void print_as_compiled(const app::ListingResult& result)
+{
+  const auto& listing = *result.listing;
+  // Book lines throughout; the listing's own line number in brackets.
+  fmt::print("\nas compiled ({} {}), at book lines [listing line]:\n", result.toolchain, result.edition);
+  const auto lines = text::split_lines(result.source->text);
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const auto origin = result.source->origins[k];
+    std::string tag = "+";
+    if (origin.origin == scratch::Origin::listing && origin.line >= 1 &&
+        origin.line <= static_cast<int>(listing.lines.size())) {
+      const auto& line = listing.lines[static_cast<std::size_t>(origin.line - 1)];
+      const auto file = line.file_index == 0
+                            ? std::string()
+                            : listing.files.at(static_cast<std::size_t>(line.file_index)).filename().string() + ":";
+      tag = fmt::format("{}{} [{}]", file, line.source_line, origin.line);
+    } else if (origin.origin == scratch::Origin::prelude) {
+      tag = "prelude";
+    } else if (origin.origin == scratch::Origin::epilogue) {
+      tag = "epilogue";
+    }
+    fmt::print("{:>12} | {}\n", tag, lines[k]);
+  }
+}
+
+} // namespace
+
 int show_command(const app::Options& options, const Output& output)
 {
   auto runner = cargo::make_process_runner();
@@ -39,26 +69,7 @@ int show_command(const app::Options& options, const Output& output)
     if (expectation.fix)
       fmt::print("fix: {}\n", *expectation.fix);
     if (result.source) {
-      // Book lines throughout; the listing's own line number in brackets.
-      fmt::print("\nas compiled ({} {}), at book lines [listing line]:\n", result.toolchain, result.edition);
-      const auto lines = text::split_lines(result.source->text);
-      for (std::size_t k = 0; k < lines.size(); ++k) {
-        const auto origin = result.source->origins[k];
-        std::string tag = "+";
-        if (origin.origin == scratch::Origin::listing && origin.line >= 1 &&
-            origin.line <= static_cast<int>(listing.lines.size())) {
-          const auto& line = listing.lines[static_cast<std::size_t>(origin.line - 1)];
-          const auto file = line.file_index == 0
-                                ? std::string()
-                                : listing.files.at(static_cast<std::size_t>(line.file_index)).filename().string() + ":";
-          tag = fmt::format("{}{} [{}]", file, line.source_line, origin.line);
-        } else if (origin.origin == scratch::Origin::prelude) {
-          tag = "prelude";
-        } else if (origin.origin == scratch::Origin::epilogue) {
-          tag = "epilogue";
-        }
-        fmt::print("{:>12} | {}\n", tag, lines[k]);
-      }
+      print_as_compiled(result);
     }
     fmt::print("\nresult: {}\n", report::status_line(result, report::Style{output.color, options.verbose}, false));
     for (const auto& diagnostic : result.observed.diagnostics) {

@@ -245,4 +245,30 @@ TEST_F(BlessEndToEnd, AnEntryWhoseListingVanishedIsReportedThenRemovedByBless)
   EXPECT_EQ(snipcheck("check").exit_code, 0);
 }
 
+// SPEC: bad input exits 2. A listing that could not be built because the book
+// is wrong around it, and a book-level problem, were once blessed past (exit 1 and 0).
+TEST_F(BlessEndToEnd, BadInputInTheBookExitsTwoAsCheckDoes)
+{
+  fs::create_directories(m_temp / "mdbook/src");
+  write(m_temp / "mdbook/book.toml", "[book]\ntitle = \"Bad includes\"\n");
+  write(m_temp / "mdbook/src/SUMMARY.md", "# Summary\n\n- [One](ch01.md)\n");
+  write(m_temp / "mdbook/src/ch01.md", "# One\n\n```rust\n{{#include missing.rs}}\n```\n\n```rust\nfn main() {}\n```\n");
+  const auto bless = [&] {
+    return run_shell("'" + binary.string() + "' --book mdbook --expected expected --build-dir '" +
+                         (shared_build / "bless-book").string() + "' bless",
+                     m_temp, m_temp);
+  };
+  auto run = bless();
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("not blessed: ch01/1-1: not checked, bad input: "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("ch01.md:4: cannot include `missing.rs`"), std::string::npos) << run.err;
+
+  // Only a problem outside any listing: every listing is fine, the book is not.
+  write(m_temp / "mdbook/src/ch01.md", "# One\n\n{{#include gone.md}}\n\n```rust\nfn main() {}\n```\n");
+  run = bless();
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("ch01.md:3: cannot include `gone.md`"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("not blessed"), std::string::npos) << run.err;
+}
+
 } // namespace

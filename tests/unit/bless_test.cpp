@@ -1,4 +1,5 @@
 #include "check/bless.hpp"
+#include "check/bless_lock.hpp"
 #include "check/expectation.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -215,87 +216,6 @@ TEST(Bless, WhatDiffersInACellIsWrittenAsAnInlineTable)
   const auto again = bless_file(result.content, "expected/ch02.toml", {update});
   EXPECT_EQ(again.content, result.content);
   EXPECT_TRUE(again.changes.empty());
-}
-
-book::Listing rust_listing(const std::string& code)
-{
-  book::Listing listing;
-  listing.id = "ch02/2.3-1";
-  listing.files = {"book.md"};
-  listing.lines.push_back({code, 12});
-  return listing;
-}
-
-Observed failed_with(const std::string& code)
-{
-  Observed observed;
-  observed.build = Observed::Build::failed;
-  observed.diagnostics.push_back({"error", code, "msg", "book.md", 12, 1});
-  return observed;
-}
-
-TEST(BlessDecision, AListingThatDoesWhatItsFenceSaysGetsNoEntry)
-{
-  auto listing = rust_listing("fn main() { let x: i32 = \"\"; }");
-  listing.fence.compile_fail = true;
-  const auto expectation = expectation_for(listing, nullptr, book::Format::markdown);
-  EXPECT_FALSE(decide_update(listing, expectation, failed_with("E0308")).update);
-
-  auto runs = rust_listing("fn main() {}");
-  Observed ran;
-  ran.build = Observed::Build::compiled;
-  ran.run = RunOutput{{cargo::ExitStatus::Kind::exited, 0}, "hi\n", "", false};
-  EXPECT_FALSE(decide_update(runs, expectation_for(runs, nullptr, book::Format::markdown), ran).update);
-}
-
-TEST(BlessDecision, ACompileFailEntryAlwaysSaysSo)
-{
-  auto listing = rust_listing("fn main() { let x: i32 = \"\"; }");
-  listing.fence.compile_fail = true;
-  listing.fence.error_codes = {"E0106"}; // the book names the wrong code
-  const auto decision =
-      decide_update(listing, expectation_for(listing, nullptr, book::Format::markdown), failed_with("E0308"));
-  ASSERT_TRUE(decision.update);
-  EXPECT_EQ(decision.update->expect, "compile-fail");
-  EXPECT_EQ(*decision.update->errors, (std::set<std::string>{"E0308"}));
-  const auto blessed = bless_file("", "expected/ch02.toml", {*decision.update});
-  const auto entry = parse_expectation_file(blessed.content, "expected/ch02.toml").at("ch02/2.3-1");
-  EXPECT_EQ(entry.expect, Outcome::compile_fail);
-  EXPECT_EQ(compare(expectation_for(listing, &entry, book::Format::markdown), failed_with("E0308"),
-                    listing.fingerprint())
-                .index(),
-            Verdict(verdict::Pass{}).index());
-}
-
-TEST(BlessDecision, APanicWhereTheBookSaysRunIsRecordedAsRunFail)
-{
-  const auto listing = rust_listing("fn main() { panic!() }");
-  Observed panicked;
-  panicked.build = Observed::Build::compiled;
-  panicked.run = RunOutput{{cargo::ExitStatus::Kind::exited, 101}, "", "panicked", false};
-  const auto decision = decide_update(listing, expectation_for(listing, nullptr, book::Format::markdown), panicked);
-  ASSERT_TRUE(decision.update);
-  EXPECT_EQ(decision.update->expect, "run-fail");
-  EXPECT_FALSE(decision.update->stdout_text); // bless pins no output a maintainer did not ask for
-}
-
-TEST(BlessDecision, AMovedEntryIsRenamedAndKeepsAnOlderFingerprintThatStillMatches)
-{
-  const auto listing = rust_listing("fn main() {}");
-  Annotation annotation;
-  annotation.id = "ch02/2.2-1";
-  annotation.file = "expected/ch02.toml";
-  annotation.line = 3;
-  annotation.fingerprint = text::fnv1a_hex("fn main() {}\n"); // the byte fingerprint of older versions
-  Observed ran;
-  ran.build = Observed::Build::compiled;
-  ran.run = RunOutput{{cargo::ExitStatus::Kind::exited, 0}, "", "", false};
-  const auto decision =
-      decide_update(listing, expectation_for(listing, &annotation, book::Format::markdown), ran);
-  ASSERT_TRUE(decision.update);
-  EXPECT_EQ(decision.update->written_id, "ch02/2.2-1");
-  EXPECT_EQ(decision.update->fingerprint, *annotation.fingerprint);
-  EXPECT_FALSE(decision.update->expect);
 }
 
 // Writes: fsync'd, atomic, keeping what the file was.
