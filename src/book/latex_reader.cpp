@@ -258,9 +258,7 @@ private:
     }
     const auto number = [&](const char* key, int fallback) {
       const auto found = options.find(key);
-      return found != options.end() && latex::is_small_number(found->second)
-                 ? std::stoi(found->second)
-                 : fallback;
+      return found != options.end() && latex::is_small_number(found->second) ? std::stoi(found->second) : fallback;
     };
     const int first = number("firstline", 1);
     const int last = number("lastline", 1 << 30);

@@ -147,9 +147,8 @@ std::optional<Command> find_command(std::string_view line, std::size_t from)
 
 bool is_small_number(std::string_view text)
 {
-  return !text.empty() && text.size() <= 6 && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() && text.size() <= 6 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace snipcheck::book::latex

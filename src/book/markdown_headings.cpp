@@ -57,7 +57,8 @@ std::optional<int> chapter_number_in_title(std::string_view title)
     return std::nullopt;
   }
   const auto end = pos + digits;
-  if (end < title.size() && title[end] != '.' && title[end] != ':' && title[end] != ')' && !text::is_space(title[end])) {
+  if (end < title.size() && title[end] != '.' && title[end] != ':' && title[end] != ')' &&
+      !text::is_space(title[end])) {
     return std::nullopt;
   }
   return number_at(title, pos, digits);

@@ -136,8 +136,9 @@ private:
     if (close_line > static_cast<int>(document.lines.size()) ||
         origin(document, close_line).text.find(marker) == std::string::npos) {
       const auto& fence = origin(document, block.fence_line);
-      throw InputError(file_of(document, fence), fence.line,
-                       fmt::format("code fence opened here is never closed (add a line with {} after the code)", marker));
+      throw InputError(
+          file_of(document, fence), fence.line,
+          fmt::format("code fence opened here is never closed (add a line with {} after the code)", marker));
     }
   }
 

@@ -227,7 +227,6 @@ bool is_error_code(std::string_view token)
   return true;
 }
 
-
 // What the lang words of one info string have said so far, as rustdoc's LangString::parse tracks it.
 struct SeenWords
 {

@@ -129,16 +129,16 @@ private:
   std::string orphan_message(const Annotation& annotation, bool id_taken) const
   {
     const auto chapter = chapter_of(annotation);
-    return fmt::format(
-        "[\"{}\"] matches no listing of {}: {}{}; delete the entry (`snipcheck bless` removes it and "
-        "prints what it said), or give the listing its id with a fence attribute `id=NAME`",
-        annotation.id, m_book.path.string(),
-        id_taken ? "its id now names other code, claimed by the entry that moved there"
-                 : "no listing has that id (a typo, or the listing was removed)",
-        annotation.fingerprint
-            ? fmt::format(", and no listing{} has the code it was written for (fingerprint {})",
-                          chapter ? fmt::format(" of chapter {}", *chapter) : std::string(), *annotation.fingerprint)
-            : std::string());
+    return fmt::format("[\"{}\"] matches no listing of {}: {}{}; delete the entry (`snipcheck bless` removes it and "
+                       "prints what it said), or give the listing its id with a fence attribute `id=NAME`",
+                       annotation.id, m_book.path.string(),
+                       id_taken ? "its id now names other code, claimed by the entry that moved there"
+                                : "no listing has that id (a typo, or the listing was removed)",
+                       annotation.fingerprint
+                           ? fmt::format(", and no listing{} has the code it was written for (fingerprint {})",
+                                         chapter ? fmt::format(" of chapter {}", *chapter) : std::string(),
+                                         *annotation.fingerprint)
+                           : std::string());
   }
 
   const book::Book& m_book;

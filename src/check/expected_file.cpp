@@ -45,9 +45,8 @@ constexpr Choices<scratch::CrateType, 3> crate_types{"crate-type",
                                                      {{{"bin", scratch::CrateType::bin},
                                                        {"lib", scratch::CrateType::lib},
                                                        {"proc-macro", scratch::CrateType::proc_macro}}}};
-constexpr Choices<bool, 2> test_modes{"mode",
-                                      {{{"program", false}, {"test", true}}},
-                                      "use program, or test: built as `cargo test` builds it, too"};
+constexpr Choices<bool, 2> test_modes{
+    "mode", {{{"program", false}, {"test", true}}}, "use program, or test: built as `cargo test` builds it, too"};
 
 std::optional<std::string> edition_problem(std::string_view edition)
 {
@@ -177,19 +176,19 @@ Annotation parse_entry(ProblemLog& log, const std::string& id, const toml::table
         annotation.cells.emplace(std::string(name), parse_entry(log, id, *cell, true));
       } else {
         log.problem(node.source(), fmt::format("`{}` must be a table of what differs in that cell, like "
-                                           "{{ expect = \"compile-fail\", errors = [\"E0133\"] }}",
-                                           name));
+                                               "{{ expect = \"compile-fail\", errors = [\"E0133\"] }}",
+                                               name));
       }
       continue;
     }
     const auto* field = find_field(name);
     if (is_cell && (field == nullptr || field->per_cell == PerCell::no)) {
-      log.problem(key.source(),
-              fmt::format("`{}` cannot differ per edition or toolchain (these can: {})", name, field_names(Which::per_cell)));
+      log.problem(key.source(), fmt::format("`{}` cannot differ per edition or toolchain (these can: {})", name,
+                                            field_names(Which::per_cell)));
     } else if (field == nullptr) {
       log.problem(key.source(), fmt::format("unknown field `{}` in [\"{}\"] (known: {}, and per-cell tables "
-                                        "edition-NNNN / toolchain-NAME)",
-                                        name, id, field_names(Which::all)));
+                                            "edition-NNNN / toolchain-NAME)",
+                                            name, id, field_names(Which::all)));
     } else {
       field->read(log, name, node, annotation);
     }

@@ -56,9 +56,10 @@ std::string links_in(std::string_view line)
   std::string found;
   std::size_t from = 0;
   while (const auto match = find_link(line, from)) {
-    found += std::to_string(match->begin) + "-" + std::to_string(match->end) +
-             (match->escaped ? std::string("E") : "[" + std::string(match->type) + "|" + std::string(match->rest) + "]") +
-             ";";
+    found +=
+        std::to_string(match->begin) + "-" + std::to_string(match->end) +
+        (match->escaped ? std::string("E") : "[" + std::string(match->type) + "|" + std::string(match->rest) + "]") +
+        ";";
     from = match->end;
   }
   return found;

@@ -39,10 +39,11 @@ TEST(ExpectedFields, ChoiceFieldsNameTheirChoices)
 
 TEST(ExpectedFields, EveryChoiceIsRead)
 {
-  const auto annotations = parse_expectation_file("[\"a\"]\nwrap = \"async-main\"\nelide = \"bodies\"\n"
-                                                  "crate-type = \"proc-macro\"\nmode = \"test\"\nexpect = \"run-fail\"\n"
-                                                  "[\"b\"]\nmode = \"program\"\nexpect = \"not-rust\"\n",
-                                                  "expected/ch02.toml");
+  const auto annotations =
+      parse_expectation_file("[\"a\"]\nwrap = \"async-main\"\nelide = \"bodies\"\n"
+                             "crate-type = \"proc-macro\"\nmode = \"test\"\nexpect = \"run-fail\"\n"
+                             "[\"b\"]\nmode = \"program\"\nexpect = \"not-rust\"\n",
+                             "expected/ch02.toml");
   const auto& a = annotations.at("a");
   EXPECT_EQ(a.wrap, scratch::WrapMode::async_main);
   EXPECT_EQ(a.elide, scratch::ElideMode::bodies);
@@ -51,8 +52,8 @@ TEST(ExpectedFields, EveryChoiceIsRead)
   EXPECT_EQ(a.expect, Outcome::run_fail);
   EXPECT_FALSE(annotations.at("b").test_mode);
   EXPECT_EQ(annotations.at("b").expect, Outcome::not_rust);
-  for (const auto outcome : {Outcome::compile, Outcome::compile_fail, Outcome::run, Outcome::run_fail, Outcome::skip,
-                             Outcome::not_rust}) {
+  for (const auto outcome :
+       {Outcome::compile, Outcome::compile_fail, Outcome::run, Outcome::run_fail, Outcome::skip, Outcome::not_rust}) {
     EXPECT_EQ(parse_outcome(outcome_name(outcome)), outcome);
   }
 }
@@ -72,10 +73,11 @@ TEST(ExpectedFields, TextChecksAndArrays)
 {
   EXPECT_EQ(messages_of("[\"a\"]\nedition = \"2019\"\n"), (Messages{"2: unknown edition `2019` (use 2015, 2018, "
                                                                     "2021 or 2024)"}));
-  EXPECT_EQ(messages_of("[\"a\"]\nexpect = \"compile-fail\"\nerrors = [\"E01\", 3, \"unused_mut\"]\n"
-                        "error-lines = [0, 2]\n"),
-            (Messages{"3: `E01` is not an error code (E0106), a lint name, or \"error\"", "3: `errors` must be a string",
-                      "4: `error-lines` entries must be positive listing line numbers"}));
+  EXPECT_EQ(
+      messages_of("[\"a\"]\nexpect = \"compile-fail\"\nerrors = [\"E01\", 3, \"unused_mut\"]\n"
+                  "error-lines = [0, 2]\n"),
+      (Messages{"3: `E01` is not an error code (E0106), a lint name, or \"error\"", "3: `errors` must be a string",
+                "4: `error-lines` entries must be positive listing line numbers"}));
 }
 
 TEST(ExpectedFields, OnlySomeFieldsMayDifferPerCell)
@@ -118,10 +120,11 @@ TEST(ExpectedFields, EntryRulesAreReportedInTheirOrderAtTheEntry)
 
 TEST(ExpectedFields, DependencyTables)
 {
-  EXPECT_EQ(messages_of("[\"a\"]\ndeps = { x = { vers = \"1\", default-features = \"no\", features = \"f\" }, y = 1 }\n"),
-            (Messages{"2: `default-features` must be true or false", "2: `features` must be an array of strings",
-                      "2: unknown dependency field `vers` (known: version, features, default-features)",
-                      "2: dependency `x` needs a version", "2: dependency `y` must be a version string or a table"}));
+  EXPECT_EQ(
+      messages_of("[\"a\"]\ndeps = { x = { vers = \"1\", default-features = \"no\", features = \"f\" }, y = 1 }\n"),
+      (Messages{"2: `default-features` must be true or false", "2: `features` must be an array of strings",
+                "2: unknown dependency field `vers` (known: version, features, default-features)",
+                "2: dependency `x` needs a version", "2: dependency `y` must be a version string or a table"}));
 }
 
 } // namespace

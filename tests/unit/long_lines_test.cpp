@@ -32,9 +32,8 @@ std::string repeated(std::string_view piece, std::size_t times)
 
 TEST(LongLines, ChapterTitleWithAMegabyteOfBlanks)
 {
-  const auto book = parse_markdown_file("# Chapter" + std::string(std::size_t{1} << 20, ' ') +
-                                            "3 Ownership\n\n```rust\nfn main() {}\n```\n",
-                                        "book.md");
+  const auto book = parse_markdown_file(
+      "# Chapter" + std::string(std::size_t{1} << 20, ' ') + "3 Ownership\n\n```rust\nfn main() {}\n```\n", "book.md");
   ASSERT_EQ(book.listings.size(), 1u);
   EXPECT_EQ(book.listings[0].chapter, 3);
 }
@@ -42,8 +41,10 @@ TEST(LongLines, ChapterTitleWithAMegabyteOfBlanks)
 TEST(LongLines, SectionTitleWithAMegabyteOfNumberComponents)
 {
   const auto components = repeated(".1", 300'000);
-  const auto book = parse_markdown_file("# 1 A\n\n## 1" + components + "x Not a number\n\n```rust\nfn a() {}\n```\n\n"
-                                        "## 1" + components + " A number\n\n```rust\nfn b() {}\n```\n",
+  const auto book = parse_markdown_file("# 1 A\n\n## 1" + components +
+                                            "x Not a number\n\n```rust\nfn a() {}\n```\n\n"
+                                            "## 1" +
+                                            components + " A number\n\n```rust\nfn b() {}\n```\n",
                                         "book.md");
   ASSERT_EQ(book.listings.size(), 2u);
   EXPECT_EQ(book.listings[0].section, "1.1"); // the next H2 of chapter 1
@@ -70,7 +71,8 @@ TEST_F(LongIncludeLines, LinkToAMegabytePath)
 {
   const auto expanded = expand("{{#include " + megabyte_of_a + "}}\n");
   ASSERT_EQ(expanded.problems.size(), 1u);
-  EXPECT_TRUE(expanded.problems[0].message.starts_with("cannot include `aaaa")) << expanded.problems[0].message.substr(0, 80);
+  EXPECT_TRUE(expanded.problems[0].message.starts_with("cannot include `aaaa"))
+      << expanded.problems[0].message.substr(0, 80);
   ASSERT_EQ(expanded.lines.size(), 1u);
   EXPECT_EQ(expanded.lines[0].text, "");
 }
