@@ -26,6 +26,7 @@ using detail::ProblemLog;
 using detail::read_choice;
 using detail::read_text;
 
+// The names each choice field accepts, in the order its message lists them.
 constexpr Choices<Outcome, 6> outcomes{"outcome",
                                        {{{"compile", Outcome::compile},
                                          {"compile-fail", Outcome::compile_fail},
