@@ -1,16 +1,14 @@
 #include "book/latex_reader.hpp"
 
+#include "book/latex_syntax.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 #include <optional>
-#include <regex>
 
 namespace snipcheck::book {
 
@@ -18,120 +16,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lowercase(std::string_view text)
-{
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
-}
-
-// The line up to its first unescaped `%`: what TeX reads outside verbatim code.
-std::string_view without_comment(std::string_view line)
-{
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\\') {
-      ++i;
-    } else if (line[i] == '%') {
-      return line.substr(0, i);
-    }
-  }
-  return line;
-}
-
-// A `{...}` or `[...]` group starting at `pos` (at the opening character), with
-// nested braces; the group may run over several lines. Returns the contents
-// and moves (line, pos) past the closing character.
-std::optional<std::string> read_group(const std::vector<std::string>& lines, std::size_t& line, std::size_t& pos,
-                                      char open, char close)
-{
-  if (line >= lines.size() || pos >= lines[line].size() || lines[line][pos] != open) {
-    return std::nullopt;
-  }
-  const auto start_line = line;
-  const auto start_pos = pos;
-  std::string contents;
-  int depth = 0;
-  bool first = true;
-  while (line < lines.size()) {
-    const auto text = without_comment(lines[line]);
-    for (; pos < text.size(); ++pos) {
-      const char c = text[pos];
-      if (first) {
-        first = false;
-        depth = 1;
-        continue;
-      }
-      if (c == '\\' && pos + 1 < text.size()) {
-        contents += c;
-        contents += text[++pos];
-        continue;
-      }
-      if (c == '{' || (c == open && open != '{')) {
-        ++depth;
-      } else if (c == '}' || c == close) {
-        if (--depth == 0 && c == close) {
-          ++pos;
-          return contents;
-        }
-      }
-      contents += c;
-    }
-    ++line;
-    pos = 0;
-    contents += ' ';
-  }
-  line = start_line; // never closed: nothing consumed
-  pos = start_pos;
-  return std::nullopt;
-}
-
-// `language=Rust, caption={A, b}` -> {language: Rust, caption: A, b}
-std::map<std::string, std::string> key_values(std::string_view options)
-{
-  std::map<std::string, std::string> result;
-  std::string current;
-  int depth = 0;
-  auto flush = [&] {
-    const auto equals = current.find('=');
-    auto key = lowercase(text::trim(std::string_view(current).substr(0, equals)));
-    std::string value;
-    if (equals != std::string::npos) {
-      value = std::string(text::trim(std::string_view(current).substr(equals + 1)));
-      if (value.size() >= 2 && value.front() == '{' && value.back() == '}') {
-        value = std::string(text::trim(std::string_view(value).substr(1, value.size() - 2)));
-      }
-    }
-    if (!key.empty()) {
-      result[key] = value;
-    }
-    current.clear();
-  };
-  for (const char c : options) {
-    if (c == '{') {
-      ++depth;
-    } else if (c == '}') {
-      --depth;
-    }
-    if (c == ',' && depth == 0) {
-      flush();
-    } else {
-      current += c;
-    }
-  }
-  flush();
-  return result;
-}
-
-// `[Sharp]C` -> `C`; `{Rust}` -> `Rust`
-std::string language_name(std::string value)
-{
-  if (value.starts_with('[')) {
-    const auto close = value.find(']');
-    value = close == std::string::npos ? "" : value.substr(close + 1);
-  }
-  return std::string(text::trim(value));
-}
+using latex::key_values;
+using latex::language_name;
+using latex::lowercase;
+using latex::read_group;
 
 struct Environment
 {
@@ -180,15 +68,12 @@ private:
 
   void read_line()
   {
-    const auto text = std::string(without_comment(m_lines[m_line]));
-    static const std::regex command(
-        R"(\\(chapter|section|subsection|lstset|lstdefinestyle|lstinputlisting|inputminted|begin)(?![A-Za-z])(\*?))");
-    std::smatch match;
+    const auto text = std::string(latex::without_comment(m_lines[m_line]));
     std::size_t from = 0;
-    while (std::regex_search(text.cbegin() + static_cast<std::ptrdiff_t>(from), text.cend(), match, command)) {
-      const auto name = match.str(1);
-      const bool starred = match[2].length() > 0;
-      std::size_t pos = from + static_cast<std::size_t>(match.position(0) + match.length(0));
+    while (const auto command = latex::find_command(text, from)) {
+      const std::string name(command->name);
+      const bool starred = command->starred;
+      std::size_t pos = command->end;
       const auto start_line = m_line;
       if (name == "chapter" || name == "section" || name == "subsection") {
         if (!starred) {
@@ -373,9 +258,7 @@ private:
     }
     const auto number = [&](const char* key, int fallback) {
       const auto found = options.find(key);
-      return found != options.end() && std::regex_match(found->second, std::regex("\\d{1,6}"))
-                 ? std::stoi(found->second)
-                 : fallback;
+      return found != options.end() && latex::is_small_number(found->second) ? std::stoi(found->second) : fallback;
     };
     const int first = number("firstline", 1);
     const int last = number("lastline", 1 << 30);

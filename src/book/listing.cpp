@@ -2,6 +2,7 @@
 
 #include "book/latex_reader.hpp"
 #include "book/markdown_reader.hpp"
+#include "book/mdbook_reader.hpp"
 #include "book/text_reader.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"

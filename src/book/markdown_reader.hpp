@@ -1,12 +1,17 @@
 #pragma once
-// Reader for Markdown books and mdBook folders: CommonMark code blocks (parsed
-// by md4c) become Listings under rustdoc's doctest rules
-// (docs/rustdoc-rules.md, book/rustdoc_rules.hpp); an mdBook is read in
-// src/SUMMARY.md order with its {{#include}} links expanded (book/mdbook_include.hpp).
+// Reader for Markdown books: CommonMark code blocks (parsed by md4c,
+// book/markdown_scanner.hpp) become Listings under rustdoc's doctest rules
+// (docs/rustdoc-rules.md, book/rustdoc_rules.hpp). An mdBook folder is read
+// by book/mdbook_reader.hpp, chapter by chapter, through MarkdownListings.
 
 #include "book/listing.hpp"
+#include "book/mdbook_include.hpp"
 
+#include <filesystem>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace snipcheck::book {
 
@@ -17,9 +22,27 @@ namespace snipcheck::book {
 Book read_markdown_file(const std::filesystem::path& path);
 Book parse_markdown_file(std::string_view content, const std::filesystem::path& path);
 
-// A folder with book.toml: chapters in SUMMARY.md order, numbered as mdBook
-// numbers them (prefix and suffix chapters are chapter 0), the edition from
-// `[rust] edition` (2015 when missing, as `mdbook test`). Throws InputError.
-Book read_mdbook(const std::filesystem::path& folder);
+// Adds the code blocks of Markdown documents to `book` as Listings, one
+// document after another, numbering them book-wide. Throws InputError for a
+// fence that is never closed or a listing id used twice.
+class MarkdownListings
+{
+public:
+  explicit MarkdownListings(Book& book);
+  ~MarkdownListings();
+
+  // A document whose chapters are its H1 headings.
+  void add_document(const ExpandedText& document);
+  // A chapter numbered by a table of contents (`number` empty: unnumbered,
+  // chapter 0); its H1 is its title, not a new chapter.
+  void add_chapter(const ExpandedText& document, const std::vector<int>& number, const std::string& title);
+
+private:
+  class Maker;
+  std::unique_ptr<Maker> m_maker;
+};
+
+// A Markdown document must be text: no NUL bytes, valid UTF-8. Throws InputError naming `path`.
+void check_markdown_text(std::string_view content, const std::filesystem::path& path);
 
 } // namespace snipcheck::book

@@ -227,6 +227,58 @@ bool is_error_code(std::string_view token)
   return true;
 }
 
+// What the lang words of one info string have said so far, as rustdoc's LangString::parse tracks it.
+struct SeenWords
+{
+  bool rust_tags = false;
+  bool other_tags = false;
+  bool custom_tag = false;
+  bool ignore_all = false;
+};
+
+void apply_lang_word(std::string_view word, LangString& result, SeenWords& seen)
+{
+  auto& attributes = result.attributes;
+  if (word == "should_panic") {
+    attributes.should_panic = true;
+    seen.rust_tags = !seen.other_tags;
+  } else if (word == "no_run") {
+    attributes.no_run = true;
+    seen.rust_tags = !seen.other_tags;
+  } else if (word == "ignore") {
+    seen.ignore_all = true;
+    seen.rust_tags = !seen.other_tags;
+  } else if (word.starts_with("ignore-")) {
+    result.ignore_targets.emplace_back(word.substr(7));
+    seen.rust_tags = !seen.other_tags;
+  } else if (word == "rust") {
+    seen.rust_tags = true;
+  } else if (word == "custom") {
+    seen.custom_tag = true;
+  } else if (word == "test_harness") {
+    attributes.test_harness = true;
+    seen.rust_tags = !seen.other_tags || seen.rust_tags;
+  } else if (word == "compile_fail") {
+    attributes.compile_fail = true;
+    attributes.no_run = true;
+    seen.rust_tags = !seen.other_tags || seen.rust_tags;
+  } else if (word == "standalone_crate") {
+    result.standalone_crate = true;
+    attributes.standalone_crate = true;
+    seen.rust_tags = !seen.other_tags || seen.rust_tags;
+  } else if (word.starts_with("edition")) {
+    // An unknown year is dropped, as rustdoc does; it is not an unknown token.
+    attributes.edition = util::is_edition(word.substr(7)) ? std::optional<std::string>(word.substr(7)) : std::nullopt;
+  } else {
+    // Stable rustdoc does not know error codes: `E0106` is an unknown token
+    // there. snipcheck keeps the code to check it, with rustdoc's verdict.
+    if (is_error_code(word)) {
+      attributes.error_codes.emplace_back(word);
+    }
+    seen.other_tags = true;
+    result.unknown.emplace_back(word);
+  }
+}
 
 } // namespace
 
@@ -255,12 +307,7 @@ LangString parse_lang_string(std::string_view info)
 LangString parse_lang_string(std::string_view info, std::string_view host_target)
 {
   LangString result;
-  auto& attributes = result.attributes;
-  bool seen_rust_tags = false;
-  bool seen_other_tags = false;
-  bool seen_custom_tag = false;
-  bool ignore_all = false;
-
+  SeenWords seen;
   Tokenizer tokens(info);
   while (auto token = tokens.next()) {
     if (token->kind == Token::Kind::snipcheck_id || (token->kind == Token::Kind::key_value && token->text == "id")) {
@@ -270,59 +317,21 @@ LangString parse_lang_string(std::string_view info, std::string_view host_target
     if (token->kind != Token::Kind::lang) {
       continue; // classes and other key=value attributes do not change the verdict
     }
-    const auto word = token->text;
-    if (word == "should_panic") {
-      attributes.should_panic = true;
-      seen_rust_tags = !seen_other_tags;
-    } else if (word == "no_run") {
-      attributes.no_run = true;
-      seen_rust_tags = !seen_other_tags;
-    } else if (word == "ignore") {
-      ignore_all = true;
-      seen_rust_tags = !seen_other_tags;
-    } else if (word.starts_with("ignore-")) {
-      result.ignore_targets.emplace_back(word.substr(7));
-      seen_rust_tags = !seen_other_tags;
-    } else if (word == "rust") {
-      seen_rust_tags = true;
-    } else if (word == "custom") {
-      seen_custom_tag = true;
-    } else if (word == "test_harness") {
-      attributes.test_harness = true;
-      seen_rust_tags = !seen_other_tags || seen_rust_tags;
-    } else if (word == "compile_fail") {
-      attributes.compile_fail = true;
-      attributes.no_run = true;
-      seen_rust_tags = !seen_other_tags || seen_rust_tags;
-    } else if (word == "standalone_crate") {
-      result.standalone_crate = true;
-      attributes.standalone_crate = true;
-      seen_rust_tags = !seen_other_tags || seen_rust_tags;
-    } else if (word.starts_with("edition")) {
-      // An unknown year is dropped, as rustdoc does; it is not an unknown token.
-      attributes.edition = util::is_edition(word.substr(7)) ? std::optional<std::string>(word.substr(7)) : std::nullopt;
-    } else {
-      // Stable rustdoc does not know error codes: `E0106` is an unknown token
-      // there. snipcheck keeps the code to check it, with rustdoc's verdict.
-      if (is_error_code(word)) {
-        attributes.error_codes.emplace_back(word);
-      }
-      seen_other_tags = true;
-      result.unknown.emplace_back(word);
-    }
+    apply_lang_word(token->text, result, seen);
   }
   result.malformed = tokens.failed();
 
   // `ignore-<target>` overrides a plain `ignore`.
+  auto& attributes = result.attributes;
   if (!result.ignore_targets.empty()) {
     attributes.ignore = false;
     for (const auto& target : result.ignore_targets) {
       attributes.ignore = attributes.ignore || host_target.find(target) != std::string_view::npos;
     }
   } else {
-    attributes.ignore = ignore_all;
+    attributes.ignore = seen.ignore_all;
   }
-  result.is_rust = !result.malformed && !seen_custom_tag && (!seen_other_tags || seen_rust_tags);
+  result.is_rust = !result.malformed && !seen.custom_tag && (!seen.other_tags || seen.rust_tags);
   return result;
 }
 

@@ -254,6 +254,59 @@ bool info_says_rust(const std::string& info)
   return language == "rust" || language == "rs";
 }
 
+// A block without a gutter: its lines as written, less blank lines next to the fences (layout, not content).
+std::vector<ListingLine> plain_lines(const Fence& fence)
+{
+  std::vector<ListingLine> lines;
+  for (const auto& raw : fence.body) {
+    lines.push_back({std::string(text::trim_end(raw.text)), raw.line});
+  }
+  while (!lines.empty() && lines.front().text.empty()) {
+    lines.erase(lines.begin());
+  }
+  while (!lines.empty() && lines.back().text.empty()) {
+    lines.pop_back();
+  }
+  return lines;
+}
+
+// A block with a gutter, joined with the blocks after it that continue its
+// numbering across page breaks; returns the index of the last block taken.
+std::size_t add_numbered_lines(const std::vector<Fence>& fences, std::size_t i, const std::vector<std::string>& lines,
+                               Listing& listing)
+{
+  // Number -> line; a fragment after a page break continues the numbering.
+  std::map<int, NumberedLine> numbered;
+  auto absorb = [&numbered](const std::vector<NumberedLine>& fragment) {
+    for (const auto& line : fragment) {
+      auto [it, inserted] = numbered.try_emplace(line.number, line);
+      // A line repeated across the break: keep the intact (longer) copy.
+      if (!inserted && line.content.size() > it->second.content.size()) {
+        it->second = line;
+      }
+    }
+  };
+  absorb(strip_gutter(fences[i].body));
+  while (i + 1 < fences.size() && !numbered.empty()) {
+    const auto& next = fences[i + 1];
+    if (!has_gutter(next.body) || !next.info.empty() ||
+        !only_blank_between(lines, fences[i].close_line, next.open_line)) {
+      break;
+    }
+    const auto next_lines = strip_gutter(next.body);
+    const int last = numbered.rbegin()->first;
+    if (next_lines.empty() || next_lines.front().number <= 1 || next_lines.front().number > last + 1) {
+      break;
+    }
+    absorb(next_lines);
+    ++i;
+  }
+  for (const auto& [number, line] : numbered) {
+    listing.lines.push_back({line.content, line.line});
+  }
+  return i;
+}
+
 } // namespace
 
 Book parse_text_book(std::string_view content, const std::filesystem::path& path)
@@ -285,47 +338,10 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
 
     if (!has_gutter(fence.body)) {
       listing.is_rust = info_says_rust(fence.info);
-      for (const auto& raw : fence.body) {
-        listing.lines.push_back({std::string(text::trim_end(raw.text)), raw.line});
-      }
-      // Blank lines next to the fences are layout, not content.
-      while (!listing.lines.empty() && listing.lines.front().text.empty()) {
-        listing.lines.erase(listing.lines.begin());
-      }
-      while (!listing.lines.empty() && listing.lines.back().text.empty()) {
-        listing.lines.pop_back();
-      }
+      listing.lines = plain_lines(fence);
     } else {
       listing.is_rust = fence.info.empty() || info_says_rust(fence.info);
-      // Number -> line; a fragment after a page break continues the numbering.
-      std::map<int, NumberedLine> numbered;
-      auto absorb = [&numbered](const std::vector<NumberedLine>& fragment) {
-        for (const auto& line : fragment) {
-          auto [it, inserted] = numbered.try_emplace(line.number, line);
-          // A line repeated across the break: keep the intact (longer) copy.
-          if (!inserted && line.content.size() > it->second.content.size()) {
-            it->second = line;
-          }
-        }
-      };
-      absorb(strip_gutter(fence.body));
-      while (i + 1 < fences.size() && !numbered.empty()) {
-        const auto& next = fences[i + 1];
-        if (!has_gutter(next.body) || !next.info.empty() ||
-            !only_blank_between(lines, fences[i].close_line, next.open_line)) {
-          break;
-        }
-        const auto next_lines = strip_gutter(next.body);
-        const int last = numbered.rbegin()->first;
-        if (next_lines.empty() || next_lines.front().number <= 1 || next_lines.front().number > last + 1) {
-          break;
-        }
-        absorb(next_lines);
-        ++i;
-      }
-      for (const auto& [number, line] : numbered) {
-        listing.lines.push_back({line.content, line.line});
-      }
+      i = add_numbered_lines(fences, i, lines, listing);
     }
     listing.close_line = fences[i].close_line; // the last fragment's, after a page break
     listing.ordinal = ++ordinals[listing.section];

@@ -1,5 +1,6 @@
 #include "book/markdown_reader.hpp"
 #include "book/mdbook_include.hpp"
+#include "book/mdbook_reader.hpp"
 #include "book/mdbook_summary.hpp"
 #include "book/rustdoc_rules.hpp"
 #include "test_support.hpp"

@@ -1,0 +1,20 @@
+#pragma once
+// An mdBook's book.toml: where its chapters are and which edition its Rust
+// blocks are tested in. Format: mdBook's guide, "Configuration" ([book] src,
+// [rust] edition); other settings are mdBook's own and left alone.
+
+#include <filesystem>
+#include <string>
+
+namespace snipcheck::book {
+
+struct MdbookConfig
+{
+  std::filesystem::path source_folder = "src"; // [book] src, relative to the book's folder
+  std::string edition = "2015"; // [rust] edition; `mdbook test` passes no --edition without one: rustdoc's default
+};
+
+// Throws InputError at the line of a malformed file or a wrong value.
+MdbookConfig read_mdbook_config(const std::filesystem::path& book_toml);
+
+} // namespace snipcheck::book

@@ -1,0 +1,54 @@
+#include "book/mdbook_reader.hpp"
+
+#include "book/markdown_reader.hpp"
+#include "book/mdbook_config.hpp"
+#include "book/mdbook_include.hpp"
+#include "book/mdbook_summary.hpp"
+#include "util/errors.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace snipcheck::book {
+
+namespace fs = std::filesystem;
+
+Book read_mdbook(const std::filesystem::path& folder)
+{
+  const auto config = read_mdbook_config(folder / "book.toml");
+  const auto source = folder / config.source_folder;
+  const auto summary_path = source / "SUMMARY.md";
+  std::error_code ec;
+  if (!fs::is_regular_file(summary_path, ec)) {
+    throw InputError(summary_path, 0, "an mdBook needs src/SUMMARY.md (its table of contents); none found");
+  }
+  const auto summary_file = text::read_file(summary_path);
+  const auto summary = text::strip_utf8_bom(summary_file);
+  check_markdown_text(summary, summary_path);
+
+  Book book;
+  book.path = folder;
+  book.format = Format::markdown;
+  book.edition = config.edition;
+  MarkdownListings listings(book);
+  std::set<std::string> seen;
+  for (const auto& entry : parse_summary(summary)) {
+    const auto file = (source / entry.path).lexically_normal();
+    if (entry.path.empty() || !seen.insert(file.string()).second) {
+      continue; // a draft chapter has no file yet; `./a.md` and `a.md` are one chapter
+    }
+    if (!fs::is_regular_file(file, ec)) {
+      throw InputError(summary_path, entry.line,
+                       fmt::format("chapter `{}` links to `{}`, which does not exist", entry.title, entry.path));
+    }
+    const auto content_file = text::read_file(file);
+    const auto content = text::strip_utf8_bom(content_file);
+    check_markdown_text(content, file);
+    listings.add_chapter(expand_mdbook_links(content, file), entry.number, entry.title);
+  }
+  return book;
+}
+
+} // namespace snipcheck::book
