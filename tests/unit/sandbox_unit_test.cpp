@@ -98,11 +98,11 @@ TEST(RunPrograms, AFailureOnAnyThreadReachesTheCaller)
   for (int k = 0; k < 6; ++k) {
     programs.push_back({program, "", "listing-" + std::to_string(k)});
   }
-  app::Options options;
-  options.jobs = 3;
+  app::RunSettings settings;
+  settings.jobs = 3;
   FailingRunner runner;
   EXPECT_THROW(app::run_programs(
-                   programs, options, runner, [](const std::string&) {}, [](const std::string&) {}),
+                   programs, settings, runner, [](const std::string&) {}, [](const std::string&) {}),
                Fatal);
   fs::remove(program);
 }
