@@ -145,9 +145,7 @@ std::vector<std::string> select_targets(const scratch::Workspace& workspace)
   bool any_library = false;
   for (const auto& written : workspace.units) {
     switch (written.kind) {
-    case scratch::TargetKind::lib:
-      any_library = true;
-      break;
+    case scratch::TargetKind::lib: any_library = true; break;
     case scratch::TargetKind::bin:
     case scratch::TargetKind::test:
       if (selected.insert(written.target).second) {

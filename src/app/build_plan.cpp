@@ -38,7 +38,8 @@ std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std
   return targets;
 }
 
-std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch, const std::set<std::size_t>& members_with_errors)
+std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
+                                              const std::set<std::size_t>& members_with_errors)
 {
   std::vector<PlannedTarget> parts;
   const auto add = [&](std::vector<std::size_t> members) {

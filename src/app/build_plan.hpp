@@ -27,10 +27,10 @@ struct UnresolvedDependency
 // One listing of the cell to build (and run).
 struct BuildItem
 {
-  scratch::Unit unit;       // `batch` is chosen here
-  bool runs = false;        // a `run` or `run-fail` listing: executed once built
-  bool mergeable = false;   // may share a batch with others
-  check::Observed observed; // the result
+  scratch::Unit unit;                    // `batch` is chosen here
+  bool runs = false;                     // a `run` or `run-fail` listing: executed once built
+  bool mergeable = false;                // may share a batch with others
+  check::Observed observed;              // the result
   std::chrono::milliseconds duration{0}; // its share of the builds, and its runs
   // Set when cargo could not resolve a crate it asks for: it was not built.
   std::optional<UnresolvedDependency> unresolved_dependency;
@@ -56,6 +56,7 @@ std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std
 // A batch in which rustc reported errors: the members the errors point at are
 // built alone, the others again as one batch; when no error points at a
 // member (a link error, an error in the glue), the batch is bisected.
-std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch, const std::set<std::size_t>& members_with_errors);
+std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
+                                              const std::set<std::size_t>& members_with_errors);
 
 } // namespace snipcheck::app

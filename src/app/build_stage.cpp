@@ -41,8 +41,8 @@ std::string cell_folder(const CellSettings& cell)
 struct Round
 {
   std::vector<PlannedTarget> targets;
-  std::vector<scratch::Unit> units;     // what is written this round
-  std::vector<std::size_t> unit_item;   // unit index -> item index
+  std::vector<scratch::Unit> units;               // what is written this round
+  std::vector<std::size_t> unit_item;             // unit index -> item index
   std::map<std::size_t, std::size_t> item_target; // item index -> target index
 
   std::size_t item_of(const scratch::WrittenUnit& written) const
@@ -66,8 +66,13 @@ public:
   CellBuilder(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
               cargo::CommandRunner& runner, const Log& log, const StageProgress& progress,
               const AcceptBatchedRun& accept)
-    : m_items(items), m_cell(cell), m_settings(settings), m_runner(runner), m_log(log), m_progress(progress),
-      m_accept(accept)
+    : m_items(items)
+    , m_cell(cell)
+    , m_settings(settings)
+    , m_runner(runner)
+    , m_log(log)
+    , m_progress(progress)
+    , m_accept(accept)
   {}
 
   void build()
@@ -82,8 +87,8 @@ public:
 
   // Listings that name their crate (`#![crate_name]`) name their binary: two
   // with one name cannot be built in one pass, so the second waits a round.
-  std::pair<std::vector<PlannedTarget>, std::vector<PlannedTarget>> separate_name_clashes(
-      std::vector<PlannedTarget> targets) const
+  std::pair<std::vector<PlannedTarget>, std::vector<PlannedTarget>>
+  separate_name_clashes(std::vector<PlannedTarget> targets) const
   {
     std::vector<PlannedTarget> now;
     std::vector<PlannedTarget> later;
@@ -169,8 +174,7 @@ private:
   {
     auto round = prepare(std::move(targets));
     const auto workspace = scratch::write_workspace(
-        round.units,
-        {m_settings.build_dir / cell_folder(m_cell) / "workspace", m_settings.registry_directory});
+        round.units, {m_settings.build_dir / cell_folder(m_cell) / "workspace", m_settings.registry_directory});
     const auto settings = cargo_settings(round, workspace);
     report("building");
     const auto started = std::chrono::steady_clock::now();
@@ -213,9 +217,9 @@ private:
 
   void share_build_time(const Round& round, std::chrono::steady_clock::time_point started)
   {
-    const auto build_share = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - started) /
-                             static_cast<long>(round.units.size());
+    const auto build_share =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started) /
+        static_cast<long>(round.units.size());
     for (const auto index : round.unit_item) {
       m_items[index].duration += build_share;
     }

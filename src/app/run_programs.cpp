@@ -261,8 +261,8 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
     const Slot slot;
     for (auto k = next++; k < programs.size() && !stop; k = next++) {
       const auto& program = programs[k];
-      auto prepared = isolated ? isolated_run(program, k, settings, slot.uid())
-                               : host_run(program, *copies, settings, slot.uid());
+      auto prepared =
+          isolated ? isolated_run(program, k, settings, slot.uid()) : host_run(program, *copies, settings, slot.uid());
       const RemovedAtEnd remove_folder{prepared.host_folder};
       if (!program.argument.empty()) {
         prepared.command.argv.push_back(program.argument);
