@@ -135,246 +135,233 @@ private:
 constexpr std::chrono::milliseconds drain_time{500};
 constexpr std::chrono::milliseconds interrupt_poll{50};
 
+// One child from its start to the end of its output: the pipes, the time
+// limit, the watch for interrupts, and how it ended.
+class ChildRun
+{
+public:
+  ChildRun(const Command& command, CommandResult& result)
+    : m_command(command)
+    , m_result(result)
+    , m_out_reader(
+          m_out_pipe, result.out, result.out_truncated, command.output_limit, [this] { stop_on_limit(); },
+          command.on_stdout_line)
+    , m_err_reader(m_err_pipe, result.err, result.err_truncated, command.output_limit, [this] { stop_on_limit(); })
+  {}
+
+  // Starts the program; false, with the reason in the result, when it cannot be started.
+  bool start(const std::filesystem::path& executable, const IsolationPlan* plan)
+  {
+    std::vector<std::string> arguments(m_command.argv.begin() + 1, m_command.argv.end());
+    const auto environment = child_environment(m_command);
+    const bool isolated = plan != nullptr;
+    try {
+      m_child.emplace(m_context, executable, arguments, bp::process_stdio{nullptr, m_out_pipe, m_err_pipe},
+                      bp::process_start_dir(m_command.working_dir.empty() || isolated ? std::filesystem::current_path()
+                                                                                      : m_command.working_dir),
+                      bp::process_environment(environment), ChildSetup{&m_command, plan, ::getpid()});
+    } catch (const std::exception& error) {
+      m_result.status.kind = ExitStatus::Kind::not_started;
+      m_result.start_error = error.what();
+      return false;
+    }
+    m_pid = m_child->id();
+    return true;
+  }
+
+  // Reads its output until the child ended and its pipes are drained, killing
+  // it at the time limit, the output limit (when asked) or an interrupt.
+  void wait()
+  {
+    read_output();
+    arm_timeout();
+    watch_for_interrupt();
+    m_child->async_wait([this](const bp::error_code&, int) { on_exit(); });
+    m_context.run();
+  }
+
+  void detach() { m_child->detach(); }
+  bool interrupted() const { return m_interrupted; }
+
+  ExitStatus status() const
+  {
+    ExitStatus status;
+    if (m_timed_out) {
+      status.kind = ExitStatus::Kind::timed_out;
+    } else if (m_output_limited) {
+      status.kind = ExitStatus::Kind::output_limit;
+    } else if (WIFSIGNALED(m_native_status)) {
+      status.kind = ExitStatus::Kind::signaled;
+      status.signal = WTERMSIG(m_native_status);
+    } else {
+      status.kind = ExitStatus::Kind::exited;
+      status.code = WEXITSTATUS(m_native_status);
+    }
+    return status;
+  }
+
+private:
+  void kill_tree() const
+  {
+    if (m_command.own_process_group) {
+      ::kill(-m_pid, SIGKILL);
+    }
+    ::kill(m_pid, SIGKILL);
+  }
+
+  void stop_on_limit()
+  {
+    if (m_command.kill_on_output_limit) {
+      m_output_limited = true;
+      kill_tree();
+    }
+  }
+
+  void read_output()
+  {
+    const auto pipe_ended = [this] {
+      if (--m_open_pipes == 0) {
+        m_drain.cancel(); // all output is in
+      }
+    };
+    m_out_reader.on_end(pipe_ended);
+    m_err_reader.on_end(pipe_ended);
+    m_out_reader.start();
+    m_err_reader.start();
+  }
+
+  void arm_timeout()
+  {
+    if (!m_command.timeout) {
+      return;
+    }
+    m_timer.expires_after(*m_command.timeout);
+    m_timer.async_wait([this](const bp::error_code& ec) {
+      if (!ec) {
+        m_timed_out = true;
+        kill_tree();
+      }
+    });
+  }
+
+  void watch_for_interrupt()
+  {
+    m_poll.expires_after(interrupt_poll);
+    m_poll.async_wait([this](const bp::error_code& ec) {
+      if (ec || m_ended) {
+        return;
+      }
+      if (g_interrupt_signal != 0 && !m_interrupted) {
+        m_interrupted = true;
+        kill_tree();
+      }
+      watch_for_interrupt();
+    });
+  }
+
+  void on_exit()
+  {
+    m_native_status = m_child->native_exit_code();
+    m_ended = true;
+    m_timer.cancel();
+    m_poll.cancel();
+    // End the group with the child; then give the pipes a moment, no more.
+    if (m_command.own_process_group) {
+      ::kill(-m_pid, SIGKILL);
+    }
+    if (m_open_pipes > 0) {
+      drain_then_close();
+    }
+  }
+
+  void drain_then_close()
+  {
+    m_drain.expires_after(drain_time);
+    m_drain.async_wait([this](const bp::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      // Output still waiting in a pipe is read first (a busy machine may
+      // have kept us from it); a leftover that writes on is cut off.
+      int waiting = 0;
+      int bytes = 0;
+      for (auto* pipe : {&m_out_pipe, &m_err_pipe}) {
+        if (pipe->is_open() && ::ioctl(pipe->native_handle(), FIONREAD, &bytes) == 0) {
+          waiting += bytes;
+        }
+      }
+      if (waiting > 0 && ++m_drain_rounds < 10) {
+        drain_then_close();
+        return;
+      }
+      bp::error_code ignored;
+      m_out_pipe.close(ignored);
+      m_err_pipe.close(ignored);
+    });
+  }
+
+  const Command& m_command;
+  CommandResult& m_result;
+  asio::io_context m_context;
+  asio::readable_pipe m_out_pipe{m_context};
+  asio::readable_pipe m_err_pipe{m_context};
+  CappedReader m_out_reader;
+  CappedReader m_err_reader;
+  asio::steady_timer m_drain{m_context};
+  asio::steady_timer m_timer{m_context};
+  asio::steady_timer m_poll{m_context};
+  std::optional<bp::process> m_child;
+  int m_pid = 0;
+  int m_open_pipes = 2;
+  int m_drain_rounds = 0;
+  int m_native_status = 0;
+  bool m_output_limited = false;
+  bool m_timed_out = false;
+  bool m_interrupted = false;
+  bool m_ended = false;
+};
+
 class ProcessRunner : public CommandRunner
 {
 public:
   CommandResult run(const Command& command) override
-
-      // How long output may still arrive after the child ended: a leftover that
-      // escaped the process group (only possible without isolation) cannot hold the run.
-      constexpr std::chrono::milliseconds drain_time{500};
-  constexpr std::chrono::milliseconds interrupt_poll{50};
-
-  // One child from its start to the end of its output: the pipes, the time
-  // limit, the watch for interrupts, and how it ended.
-  class ChildRun
   {
-  public:
-    ChildRun(const Command& command, CommandResult& result)
-      : m_command(command)
-      , m_result(result)
-      , m_out_reader(
-            m_out_pipe, result.out, result.out_truncated, command.output_limit, [this] { stop_on_limit(); },
-            command.on_stdout_line)
-      , m_err_reader(m_err_pipe, result.err, result.err_truncated, command.output_limit, [this] { stop_on_limit(); })
-    {}
-
-    // Starts the program; false, with the reason in the result, when it cannot be started.
-    bool start(const std::filesystem::path& executable, const IsolationPlan* plan)
-    {
-      std::vector<std::string> arguments(m_command.argv.begin() + 1, m_command.argv.end());
-      const auto environment = child_environment(m_command);
-      const bool isolated = plan != nullptr;
-      try {
-        m_child.emplace(m_context, executable, arguments, bp::process_stdio{nullptr, m_out_pipe, m_err_pipe},
-                        bp::process_start_dir(m_command.working_dir.empty() || isolated
-                                                  ? std::filesystem::current_path()
-                                                  : m_command.working_dir),
-                        bp::process_environment(environment), ChildSetup{&m_command, plan, ::getpid()});
-      } catch (const std::exception& error) {
-        m_result.status.kind = ExitStatus::Kind::not_started;
-        m_result.start_error = error.what();
-        return false;
-      }
-      m_pid = m_child->id();
-      return true;
+    if (g_interrupt_signal != 0) {
+      throw Interrupted();
     }
-
-    // Reads its output until the child ended and its pipes are drained, killing
-    // it at the time limit, the output limit (when asked) or an interrupt.
-    void wait()
-    {
-      read_output();
-      arm_timeout();
-      watch_for_interrupt();
-      m_child->async_wait([this](const bp::error_code&, int) { on_exit(); });
-      m_context.run();
-    }
-
-    void detach() { m_child->detach(); }
-    bool interrupted() const { return m_interrupted; }
-
-    ExitStatus status() const
-    {
-      ExitStatus status;
-      if (m_timed_out) {
-        status.kind = ExitStatus::Kind::timed_out;
-      } else if (m_output_limited) {
-        status.kind = ExitStatus::Kind::output_limit;
-      } else if (WIFSIGNALED(m_native_status)) {
-        status.kind = ExitStatus::Kind::signaled;
-        status.signal = WTERMSIG(m_native_status);
-      } else {
-        status.kind = ExitStatus::Kind::exited;
-        status.code = WEXITSTATUS(m_native_status);
-      }
-      return status;
-    }
-
-  private:
-    void kill_tree() const
-    {
-      if (m_command.own_process_group) {
-        ::kill(-m_pid, SIGKILL);
-      }
-      ::kill(m_pid, SIGKILL);
-    }
-
-    void stop_on_limit()
-    {
-      if (m_command.kill_on_output_limit) {
-        m_output_limited = true;
-        kill_tree();
-      }
-    }
-
-    void read_output()
-    {
-      const auto pipe_ended = [this] {
-        if (--m_open_pipes == 0) {
-          m_drain.cancel(); // all output is in
-        }
-      };
-      m_out_reader.on_end(pipe_ended);
-      m_err_reader.on_end(pipe_ended);
-      m_out_reader.start();
-      m_err_reader.start();
-    }
-
-    void arm_timeout()
-    {
-      if (!m_command.timeout) {
-        return;
-      }
-      m_timer.expires_after(*m_command.timeout);
-      m_timer.async_wait([this](const bp::error_code& ec) {
-        if (!ec) {
-          m_timed_out = true;
-          kill_tree();
-        }
-      });
-    }
-
-    void watch_for_interrupt()
-    {
-      m_poll.expires_after(interrupt_poll);
-      m_poll.async_wait([this](const bp::error_code& ec) {
-        if (ec || m_ended) {
-          return;
-        }
-        if (g_interrupt_signal != 0 && !m_interrupted) {
-          m_interrupted = true;
-          kill_tree();
-        }
-        watch_for_interrupt();
-      });
-    }
-
-    void on_exit()
-    {
-      m_native_status = m_child->native_exit_code();
-      m_ended = true;
-      m_timer.cancel();
-      m_poll.cancel();
-      // End the group with the child; then give the pipes a moment, no more.
-      if (m_command.own_process_group) {
-        ::kill(-m_pid, SIGKILL);
-      }
-      if (m_open_pipes > 0) {
-        drain_then_close();
-      }
-    }
-
-    void drain_then_close()
-    {
-      m_drain.expires_after(drain_time);
-      m_drain.async_wait([this](const bp::error_code& ec) {
-        if (ec) {
-          return;
-        }
-        // Output still waiting in a pipe is read first (a busy machine may
-        // have kept us from it); a leftover that writes on is cut off.
-        int waiting = 0;
-        int bytes = 0;
-        for (auto* pipe : {&m_out_pipe, &m_err_pipe}) {
-          if (pipe->is_open() && ::ioctl(pipe->native_handle(), FIONREAD, &bytes) == 0) {
-            waiting += bytes;
-          }
-        }
-        if (waiting > 0 && ++m_drain_rounds < 10) {
-          drain_then_close();
-          return;
-        }
-        bp::error_code ignored;
-        m_out_pipe.close(ignored);
-        m_err_pipe.close(ignored);
-      });
-    }
-
-    const Command& m_command;
-    CommandResult& m_result;
-    asio::io_context m_context;
-    asio::readable_pipe m_out_pipe{m_context};
-    asio::readable_pipe m_err_pipe{m_context};
-    CappedReader m_out_reader;
-    CappedReader m_err_reader;
-    asio::steady_timer m_drain{m_context};
-    asio::steady_timer m_timer{m_context};
-    asio::steady_timer m_poll{m_context};
-    std::optional<bp::process> m_child;
-    int m_pid = 0;
-    int m_open_pipes = 2;
-    int m_drain_rounds = 0;
-    int m_native_status = 0;
-    bool m_output_limited = false;
-    bool m_timed_out = false;
-    bool m_interrupted = false;
-    bool m_ended = false;
-  };
-
-  class ProcessRunner : public CommandRunner
-  {
-  public:
-    CommandResult run(const Command& command) override
-    {
-      if (g_interrupt_signal != 0) {
-        throw Interrupted();
-      }
-      CommandResult result;
-      const auto started = std::chrono::steady_clock::now();
-      const bool isolated = command.sandbox.view.has_value();
-      // In a view the program may sit at a place that exists there only.
-      auto executable = isolated && command.argv.at(0).starts_with('/') ? std::filesystem::path(command.argv.at(0))
-                                                                        : find_executable(command.argv.at(0));
-      if (executable.empty()) {
-        result.status.kind = ExitStatus::Kind::not_started;
-        result.start_error = fmt::format("`{}` not found on PATH", command.argv.at(0));
-        return result;
-      }
-      std::optional<IsolationPlan> plan;
-      if (isolated) {
-        plan = plan_isolation(command);
-      }
-      ChildRun child(command, result);
-      if (!child.start(executable, plan ? &*plan : nullptr)) {
-        return result;
-      }
-      child.wait();
-      result.duration =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-      child.detach();
-      if (child.interrupted()) {
-        throw Interrupted();
-      }
-      result.status = child.status();
+    CommandResult result;
+    const auto started = std::chrono::steady_clock::now();
+    const bool isolated = command.sandbox.view.has_value();
+    // In a view the program may sit at a place that exists there only.
+    auto executable = isolated && command.argv.at(0).starts_with('/') ? std::filesystem::path(command.argv.at(0))
+                                                                      : find_executable(command.argv.at(0));
+    if (executable.empty()) {
+      result.status.kind = ExitStatus::Kind::not_started;
+      result.start_error = fmt::format("`{}` not found on PATH", command.argv.at(0));
       return result;
     }
-  };
+    std::optional<IsolationPlan> plan;
+    if (isolated) {
+      plan = plan_isolation(command);
+    }
+    ChildRun child(command, result);
+    if (!child.start(executable, plan ? &*plan : nullptr)) {
+      return result;
+    }
+    child.wait();
+    result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    child.detach();
+    if (child.interrupted()) {
+      throw Interrupted();
+    }
+    result.status = child.status();
+    return result;
+  }
+};
 
 } // namespace
 
-std::unique_ptr<CommandRunner>
-make_process_runner()
+std::unique_ptr<CommandRunner> make_process_runner()
 {
   return std::make_unique<ProcessRunner>();
 }
