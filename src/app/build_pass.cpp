@@ -98,7 +98,7 @@ check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::Wr
 } // namespace
 
 CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSettings& settings, int jobs,
-                         cargo::CommandRunner& runner, const Log& log,
+                         cargo::CommandRunner& runner, const util::Log& log,
                          const std::function<void(std::string_view)>& on_line)
 {
   targets.insert(targets.begin(), {"--keep-going", "--workspace"});

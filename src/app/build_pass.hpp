@@ -4,10 +4,11 @@
 // A cargo that cannot start, crashes, or fails before compiling anything is
 // the environment's failure (Fatal); a crate it cannot resolve is the book's.
 
-#include "app/build_stage.hpp"
+#include "app/build_plan.hpp"
 #include "cargo/cargo.hpp"
 #include "check/compare.hpp"
 #include "scratch/workspace.hpp"
+#include "util/log.hpp"
 
 #include <functional>
 #include <string>
@@ -27,7 +28,7 @@ struct CargoPass
 // `--jobs` when `jobs` > 0. Throws Fatal for the environment's failures and
 // UnresolvedDependency when cargo cannot resolve a crate.
 CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSettings& settings, int jobs,
-                         cargo::CommandRunner& runner, const Log& log,
+                         cargo::CommandRunner& runner, const util::Log& log,
                          const std::function<void(std::string_view)>& on_line);
 
 // cargo arguments selecting every target of the workspace.

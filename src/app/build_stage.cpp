@@ -64,7 +64,7 @@ class CellBuilder
 {
 public:
   CellBuilder(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
-              cargo::CommandRunner& runner, const Log& log, const StageProgress& progress,
+              cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
               const AcceptBatchedRun& accept)
     : m_items(items)
     , m_cell(cell)
@@ -340,7 +340,7 @@ private:
   const CellSettings& m_cell;
   const BuildSettings& m_settings;
   cargo::CommandRunner& m_runner;
-  const Log& m_log;
+  const util::Log& m_log;
   const StageProgress& m_progress;
   const AcceptBatchedRun& m_accept;
   int m_finished = 0;
@@ -351,7 +351,7 @@ private:
 } // namespace
 
 void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
-                cargo::CommandRunner& runner, const Log& log, const StageProgress& progress,
+                cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
                 const AcceptBatchedRun& accept_batched_run)
 {
   if (items.empty()) {

@@ -15,9 +15,10 @@
 // generated (deny-by-default lints, post-monomorphization errors) count.
 
 #include "app/build_plan.hpp"
-#include "app/pipeline.hpp"
 #include "app/run_programs.hpp"
 #include "cargo/process.hpp"
+#include "check/result.hpp"
+#include "util/log.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -28,7 +29,7 @@ namespace snipcheck::app {
 
 struct CellSettings
 {
-  const ToolchainInfo* toolchain = nullptr;
+  const check::ToolchainInfo* toolchain = nullptr;
   std::string edition;
 };
 
@@ -53,7 +54,7 @@ using StageProgress = std::function<void(const std::string& phase, int finished)
 // Builds (and runs) every item, filling in `observed`. Throws Fatal when the
 // environment fails (cargo missing, crashing, or failing before compiling).
 void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
-                cargo::CommandRunner& runner, const Log& log, const StageProgress& progress,
+                cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
                 const AcceptBatchedRun& accept_batched_run);
 
 } // namespace snipcheck::app

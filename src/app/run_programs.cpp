@@ -189,7 +189,7 @@ private:
 };
 
 // Whether programs run isolated; says once per process when they cannot.
-bool probe_isolation(const Log& log)
+bool probe_isolation(const util::Log& log)
 {
   std::string why_not_isolated;
   const bool isolated = cargo::isolation_available(&why_not_isolated);
@@ -242,7 +242,7 @@ void run_workers(std::size_t threads, std::atomic<bool>& stop, const std::functi
 } // namespace
 
 std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const RunSettings& settings,
-                                               cargo::CommandRunner& runner, const Log& log,
+                                               cargo::CommandRunner& runner, const util::Log& log,
                                                const std::function<void(const std::string& label)>& on_start)
 {
   std::vector<cargo::CommandResult> results(programs.size());

@@ -5,8 +5,8 @@
 // with a private /tmp, no network, its own process table, so nothing it starts
 // outlives it) and, as root, under an unprivileged uid of its slot; several at once.
 
-#include "app/pipeline.hpp"
 #include "cargo/process.hpp"
+#include "util/log.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -32,7 +32,7 @@ struct ProgramRun
 // Runs every program, up to `settings.jobs` at once (default: one per core), and returns
 // their results in the same order. `on_start` is called, one at a time, as each starts.
 std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const RunSettings& settings,
-                                               cargo::CommandRunner& runner, const Log& log,
+                                               cargo::CommandRunner& runner, const util::Log& log,
                                                const std::function<void(const std::string& label)>& on_start);
 
 } // namespace snipcheck::app

@@ -185,7 +185,7 @@ protected:
 
   std::filesystem::path m_build;
   BuildSettings m_settings;
-  ToolchainInfo m_toolchain;
+  check::ToolchainInfo m_toolchain;
   std::deque<book::Listing> m_listings; // stable addresses: units point at them
 };
 
