@@ -1,7 +1,7 @@
 #include "app/build_stage.hpp"
 
+#include "app/build_pass.hpp"
 #include "app/run_programs.hpp"
-#include "check/normalize.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -16,8 +16,6 @@
 namespace snipcheck::app {
 
 namespace {
-
-constexpr std::chrono::minutes cargo_time_limit{30};
 
 // A toolchain as part of a folder name: a path given as --toolchain must not
 // lead outside the build folder.
@@ -39,224 +37,47 @@ std::string cell_folder(const CellSettings& cell)
   return fmt::format("{}-{}", toolchain_folder(cell), cell.edition);
 }
 
-// cargo's resolution error: which crate, asked for by which package.
-std::optional<UnresolvedDependency> unresolved_dependency(const std::string& cargo_stderr)
-{
-  const auto quoted_after = [&](std::string_view marker) -> std::string {
-    const auto at = cargo_stderr.find(marker);
-    if (at == std::string::npos) {
-      return {};
-    }
-    const auto begin = at + marker.size();
-    const auto end = cargo_stderr.find_first_of("` ", begin);
-    return end == std::string::npos ? std::string() : cargo_stderr.substr(begin, end - begin);
-  };
-  UnresolvedDependency unresolved;
-  for (const auto* marker : {"searched package name: `", "no matching package named `",
-                             "failed to select a version for the requirement `", "failed to select a version for `"}) {
-    unresolved.crate = quoted_after(marker);
-    if (!unresolved.crate.empty()) {
-      break;
-    }
-  }
-  unresolved.package = quoted_after("required by package `");
-  if (unresolved.crate.empty() || unresolved.package.empty()) {
-    return std::nullopt;
-  }
-  // cargo's own words, without its reminders about offline mode.
-  for (const auto& line : text::split_lines(cargo_stderr)) {
-    if (line.starts_with("error:") || line.starts_with("searched package name") || line.starts_with("perhaps") ||
-        line.starts_with("candidate versions") || line.starts_with("location searched") ||
-        line.starts_with("the package")) {
-      unresolved.cargo_error += fmt::format("\n  {}", text::trim(line));
-    }
-  }
-  return unresolved;
-}
-
-// Places a compiler message at the book's line through the scratch file's line map.
-check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::WrittenUnit& unit,
-                        const std::filesystem::path& workspace_root)
-{
-  check::Diagnostic diagnostic;
-  diagnostic.level = message.level;
-  diagnostic.code = message.code;
-  diagnostic.message = message.message;
-  const auto& listing_lines = unit.unit->listing->lines;
-  const auto& files = unit.unit->listing->files;
-  const int offset = unit.line_offset;
-  const check::NormalizeContext context{
-      std::filesystem::relative(unit.path, workspace_root).string(), workspace_root.string(), [&](int scratch_line) {
-        const auto origin = unit.unit->source.origin_of(scratch_line - offset);
-        if (origin.origin != scratch::Origin::listing || origin.line > static_cast<int>(listing_lines.size())) {
-          return check::BookPlace{};
-        }
-        const auto& line = listing_lines[static_cast<std::size_t>(origin.line - 1)];
-        return check::BookPlace{files.at(static_cast<std::size_t>(line.file_index)).string(), line.source_line};
-      }};
-  diagnostic.rendered = check::normalize(message.rendered, context);
-  const auto& listing = *unit.unit->listing;
-  diagnostic.book_file = listing.files.front();
-  if (message.span && unit.path.string().ends_with(message.span->file)) {
-    const auto origin = unit.unit->source.origin_of(message.span->line - offset);
-    diagnostic.column = message.span->column;
-    if (origin.origin == scratch::Origin::listing && origin.line <= static_cast<int>(listing.lines.size())) {
-      const auto& line = listing.lines[static_cast<std::size_t>(origin.line - 1)];
-      diagnostic.listing_line = origin.line;
-      diagnostic.book_line = line.source_line;
-      diagnostic.book_file = listing.files.at(static_cast<std::size_t>(line.file_index));
-    } else if (origin.origin == scratch::Origin::prelude || origin.origin == scratch::Origin::epilogue) {
-      diagnostic.prelude_line = origin.line;
-    }
-    for (const auto& span : message.other_primary_spans) {
-      const auto other = unit.unit->source.origin_of(span.line - offset);
-      if (other.origin == scratch::Origin::listing && unit.path.string().ends_with(span.file)) {
-        diagnostic.other_listing_lines.push_back(other.line);
-      }
-    }
-  }
-  return diagnostic;
-}
-
-// One cargo invocation over chosen targets. A cargo that cannot start, crashes,
-// or fails before compiling anything is the environment's failure (Fatal).
-struct CargoPass
-{
-  std::string command;
-  cargo::CommandResult result;
-  cargo::BuildMessages messages;
-};
-
-CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSettings& settings,
-                         const Options& options, cargo::CommandRunner& runner, const Log& log,
-                         const std::function<void(std::string_view)>& on_line)
-{
-  targets.insert(targets.begin(), {"--keep-going", "--workspace"});
-  if (options.jobs > 0) {
-    targets.push_back(fmt::format("--jobs={}", options.jobs));
-  }
-  auto command = cargo::cargo_command(settings, "build", targets);
-  command.on_stdout_line = on_line;
-  command.timeout = cargo_time_limit; // a cargo waiting forever (a lock, a registry) is the environment's fault
-  CargoPass pass;
-  pass.command = command.display();
-  log(pass.command);
-  pass.result = runner.run(command);
-  if (pass.result.status.kind == cargo::ExitStatus::Kind::not_started) {
-    throw Fatal(fmt::format("cannot run cargo: {}. Install a Rust toolchain (rustup, or `apt-get install cargo`)",
-                            pass.result.start_error));
-  }
-  if (pass.result.status.kind == cargo::ExitStatus::Kind::timed_out) {
-    throw Fatal(fmt::format("cargo did not finish within {} minutes while building {}; is another cargo holding a "
-                            "lock, or a registry unreachable?\n{}",
-                            cargo_time_limit.count(), settings.workspace.string(), text::trim(pass.result.err)));
-  }
-  if (pass.result.status.kind == cargo::ExitStatus::Kind::signaled) {
-    throw Fatal(fmt::format("cargo crashed ({}) while building {}:\n{}", pass.result.status.describe(),
-                            settings.workspace.string(), text::trim(pass.result.err)));
-  }
-  pass.messages = cargo::parse_cargo_messages(pass.result.out);
-  const bool any_compiler_error = std::any_of(pass.messages.messages.begin(), pass.messages.messages.end(),
-                                              [](const auto& m) { return m.level == "error"; });
-  if (!pass.result.status.success() && !any_compiler_error && pass.messages.built.empty()) {
-    if (auto unresolved = unresolved_dependency(pass.result.err)) {
-      throw std::move(*unresolved);
-    }
-    throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
-                            pass.result.status.describe(), text::trim(pass.result.err), settings.workspace.string()));
-  }
-  return pass;
-}
-
-// cargo arguments selecting every target of the workspace.
-std::vector<std::string> select_targets(const scratch::Workspace& workspace)
-{
-  std::vector<std::string> arguments;
-  std::set<std::string> selected;
-  bool any_library = false;
-  for (const auto& written : workspace.units) {
-    switch (written.kind) {
-    case scratch::TargetKind::lib:
-      any_library = true;
-      break;
-    case scratch::TargetKind::bin:
-    case scratch::TargetKind::test:
-      if (selected.insert(written.target).second) {
-        arguments.insert(arguments.end(),
-                         {written.kind == scratch::TargetKind::bin ? "--bin" : "--test", written.target});
-      }
-      break;
-    }
-  }
-  if (any_library) {
-    arguments.push_back("--lib"); // every library package of the workspace
-  }
-  return arguments;
-}
-
-bool is_error(const cargo::CompilerMessage& message)
-{
-  return message.level == "error" && !cargo::is_summary_message(message);
-}
-
-// What happened to one listing in a cargo pass.
-check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass, const scratch::Workspace& workspace)
-{
-  check::Observed observed;
-  observed.command = pass.command;
-  bool has_error = false;
-  for (const auto& message : pass.messages.messages) {
-    if (message.target_src_path != written.path.string() || cargo::is_summary_message(message) ||
-        (written.merged() && (!message.span || !written.holds_line(message.span->line)))) {
-      continue;
-    }
-    if (message.level == "error" || message.level == "warning") {
-      observed.diagnostics.push_back(place(message, written, workspace.root));
-      has_error = has_error || message.level == "error";
-    }
-  }
-  if (has_error) {
-    observed.build = check::Observed::Build::failed;
-  } else if (pass.messages.built.contains(written.path.string())) {
-    observed.build = check::Observed::Build::compiled;
-  } else {
-    // Errors in no listing's target: a dependency that does not build here.
-    std::string foreign_errors;
-    for (const auto& message : pass.messages.messages) {
-      if (is_error(message) && workspace.find_by_source(message.target_src_path) == nullptr) {
-        foreign_errors += fmt::format("in {}: {}\n", message.target_src_path, text::trim(message.rendered));
-      }
-    }
-    observed.build = check::Observed::Build::not_built;
-    observed.environment_problem =
-        fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}{}",
-                    pass.result.status.describe(), foreign_errors, text::trim(pass.result.err));
-  }
-  return observed;
-}
-
 // Items of one round, with where each was written.
 struct Round
 {
   std::vector<PlannedTarget> targets;
-  std::vector<scratch::Unit> units;     // what is written this round
-  std::vector<std::size_t> unit_item;   // unit index -> item index
+  std::vector<scratch::Unit> units;               // what is written this round
+  std::vector<std::size_t> unit_item;             // unit index -> item index
   std::map<std::size_t, std::size_t> item_target; // item index -> target index
+
+  std::size_t item_of(const scratch::WrittenUnit& written) const
+  {
+    return unit_item[static_cast<std::size_t>(written.unit - units.data())];
+  }
 };
+
+// The programs a round built, to run before anything can rewrite them.
+struct RoundPrograms
+{
+  std::vector<ProgramRun> programs;
+  std::vector<std::size_t> program_item; // program index -> item index
+};
+
+using FailedBatches = std::map<std::size_t, std::set<std::size_t>>; // target -> members with errors
 
 class CellBuilder
 {
 public:
-  CellBuilder(std::vector<BuildItem>& items, const CellSettings& cell, const Options& options,
-              cargo::CommandRunner& runner, const Log& log, const StageProgress& progress,
+  CellBuilder(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
+              cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
               const AcceptBatchedRun& accept)
-    : m_items(items), m_cell(cell), m_options(options), m_runner(runner), m_log(log), m_progress(progress),
-      m_accept(accept)
+    : m_items(items)
+    , m_cell(cell)
+    , m_settings(settings)
+    , m_runner(runner)
+    , m_log(log)
+    , m_progress(progress)
+    , m_accept(accept)
   {}
 
   void build()
   {
-    auto targets = plan_targets(m_items, m_options.merge ? batch_size : 1);
+    auto targets = plan_targets(m_items, m_settings.merge == MergeListings::yes ? batch_size : 1);
     while (!targets.empty()) {
       auto [now, later] = separate_name_clashes(std::move(targets));
       targets = build_round(std::move(now));
@@ -266,8 +87,8 @@ public:
 
   // Listings that name their crate (`#![crate_name]`) name their binary: two
   // with one name cannot be built in one pass, so the second waits a round.
-  std::pair<std::vector<PlannedTarget>, std::vector<PlannedTarget>> separate_name_clashes(
-      std::vector<PlannedTarget> targets) const
+  std::pair<std::vector<PlannedTarget>, std::vector<PlannedTarget>>
+  separate_name_clashes(std::vector<PlannedTarget> targets) const
   {
     std::vector<PlannedTarget> now;
     std::vector<PlannedTarget> later;
@@ -295,7 +116,7 @@ private:
       const auto& deps = written.unit->deps;
       if (written.package == unresolved.package &&
           std::any_of(deps.begin(), deps.end(), [&](const auto& d) { return d.name == unresolved.crate; })) {
-        asking.insert(round.unit_item[static_cast<std::size_t>(written.unit - round.units.data())]);
+        asking.insert(round.item_of(written));
       }
     }
     if (asking.empty()) {
@@ -348,20 +169,39 @@ private:
     return round;
   }
 
+  // Builds one round's targets and runs what they built; returns the next round's targets.
   std::vector<PlannedTarget> build_round(std::vector<PlannedTarget> targets)
   {
     auto round = prepare(std::move(targets));
     const auto workspace = scratch::write_workspace(
-        round.units,
-        {m_options.build_dir / cell_folder(m_cell) / "workspace", m_options.registry_directory});
+        round.units, {m_settings.build_dir / cell_folder(m_cell) / "workspace", m_settings.registry_directory});
+    const auto settings = cargo_settings(round, workspace);
+    report("building");
+    const auto started = std::chrono::steady_clock::now();
+    CargoPass pass;
+    try {
+      pass = run_cargo_pass(select_targets(workspace), settings, m_settings.jobs, m_runner, m_log, on_line());
+    } catch (const UnresolvedDependency& unresolved) {
+      return without_unresolved(round, workspace, unresolved);
+    }
+    share_build_time(round, started);
+    const auto failed_batches = batches_with_errors(round, workspace, pass);
+    auto next = split_failed_batches(round, failed_batches);
+    const auto built = observe_round(round, workspace, pass, failed_batches);
+    run_round_programs(built, next);
+    return next;
+  }
+
+  cargo::CargoSettings cargo_settings(const Round& round, const scratch::Workspace& workspace) const
+  {
     cargo::CargoSettings settings;
     settings.workspace = workspace.root;
-    settings.target_dir = std::filesystem::absolute(m_options.build_dir / ("target-" + toolchain_folder(m_cell)));
+    settings.target_dir = std::filesystem::absolute(m_settings.build_dir / ("target-" + toolchain_folder(m_cell)));
     settings.toolchain = m_cell.toolchain->argument;
     settings.toolchain_bin = m_cell.toolchain->bin;
-    settings.offline = !m_options.registry_directory.empty();
+    settings.offline = !m_settings.registry_directory.empty();
     if (settings.offline) {
-      settings.readable.push_back(m_options.registry_directory); // cargo's view of the machine holds it
+      settings.readable.push_back(m_settings.registry_directory); // cargo's view of the machine holds it
     }
     // A book's own crates (`path = ...` dependencies) are read, never written.
     std::set<std::filesystem::path> local_crates;
@@ -372,29 +212,30 @@ private:
         }
       }
     }
-    report("building");
-    const auto started = std::chrono::steady_clock::now();
-    CargoPass pass;
-    try {
-      pass = run_cargo_pass(select_targets(workspace), settings, m_options, m_runner, m_log, on_line());
-    } catch (const UnresolvedDependency& unresolved) {
-      return without_unresolved(round, workspace, unresolved);
-    }
+    return settings;
+  }
 
-    const auto build_share = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - started) /
-                             static_cast<long>(round.units.size());
+  void share_build_time(const Round& round, std::chrono::steady_clock::time_point started)
+  {
+    const auto build_share =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started) /
+        static_cast<long>(round.units.size());
     for (const auto index : round.unit_item) {
       m_items[index].duration += build_share;
     }
-    // Which batches rustc reported errors in, and at which members.
-    std::map<std::size_t, std::set<std::size_t>> failed_batches; // target -> members with errors
+  }
+
+  // Which batches rustc reported errors in, and at which members.
+  static FailedBatches batches_with_errors(const Round& round, const scratch::Workspace& workspace,
+                                           const CargoPass& pass)
+  {
+    FailedBatches failed_batches;
     for (const auto& message : pass.messages.messages) {
       if (!is_error(message)) {
         continue;
       }
       for (const auto& written : workspace.units) {
-        const auto item = round.unit_item[static_cast<std::size_t>(written.unit - round.units.data())];
+        const auto item = round.item_of(written);
         const auto target = round.item_target.at(item);
         if (!written.merged() || written.path.string() != message.target_src_path) {
           continue;
@@ -405,7 +246,11 @@ private:
         }
       }
     }
+    return failed_batches;
+  }
 
+  std::vector<PlannedTarget> split_failed_batches(const Round& round, const FailedBatches& failed_batches)
+  {
     std::vector<PlannedTarget> next;
     for (const auto& [target, with_errors] : failed_batches) {
       const auto parts = split_failed_batch(round.targets[target], with_errors);
@@ -413,10 +258,17 @@ private:
                         round.targets[target].members.size(), parts.size()));
       next.insert(next.end(), parts.begin(), parts.end());
     }
-    std::vector<ProgramRun> programs;
-    std::vector<std::size_t> program_item;
+    return next;
+  }
+
+  // Records what each listing of the round did (but those of failed batches,
+  // which their rebuilt parts decide), and collects the programs to run.
+  RoundPrograms observe_round(const Round& round, const scratch::Workspace& workspace, const CargoPass& pass,
+                              const FailedBatches& failed_batches)
+  {
+    RoundPrograms built;
     for (const auto& written : workspace.units) {
-      const auto item_index = round.unit_item[static_cast<std::size_t>(written.unit - round.units.data())];
+      const auto item_index = round.item_of(written);
       if (failed_batches.contains(round.item_target.at(item_index))) {
         continue; // decided by the rebuilt parts
       }
@@ -433,14 +285,20 @@ private:
         ++m_finished;
         continue;
       }
-      programs.push_back({executable->second, written.module, item.unit.listing->id});
-      program_item.push_back(item_index);
+      built.programs.push_back({executable->second, written.module, item.unit.listing->id});
+      built.program_item.push_back(item_index);
     }
-    // Run what this pass built, before anything can rewrite it.
-    const auto ran = run_programs(programs, m_options, m_runner, m_log,
+    return built;
+  }
+
+  // Runs what this pass built, before anything can rewrite it; a batched run
+  // that is not accepted goes into `next`, to be built and run alone.
+  void run_round_programs(const RoundPrograms& built, std::vector<PlannedTarget>& next)
+  {
+    const auto ran = run_programs(built.programs, m_settings.run, m_runner, m_log,
                                   [&](const std::string& id) { report("running " + id); });
     for (std::size_t k = 0; k < ran.size(); ++k) {
-      auto& item = m_items[program_item[k]];
+      auto& item = m_items[built.program_item[k]];
       ++m_finished;
       if (ran[k].status.kind == cargo::ExitStatus::Kind::not_started) {
         item.observed.build = check::Observed::Build::not_built;
@@ -451,14 +309,13 @@ private:
       item.observed.run =
           check::RunOutput{ran[k].status, ran[k].out, ran[k].err, ran[k].out_truncated || ran[k].err_truncated};
       item.duration += ran[k].duration;
-      if (!programs[k].argument.empty() && m_accept && !m_accept(item)) {
+      if (!built.programs[k].argument.empty() && m_accept && !m_accept(item)) {
         m_log(fmt::format("{} did not run as expected inside a batch ({}); building and running it alone",
                           item.unit.listing->id, ran[k].status.describe()));
-        next.push_back({{program_item[k]}, false});
+        next.push_back({{built.program_item[k]}, false});
         --m_finished;
       }
     }
-    return next;
   }
 
   std::function<void(std::string_view)> on_line()
@@ -481,9 +338,9 @@ private:
 
   std::vector<BuildItem>& m_items;
   const CellSettings& m_cell;
-  const Options& m_options;
+  const BuildSettings& m_settings;
   cargo::CommandRunner& m_runner;
-  const Log& m_log;
+  const util::Log& m_log;
   const StageProgress& m_progress;
   const AcceptBatchedRun& m_accept;
   int m_finished = 0;
@@ -493,77 +350,14 @@ private:
 
 } // namespace
 
-std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std::size_t max_batch)
-{
-  std::vector<PlannedTarget> targets;
-  // Open batches by (edition, crates); a full batch is closed and a new one opened.
-  std::map<std::string, std::size_t> open;
-  for (std::size_t k = 0; k < items.size(); ++k) {
-    const auto& item = items[k];
-    if (!item.mergeable || max_batch < 2) {
-      targets.push_back({{k}, false});
-      continue;
-    }
-    std::string group = item.unit.edition;
-    for (const auto& dependency : item.unit.deps) {
-      group += fmt::format("|{} {} {} {}", dependency.name, dependency.version, fmt::join(dependency.features, ","),
-                           dependency.default_features);
-    }
-    const auto found = open.find(group);
-    if (found == open.end() || targets[found->second].members.size() >= max_batch) {
-      open[group] = targets.size();
-      targets.push_back({{k}, true});
-    } else {
-      targets[found->second].members.push_back(k);
-    }
-  }
-  for (auto& target : targets) {
-    target.batch = target.batch && target.members.size() > 1;
-  }
-  return targets;
-}
-
-std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch, const std::set<std::size_t>& members_with_errors)
-{
-  std::vector<PlannedTarget> parts;
-  const auto add = [&](std::vector<std::size_t> members) {
-    if (!members.empty()) {
-      const bool several = members.size() > 1;
-      parts.push_back({std::move(members), several});
-    }
-  };
-  std::vector<std::size_t> rest;
-  for (const auto member : batch.members) {
-    if (members_with_errors.contains(member)) {
-      add({member});
-    } else {
-      rest.push_back(member);
-    }
-  }
-  if (!members_with_errors.empty() || rest.size() < 2) {
-    add(std::move(rest));
-    return parts;
-  }
-  // Quarters, not halves: each round is one cargo pass whose targets build in
-  // parallel, so a culprit nothing points at is found in half the rounds.
-  const std::size_t count = std::min<std::size_t>(4, rest.size());
-  std::size_t begin = 0;
-  for (std::size_t part = 0; part < count; ++part) {
-    const std::size_t end = rest.size() * (part + 1) / count;
-    add({rest.begin() + static_cast<std::ptrdiff_t>(begin), rest.begin() + static_cast<std::ptrdiff_t>(end)});
-    begin = end;
-  }
-  return parts;
-}
-
-void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const Options& options,
-                cargo::CommandRunner& runner, const Log& log, const StageProgress& progress,
+void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
+                cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
                 const AcceptBatchedRun& accept_batched_run)
 {
   if (items.empty()) {
     return;
   }
-  CellBuilder(items, cell, options, runner, log, progress, accept_batched_run).build();
+  CellBuilder(items, cell, settings, runner, log, progress, accept_batched_run).build();
 }
 
 } // namespace snipcheck::app

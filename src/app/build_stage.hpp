@@ -14,69 +14,35 @@
 // Everything is a full `cargo build`: errors that appear only when code is
 // generated (deny-by-default lints, post-monomorphization errors) count.
 
-#include "app/options.hpp"
-#include "app/pipeline.hpp"
-#include "cargo/cargo.hpp"
-#include "check/compare.hpp"
-#include "scratch/workspace.hpp"
+#include "app/build_plan.hpp"
+#include "app/run_programs.hpp"
+#include "cargo/process.hpp"
+#include "check/result.hpp"
+#include "util/log.hpp"
 
-#include <chrono>
-#include <cstddef>
+#include <filesystem>
 #include <functional>
-#include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 namespace snipcheck::app {
 
-// A crate cargo could not resolve (a typo in `deps`, a version the registry
-// lacks): bad input for the listings asking for it, not a broken environment.
-struct UnresolvedDependency
-{
-  std::string crate;
-  std::string package;     // the scratch package cargo named
-  std::string cargo_error; // cargo's own lines, each on a line of its own
-};
-
-// One listing of the cell to build (and run).
-struct BuildItem
-{
-  scratch::Unit unit;       // `batch` is chosen here
-  bool runs = false;        // a `run` or `run-fail` listing: executed once built
-  bool mergeable = false;   // may share a batch with others
-  check::Observed observed; // the result
-  std::chrono::milliseconds duration{0}; // its share of the builds, and its runs
-  // Set when cargo could not resolve a crate it asks for: it was not built.
-  std::optional<UnresolvedDependency> unresolved_dependency;
-};
-
-// A cargo target planned for a round: a batch of several listings, or one alone.
-struct PlannedTarget
-{
-  std::vector<std::size_t> members; // indexes into the items
-  bool batch = false;
-
-  bool operator==(const PlannedTarget&) const = default;
-};
-
-// Listings per batch: large enough that rustc's start-up is amortized, small
-// enough that a big book keeps both cores busy.
-constexpr std::size_t batch_size = 48;
-
-// The first round: mergeable listings in batches of the same edition and
-// crates, in book order; the others alone.
-std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std::size_t max_batch = batch_size);
-
-// A batch in which rustc reported errors: the members the errors point at are
-// built alone, the others again as one batch; when no error points at a
-// member (a link error, an error in the glue), the batch is bisected.
-std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch, const std::set<std::size_t>& members_with_errors);
-
 struct CellSettings
 {
-  const ToolchainInfo* toolchain = nullptr;
+  const check::ToolchainInfo* toolchain = nullptr;
   std::string edition;
+};
+
+enum class MergeListings { no, yes };
+
+// What the build stage reads of the run's settings, the same for every cell.
+struct BuildSettings
+{
+  std::filesystem::path build_dir;          // workspaces and target folders go below it
+  std::filesystem::path registry_directory; // a local directory registry (cargo runs offline); empty: crates.io
+  int jobs = 0;                             // cargo's --jobs; 0: cargo's default
+  MergeListings merge = MergeListings::yes; // no: every listing is a target of its own
+  RunSettings run;                          // for the programs it built
 };
 
 // Whether what a listing did as part of a batch stands; if not, it is built
@@ -87,8 +53,8 @@ using StageProgress = std::function<void(const std::string& phase, int finished)
 
 // Builds (and runs) every item, filling in `observed`. Throws Fatal when the
 // environment fails (cargo missing, crashing, or failing before compiling).
-void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const Options& options,
-                cargo::CommandRunner& runner, const Log& log, const StageProgress& progress,
+void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
+                cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
                 const AcceptBatchedRun& accept_batched_run);
 
 } // namespace snipcheck::app

@@ -181,6 +181,9 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       run.results.push_back(std::move(result));
     }
   }
+  const BuildSettings build_settings{options.build_dir, options.registry_directory, options.jobs,
+                                     options.merge ? MergeListings::yes : MergeListings::no,
+                                     RunSettings{options.timeout_seconds, options.jobs}};
   // Each result is built in one or more forms (test mode: docs/claims.md);
   // an ignored block is built once, as a probe, for --ignored.
   std::vector<std::vector<check::BuildForm>> forms(run.results.size());
@@ -249,7 +252,7 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
       const auto verdict = check::compare(result.expectation, item.observed, result.listing->fingerprint());
       return std::holds_alternative<check::verdict::Pass>(verdict);
     };
-    build_cell(items, {cell.toolchain, cell.edition}, options, runner, log, stage_progress, accept);
+    build_cell(items, {cell.toolchain, cell.edition}, build_settings, runner, log, stage_progress, accept);
     if (progress) {
       progress({name, "done", total, total});
     }

@@ -87,7 +87,7 @@ std::filesystem::path make_private_folder(const std::filesystem::path& parent, s
   return folder;
 }
 
-cargo::Command sandboxed_command(const std::filesystem::path& folder, const Options& options,
+cargo::Command sandboxed_command(const std::filesystem::path& folder, const RunSettings& settings,
                                  std::optional<unsigned> uid)
 {
   cargo::Command command;
@@ -98,17 +98,52 @@ cargo::Command sandboxed_command(const std::filesystem::path& folder, const Opti
                      {"TMPDIR", folder.string()},
                      {"LANG", "C.UTF-8"},
                      {"RUST_BACKTRACE", "0"}};
-  command.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
+  command.timeout = std::chrono::milliseconds(static_cast<long>(settings.timeout_seconds * 1000));
   command.output_limit = 1024 * 1024;
   command.kill_on_output_limit = true;
   command.limits.address_space_bytes = std::size_t{2} << 30;
-  command.limits.cpu_seconds = static_cast<std::size_t>(options.timeout_seconds) + 1;
+  command.limits.cpu_seconds = static_cast<std::size_t>(settings.timeout_seconds) + 1;
   command.limits.file_size_bytes = std::size_t{64} << 20;
   if (uid) {
     command.sandbox.run_as_uid = uid;
     command.limits.processes = 256; // counted per uid: the slot's uid owns nothing else
   }
   return command;
+}
+
+// A program's command, and the folder on the host it runs in (empty when isolated).
+struct PreparedRun
+{
+  cargo::Command command;
+  std::filesystem::path host_folder;
+};
+
+// Nothing on the host: the folder exists in the listing's private /tmp only,
+// and the program is bound into it read-only.
+PreparedRun isolated_run(const ProgramRun& program, std::size_t index, const RunSettings& settings,
+                         std::optional<unsigned> uid)
+{
+  const auto folder = std::filesystem::path("/tmp") / fmt::format("snipcheck-run-{}", index + 1);
+  const auto place = folder / fmt::format("program-{}", program.executable.filename().string());
+  PreparedRun prepared;
+  prepared.command = sandboxed_command(folder, settings, uid);
+  prepared.command.argv = {place.string()};
+  prepared.command.sandbox.new_network_namespace = true;
+  prepared.command.sandbox.view = cargo::system_view({"null", "zero", "full", "random", "urandom"});
+  prepared.command.sandbox.view->files_at.emplace_back(program.executable, place);
+  prepared.command.sandbox.view->private_folder = folder;
+  return prepared;
+}
+
+// Without isolation: the program's copy, in a folder of the slot's own.
+PreparedRun host_run(const ProgramRun& program, const ProgramCopies& copies, const RunSettings& settings,
+                     std::optional<unsigned> uid)
+{
+  PreparedRun prepared;
+  prepared.host_folder = make_private_folder(copies.area(), uid);
+  prepared.command = sandboxed_command(prepared.host_folder, settings, uid);
+  prepared.command.argv = {copies.copy_of(program.executable).string()};
+  return prepared;
 }
 
 // One worker: runs programs one at a time under a uid of its own (as root).
@@ -153,16 +188,9 @@ private:
   std::optional<cargo::SandboxUid> m_uid;
 };
 
-} // namespace
-
-std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const Options& options,
-                                               cargo::CommandRunner& runner, const Log& log,
-                                               const std::function<void(const std::string& label)>& on_start)
+// Whether programs run isolated; says once per process when they cannot.
+bool probe_isolation(const util::Log& log)
 {
-  std::vector<cargo::CommandResult> results(programs.size());
-  if (programs.empty()) {
-    return results;
-  }
   std::string why_not_isolated;
   const bool isolated = cargo::isolation_available(&why_not_isolated);
   static std::atomic<bool> noticed{false};
@@ -171,76 +199,85 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
                     "and see the whole file system",
                     why_not_isolated));
   }
-  std::optional<ProgramCopies> copies;
-  if (!isolated) {
-    copies.emplace(programs);
-  }
+  return isolated;
+}
 
-  std::mutex reporting; // on_start and log are not thread-safe
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
+std::size_t thread_count(std::size_t programs, int jobs)
+{
+  return std::min<std::size_t>(programs, jobs > 0 ? static_cast<std::size_t>(jobs)
+                                                  : std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// Calls `worker` on `threads` threads, the caller's among them. The first
+// exception (Fatal, Interrupted) sets `stop`, so every worker ends, and is
+// rethrown here, on the caller's thread.
+void run_workers(std::size_t threads, std::atomic<bool>& stop, const std::function<void()>& worker)
+{
+  std::mutex failing;
   std::exception_ptr failure;
-  const auto work = [&](const Slot& slot) {
-    for (auto k = next++; k < programs.size() && !stop; k = next++) {
-      const auto& program = programs[k];
-      cargo::Command command;
-      std::filesystem::path host_folder;
-      if (isolated) {
-        // Nothing on the host: the folder exists in the listing's private /tmp only,
-        // and the program is bound into it read-only.
-        const auto folder = std::filesystem::path("/tmp") / fmt::format("snipcheck-run-{}", k + 1);
-        const auto place = folder / fmt::format("program-{}", program.executable.filename().string());
-        command = sandboxed_command(folder, options, slot.uid());
-        command.argv = {place.string()};
-        command.sandbox.new_network_namespace = true;
-        command.sandbox.view = cargo::system_view({"null", "zero", "full", "random", "urandom"});
-        command.sandbox.view->files_at.emplace_back(program.executable, place);
-        command.sandbox.view->private_folder = folder;
-      } else {
-        host_folder = make_private_folder(copies->area(), slot.uid());
-        command = sandboxed_command(host_folder, options, slot.uid());
-        command.argv = {copies->copy_of(program.executable).string()};
-      }
-      const RemovedAtEnd remove_folder{host_folder};
-      if (!program.argument.empty()) {
-        command.argv.push_back(program.argument);
-      }
-      {
-        const std::lock_guard lock(reporting);
-        on_start(program.label);
-        log(fmt::format("{} (in {}, limit {}s)", program.label, command.working_dir.string(), options.timeout_seconds));
-      }
-      results[k] = runner.run(command);
-      slot.clean_up(isolated);
-    }
-  };
-  // Exceptions (Fatal, Interrupted) end every worker and are rethrown here, on the caller's thread.
-  const auto worker = [&] {
+  const auto guarded = [&] {
     try {
-      const Slot slot;
-      work(slot);
+      worker();
     } catch (...) {
-      const std::lock_guard lock(reporting);
+      const std::lock_guard lock(failing);
       stop = true;
       if (!failure) {
         failure = std::current_exception();
       }
     }
   };
-  const auto threads =
-      std::min<std::size_t>(programs.size(), options.jobs > 0 ? static_cast<std::size_t>(options.jobs)
-                                                              : std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) {
-    pool.emplace_back(worker);
+    pool.emplace_back(guarded);
   }
-  worker();
+  guarded();
   for (auto& thread : pool) {
     thread.join();
   }
   if (failure) {
     std::rethrow_exception(failure);
   }
+}
+
+} // namespace
+
+std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const RunSettings& settings,
+                                               cargo::CommandRunner& runner, const util::Log& log,
+                                               const std::function<void(const std::string& label)>& on_start)
+{
+  std::vector<cargo::CommandResult> results(programs.size());
+  if (programs.empty()) {
+    return results;
+  }
+  const bool isolated = probe_isolation(log);
+  std::optional<ProgramCopies> copies;
+  if (!isolated) {
+    copies.emplace(programs);
+  }
+  std::mutex reporting; // on_start and log are not thread-safe
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  const auto worker = [&] {
+    const Slot slot;
+    for (auto k = next++; k < programs.size() && !stop; k = next++) {
+      const auto& program = programs[k];
+      auto prepared =
+          isolated ? isolated_run(program, k, settings, slot.uid()) : host_run(program, *copies, settings, slot.uid());
+      const RemovedAtEnd remove_folder{prepared.host_folder};
+      if (!program.argument.empty()) {
+        prepared.command.argv.push_back(program.argument);
+      }
+      {
+        const std::lock_guard lock(reporting);
+        on_start(program.label);
+        log(fmt::format("{} (in {}, limit {}s)", program.label, prepared.command.working_dir.string(),
+                        settings.timeout_seconds));
+      }
+      results[k] = runner.run(prepared.command);
+      slot.clean_up(isolated);
+    }
+  };
+  run_workers(thread_count(programs.size(), settings.jobs), stop, worker);
   return results;
 }
 

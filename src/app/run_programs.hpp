@@ -5,9 +5,8 @@
 // with a private /tmp, no network, its own process table, so nothing it starts
 // outlives it) and, as root, under an unprivileged uid of its slot; several at once.
 
-#include "app/options.hpp"
-#include "app/pipeline.hpp"
 #include "cargo/process.hpp"
+#include "util/log.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -16,6 +15,13 @@
 
 namespace snipcheck::app {
 
+// How the programs run: the only settings this stage reads.
+struct RunSettings
+{
+  double timeout_seconds = 10; // per program, wall clock; its CPU time is bounded a second above
+  int jobs = 0;                // programs at once; 0: one per core
+};
+
 struct ProgramRun
 {
   std::filesystem::path executable; // as cargo built it
@@ -23,10 +29,10 @@ struct ProgramRun
   std::string label;                // the listing's id, for notes
 };
 
-// Runs every program, up to --jobs at once (default: one per core), and returns
+// Runs every program, up to `settings.jobs` at once (default: one per core), and returns
 // their results in the same order. `on_start` is called, one at a time, as each starts.
-std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const Options& options,
-                                               cargo::CommandRunner& runner, const Log& log,
+std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const RunSettings& settings,
+                                               cargo::CommandRunner& runner, const util::Log& log,
                                                const std::function<void(const std::string& label)>& on_start);
 
 } // namespace snipcheck::app

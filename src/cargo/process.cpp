@@ -1,9 +1,12 @@
 // The one translation unit that includes Boost.Process (v2: pidfd-based
-// waiting on Linux, asio for the output pipes and the timeout).
+// waiting on Linux, asio for the output pipes and the timeout): starting a
+// child, its output, its time limit and interrupts. What the child does
+// between fork and exec is in child_setup.cpp.
 #include "cargo/process.hpp"
 
+#include "cargo/child_setup.hpp"
+
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <functional>
 
@@ -24,31 +27,13 @@
 #include <boost/process/v2/stdio.hpp>
 #include <boost/process/v2/src.hpp> // the out-of-line parts, compiled here once
 
-#include "util/errors.hpp"
-
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <fcntl.h>
-#include <grp.h>
-#include <linux/capability.h>
-#include <mutex>
-#include <sched.h>
-#include <sys/file.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace snipcheck::cargo {
 
@@ -66,262 +51,13 @@ extern "C" void on_interrupt(int signal_number)
   g_interrupt_signal = signal_number;
 }
 
-// ---------------------------------------------------------------------------
-// Isolation, planned in the parent (which may allocate) and carried out in the
-// child between fork and exec (which may only make system calls).
-
-struct MountStep
-{
-  enum class Kind { tmpfs, bind_folder, bind_file, symlink };
-  Kind kind = Kind::tmpfs;
-  std::string source; // bind: the host path; symlink: the link's target; tmpfs: its options
-  std::string target; // the place under the staging root
-  bool read_only = true;
-};
-
-struct IsolationPlan
-{
-  int unshare_flags = 0;
-  bool user_namespace = false;
-  std::string uid_map; // "inside outside 1": the caller keeps its own uid
-  std::string gid_map;
-  std::string staging;  // where the new root is assembled before pivot_root
-  std::string old_root; // where the old root goes, relative to the new one
-  std::vector<MountStep> steps;
-  std::string proc;
-  std::string private_folder; // under staging; empty: none
-  unsigned folder_owner = 0;
-  std::string working_dir; // as seen in the view
-  bool read_only_root = true;
-};
-
-// Creates every missing folder of `path`. Async-signal-safe.
-bool make_folders(const char* path)
-{
-  char buffer[4096];
-  const auto length = std::strlen(path);
-  if (length >= sizeof(buffer)) {
-    errno = ENAMETOOLONG;
-    return false;
-  }
-  std::memcpy(buffer, path, length + 1);
-  for (std::size_t k = 1; k <= length; ++k) {
-    if (buffer[k] == '/' || buffer[k] == '\0') {
-      const char kept = buffer[k];
-      buffer[k] = '\0';
-      if (::mkdir(buffer, 0755) != 0 && errno != EEXIST) {
-        return false;
-      }
-      buffer[k] = kept;
-    }
-  }
-  return true;
-}
-
-// Creates an empty file at `path` (and its folders) to bind a file onto.
-bool make_file(const char* path)
-{
-  char parent[4096];
-  const auto length = std::strlen(path);
-  if (length >= sizeof(parent)) {
-    errno = ENAMETOOLONG;
-    return false;
-  }
-  std::memcpy(parent, path, length + 1);
-  char* slash = std::strrchr(parent, '/');
-  if (slash != nullptr && slash != parent) {
-    *slash = '\0';
-    if (!make_folders(parent)) {
-      return false;
-    }
-  }
-  const int fd = ::open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return false;
-  }
-  ::close(fd);
-  return true;
-}
-
-bool make_read_only(const char* target, bool recursive)
-{
-  mount_attr attributes{};
-  attributes.attr_set = MOUNT_ATTR_RDONLY;
-  if (::syscall(SYS_mount_setattr, AT_FDCWD, target, recursive ? AT_RECURSIVE : 0, &attributes, sizeof(attributes)) ==
-      0) {
-    return true;
-  }
-  if (errno != ENOSYS) {
-    return false;
-  }
-  // Before Linux 5.12: remount the one bind read-only, keeping the locked flags.
-  struct statvfs info
-  {
-  };
-  if (::statvfs(target, &info) != 0) {
-    return false;
-  }
-  unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
-  flags |= (info.f_flag & ST_NOSUID) != 0 ? MS_NOSUID : 0;
-  flags |= (info.f_flag & ST_NODEV) != 0 ? MS_NODEV : 0;
-  flags |= (info.f_flag & ST_NOEXEC) != 0 ? MS_NOEXEC : 0;
-  return ::mount(nullptr, target, nullptr, flags, nullptr) == 0;
-}
-
-bool write_text(const char* path, const std::string& text)
-{
-  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return false;
-  }
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  return written;
-}
-
-// Assembles the view under plan.staging and makes it the root. Runs in the
-// namespaces' first process. Async-signal-safe.
-bool enter_view(const IsolationPlan& plan)
-{
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-    return false;
-  }
-  for (const auto& step : plan.steps) {
-    const char* target = step.target.c_str();
-    switch (step.kind) {
-    case MountStep::Kind::tmpfs:
-      if (!make_folders(target) || ::mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, step.source.c_str()) != 0) {
-        return false;
-      }
-      break;
-    case MountStep::Kind::bind_folder:
-    case MountStep::Kind::bind_file:
-      if (!(step.kind == MountStep::Kind::bind_folder ? make_folders(target) : make_file(target)) ||
-          ::mount(step.source.c_str(), target, nullptr, MS_BIND | MS_REC, nullptr) != 0 ||
-          (step.read_only && !make_read_only(target, true))) {
-        return false;
-      }
-      break;
-    case MountStep::Kind::symlink: {
-      char parent[4096];
-      const auto length = std::min(step.target.size(), sizeof(parent) - 1);
-      std::memcpy(parent, target, length);
-      parent[length] = '\0';
-      if (char* slash = std::strrchr(parent, '/'); slash != nullptr && slash != parent) {
-        *slash = '\0';
-        make_folders(parent);
-      }
-      if (::symlink(step.source.c_str(), target) != 0 && errno != EEXIST) {
-        return false;
-      }
-      break;
-    }
-    }
-  }
-  if (!make_folders(plan.proc.c_str()) ||
-      ::mount("proc", plan.proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
-    return false;
-  }
-  if (!plan.private_folder.empty()) {
-    if (!make_folders(plan.private_folder.c_str()) || ::chmod(plan.private_folder.c_str(), 0700) != 0 ||
-        ::chown(plan.private_folder.c_str(), plan.folder_owner, plan.folder_owner) != 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool pivot_into_view(const IsolationPlan& plan, const char* old_root_in_staging)
-{
-  if (!make_folders(old_root_in_staging) || ::syscall(SYS_pivot_root, plan.staging.c_str(), old_root_in_staging) != 0 ||
-      ::chdir("/") != 0 || ::umount2(plan.old_root.c_str(), MNT_DETACH) != 0) {
-    return false;
-  }
-  ::rmdir(plan.old_root.c_str());
-  return !plan.read_only_root || make_read_only("/", false);
-}
-
-// Drops every capability, for good: from the bounding set (so that executing
-// a program as root grants none) and from the current sets.
-bool drop_capabilities()
-{
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    return false;
-  }
-  for (int capability = 0; capability < 64; ++capability) {
-    if (::prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 && errno == EINVAL) {
-      break;
-    }
-  }
-  return true;
-}
-
-bool clear_capability_sets()
-{
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  return ::syscall(SYS_capset, &header, data) == 0;
-}
-
-void apply_limits(const Limits& limits)
-{
-  const auto limit = [](int resource, const std::optional<std::size_t>& value) {
-    if (value) {
-      rlimit bound{static_cast<rlim_t>(*value), static_cast<rlim_t>(*value)};
-      ::setrlimit(resource, &bound);
-    }
-  };
-  limit(RLIMIT_AS, limits.address_space_bytes);
-  limit(RLIMIT_CPU, limits.cpu_seconds);
-  limit(RLIMIT_FSIZE, limits.file_size_bytes);
-  limit(RLIMIT_NPROC, limits.processes);
-}
-
-// Ends this process the way `status` (a wait status) says the program ended.
-[[noreturn]] void end_like(int status)
-{
-  if (WIFSIGNALED(status)) {
-    const int signal_number = WTERMSIG(status);
-    rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    struct sigaction default_action
-    {
-    };
-    default_action.sa_handler = SIG_DFL;
-    ::sigaction(signal_number, &default_action, nullptr);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, signal_number);
-    ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
-    ::kill(::getpid(), signal_number);
-    ::_exit(128 + signal_number);
-  }
-  ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
-}
-
-// Closes every descriptor but `keep` (-1: none).
-void close_all_but(int keep)
-{
-  if (keep > 0) {
-    ::close_range(0, static_cast<unsigned>(keep - 1), 0);
-  }
-  ::close_range(static_cast<unsigned>(keep + 1), ~0U, 0);
-}
-
-// Runs in the child between fork and exec. Without isolation: process group,
-// network namespace, rlimits, then the unprivileged uid (last: it removes the
-// right to do the rest). With isolation the child becomes a chain:
-//   A (forked by Boost.Process, waited for by the runner): enters the
-//     namespaces, waits for B and ends as the program ended;
-//   B (pid 1 of the new pid namespace): assembles the view, waits for C; when
-//     B ends, the kernel kills every process left in the namespace;
-//   C: drops capabilities and uid, and returns here to be executed.
+// Runs in the child between fork and exec: its own process group, death with
+// the snipcheck thread that started it, then the sandbox (child_setup.hpp).
 struct ChildSetup
 {
   const Command* command;
   const IsolationPlan* plan; // null: no isolation
   pid_t parent;
-  std::string old_root_in_staging;
 
   template <typename Launcher>
   bp::error_code on_exec_setup(Launcher& launcher, const std::filesystem::path&, const char* const*&)
@@ -334,218 +70,11 @@ struct ChildSetup
     if (::getppid() != parent) {
       ::_exit(127);
     }
-    if (plan != nullptr) {
-      return isolate(launcher.fd_whitelist.back());
-    }
-    if (command->sandbox.new_network_namespace) {
-      if (::unshare(::geteuid() == 0 ? CLONE_NEWNET : CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-        return {errno, bp::system_category()};
-      }
-    }
-    apply_limits(command->limits);
-    if (command->sandbox.run_as_uid) {
-      const auto id = *command->sandbox.run_as_uid;
-      if (::setgroups(0, nullptr) != 0 || ::setgid(id) != 0 || ::setuid(id) != 0) {
-        return {errno, bp::system_category()};
-      }
-    }
-    // Boost.Process 1.81 closes only the descriptors above its error pipe
-    // (close_handles.ipp compares an entry with itself): others' pipes leak.
-    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-    return {};
-  }
-
-  // Reports errno through Boost.Process's error pipe and ends this process.
-  [[noreturn]] static void fail(int error_pipe)
-  {
-    const int error = errno;
-    (void)::write(error_pipe, &error, sizeof(error));
-    ::_exit(127);
-  }
-
-  bp::error_code isolate(int error_pipe)
-  {
-    if (::unshare(plan->unshare_flags) != 0) {
-      return {errno, bp::system_category()};
-    }
-    if (plan->user_namespace &&
-        (!write_text("/proc/self/setgroups", "deny") || !write_text("/proc/self/uid_map", plan->uid_map) ||
-         !write_text("/proc/self/gid_map", plan->gid_map))) {
-      return {errno, bp::system_category()};
-    }
-    int status_pipe[2];
-    if (::pipe2(status_pipe, O_CLOEXEC) != 0) {
-      return {errno, bp::system_category()};
-    }
-    const pid_t init = ::fork();
-    if (init < 0) {
-      return {errno, bp::system_category()};
-    }
-    if (init > 0) { // A
-      ::close(status_pipe[1]);
-      close_all_but(status_pipe[0]);
-      int init_status = 0;
-      while (::waitpid(init, &init_status, 0) < 0 && errno == EINTR) {
-      }
-      int program_status = 0;
-      if (::read(status_pipe[0], &program_status, sizeof(program_status)) != sizeof(program_status)) {
-        program_status = init_status; // B died before the program ended (killed with the tree)
-      }
-      end_like(program_status);
-    }
-    // B: pid 1 of the new namespace.
-    ::close(status_pipe[0]);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (!enter_view(*plan) || !pivot_into_view(*plan, old_root_in_staging.c_str())) {
-      fail(error_pipe);
-    }
-    const pid_t program = ::fork();
-    if (program < 0) {
-      fail(error_pipe);
-    }
-    if (program > 0) {
-      close_all_but(status_pipe[1]);
-      for (;;) {
-        int status = 0;
-        const pid_t ended = ::waitpid(-1, &status, 0);
-        if (ended == program) {
-          (void)::write(status_pipe[1], &status, sizeof(status));
-          ::_exit(0); // the kernel now kills whatever the program left behind
-        }
-        if (ended < 0 && errno != EINTR) {
-          ::_exit(127);
-        }
-      }
-    }
-    // C: the program.
-    ::close(status_pipe[1]);
-    apply_limits(command->limits);
-    if (!drop_capabilities()) {
-      return {errno, bp::system_category()};
-    }
-    if (command->sandbox.run_as_uid) {
-      const auto id = *command->sandbox.run_as_uid;
-      if (::setgroups(0, nullptr) != 0 || ::setgid(id) != 0 || ::setuid(id) != 0) {
-        return {errno, bp::system_category()};
-      }
-    }
-    if (!clear_capability_sets() || ::chdir(plan->working_dir.c_str()) != 0) {
-      return {errno, bp::system_category()};
-    }
-    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-    return {};
+    const int error =
+        plan != nullptr ? enter_isolation(*command, *plan, launcher.fd_whitelist.back()) : prepare_child(*command);
+    return error == 0 ? bp::error_code() : bp::error_code(error, bp::system_category());
   }
 };
-
-// The mount point the new root is assembled on, in the child's own mount
-// namespace: a folder that exists everywhere and that no view binds from.
-std::string staging_folder()
-{
-  for (const char* candidate : {"/sys", "/mnt", "/srv", "/media"}) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(candidate, ec)) {
-      return candidate;
-    }
-  }
-  return "/sys";
-}
-
-IsolationPlan plan_isolation(const Command& command)
-{
-  const auto& view = *command.sandbox.view;
-  IsolationPlan plan;
-  plan.unshare_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC;
-  if (command.sandbox.new_network_namespace) {
-    plan.unshare_flags |= CLONE_NEWNET;
-  }
-  if (::geteuid() != 0) {
-    plan.unshare_flags |= CLONE_NEWUSER;
-    plan.user_namespace = true;
-    plan.uid_map = fmt::format("{0} {0} 1", ::geteuid());
-    plan.gid_map = fmt::format("{0} {0} 1", ::getegid());
-  }
-  plan.staging = staging_folder();
-  plan.old_root = "/.snipcheck-old-root";
-  const auto at = [&](const std::filesystem::path& path) { return plan.staging + path.lexically_normal().string(); };
-  plan.steps.push_back({MountStep::Kind::tmpfs, "mode=0755,size=16m", plan.staging, false});
-  for (const auto* folder : {"/tmp", "/var/tmp", "/dev/shm"}) {
-    plan.steps.push_back({MountStep::Kind::tmpfs, "mode=1777,size=256m", at(folder), false});
-  }
-  for (const auto& device : view.devices) {
-    plan.steps.push_back({MountStep::Kind::bind_file, "/dev/" + device, at("/dev/" + device), false});
-  }
-  for (const auto& [name, target] :
-       std::initializer_list<std::pair<const char*, const char*>>{{"fd", "/proc/self/fd"},
-                                                                  {"stdin", "/proc/self/fd/0"},
-                                                                  {"stdout", "/proc/self/fd/1"},
-                                                                  {"stderr", "/proc/self/fd/2"}}) {
-    plan.steps.push_back({MountStep::Kind::symlink, target, at(std::string("/dev/") + name), false});
-  }
-  std::vector<std::pair<std::filesystem::path, bool>> binds;
-  for (const auto& path : view.read_only) {
-    binds.emplace_back(std::filesystem::absolute(path).lexically_normal(), true);
-  }
-  for (const auto& path : view.writable) {
-    std::error_code ec;
-    std::filesystem::create_directories(path, ec); // a target folder cargo has not made yet
-    binds.emplace_back(std::filesystem::absolute(path).lexically_normal(), false);
-  }
-  std::stable_sort(binds.begin(), binds.end(),
-                   [](const auto& a, const auto& b) { return a.first.string().size() < b.first.string().size(); });
-  for (const auto& [path, read_only] : binds) {
-    std::error_code ec;
-    const auto status = std::filesystem::symlink_status(path, ec);
-    if (ec || !std::filesystem::exists(status)) {
-      continue;
-    }
-    if (std::filesystem::is_symlink(status)) {
-      plan.steps.push_back(
-          {MountStep::Kind::symlink, std::filesystem::read_symlink(path, ec).string(), at(path), read_only});
-    } else {
-      const auto kind =
-          std::filesystem::is_directory(status) ? MountStep::Kind::bind_folder : MountStep::Kind::bind_file;
-      plan.steps.push_back({kind, path.string(), at(path), read_only});
-    }
-  }
-  if (!view.private_folder.empty()) {
-    plan.private_folder = at(view.private_folder);
-    plan.folder_owner = command.sandbox.run_as_uid.value_or(::geteuid());
-  }
-  for (const auto& [source, place] : view.files_at) {
-    plan.steps.push_back({MountStep::Kind::bind_file, source.string(), at(place), true});
-  }
-  plan.proc = at("/proc");
-  plan.working_dir =
-      std::filesystem::absolute(command.working_dir.empty() ? std::filesystem::current_path() : command.working_dir)
-          .lexically_normal()
-          .string();
-  return plan;
-}
-
-std::vector<std::string> child_environment(const Command& command)
-{
-  std::map<std::string, std::string> variables;
-  if (command.environment == Environment::inherit) {
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-      std::string_view text(*entry);
-      const auto equals = text.find('=');
-      if (equals != std::string_view::npos) {
-        variables.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
-      }
-    }
-    for (const auto& name : command.unset_env) {
-      variables.erase(name);
-    }
-  }
-  for (const auto& [name, value] : command.set_env) {
-    variables[name] = value;
-  }
-  std::vector<std::string> result;
-  for (const auto& [name, value] : variables) {
-    result.push_back(name + "=" + value);
-  }
-  return result;
-}
 
 // Reads a pipe to its end, keeping at most `limit` bytes.
 class CappedReader
@@ -606,6 +135,192 @@ private:
 constexpr std::chrono::milliseconds drain_time{500};
 constexpr std::chrono::milliseconds interrupt_poll{50};
 
+// One child from its start to the end of its output: the pipes, the time
+// limit, the watch for interrupts, and how it ended.
+class ChildRun
+{
+public:
+  ChildRun(const Command& command, CommandResult& result)
+    : m_command(command)
+    , m_result(result)
+    , m_out_reader(
+          m_out_pipe, result.out, result.out_truncated, command.output_limit, [this] { stop_on_limit(); },
+          command.on_stdout_line)
+    , m_err_reader(m_err_pipe, result.err, result.err_truncated, command.output_limit, [this] { stop_on_limit(); })
+  {}
+
+  // Starts the program; false, with the reason in the result, when it cannot be started.
+  bool start(const std::filesystem::path& executable, const IsolationPlan* plan)
+  {
+    std::vector<std::string> arguments(m_command.argv.begin() + 1, m_command.argv.end());
+    const auto environment = child_environment(m_command);
+    const bool isolated = plan != nullptr;
+    try {
+      m_child.emplace(m_context, executable, arguments, bp::process_stdio{nullptr, m_out_pipe, m_err_pipe},
+                      bp::process_start_dir(m_command.working_dir.empty() || isolated ? std::filesystem::current_path()
+                                                                                      : m_command.working_dir),
+                      bp::process_environment(environment), ChildSetup{&m_command, plan, ::getpid()});
+    } catch (const std::exception& error) {
+      m_result.status.kind = ExitStatus::Kind::not_started;
+      m_result.start_error = error.what();
+      return false;
+    }
+    m_pid = m_child->id();
+    return true;
+  }
+
+  // Reads its output until the child ended and its pipes are drained, killing
+  // it at the time limit, the output limit (when asked) or an interrupt.
+  void wait()
+  {
+    read_output();
+    arm_timeout();
+    watch_for_interrupt();
+    m_child->async_wait([this](const bp::error_code&, int) { on_exit(); });
+    m_context.run();
+  }
+
+  void detach() { m_child->detach(); }
+  bool interrupted() const { return m_interrupted; }
+
+  ExitStatus status() const
+  {
+    ExitStatus status;
+    if (m_timed_out) {
+      status.kind = ExitStatus::Kind::timed_out;
+    } else if (m_output_limited) {
+      status.kind = ExitStatus::Kind::output_limit;
+    } else if (WIFSIGNALED(m_native_status)) {
+      status.kind = ExitStatus::Kind::signaled;
+      status.signal = WTERMSIG(m_native_status);
+    } else {
+      status.kind = ExitStatus::Kind::exited;
+      status.code = WEXITSTATUS(m_native_status);
+    }
+    return status;
+  }
+
+private:
+  void kill_tree() const
+  {
+    if (m_command.own_process_group) {
+      ::kill(-m_pid, SIGKILL);
+    }
+    ::kill(m_pid, SIGKILL);
+  }
+
+  void stop_on_limit()
+  {
+    if (m_command.kill_on_output_limit) {
+      m_output_limited = true;
+      kill_tree();
+    }
+  }
+
+  void read_output()
+  {
+    const auto pipe_ended = [this] {
+      if (--m_open_pipes == 0) {
+        m_drain.cancel(); // all output is in
+      }
+    };
+    m_out_reader.on_end(pipe_ended);
+    m_err_reader.on_end(pipe_ended);
+    m_out_reader.start();
+    m_err_reader.start();
+  }
+
+  void arm_timeout()
+  {
+    if (!m_command.timeout) {
+      return;
+    }
+    m_timer.expires_after(*m_command.timeout);
+    m_timer.async_wait([this](const bp::error_code& ec) {
+      if (!ec) {
+        m_timed_out = true;
+        kill_tree();
+      }
+    });
+  }
+
+  void watch_for_interrupt()
+  {
+    m_poll.expires_after(interrupt_poll);
+    m_poll.async_wait([this](const bp::error_code& ec) {
+      if (ec || m_ended) {
+        return;
+      }
+      if (g_interrupt_signal != 0 && !m_interrupted) {
+        m_interrupted = true;
+        kill_tree();
+      }
+      watch_for_interrupt();
+    });
+  }
+
+  void on_exit()
+  {
+    m_native_status = m_child->native_exit_code();
+    m_ended = true;
+    m_timer.cancel();
+    m_poll.cancel();
+    // End the group with the child; then give the pipes a moment, no more.
+    if (m_command.own_process_group) {
+      ::kill(-m_pid, SIGKILL);
+    }
+    if (m_open_pipes > 0) {
+      drain_then_close();
+    }
+  }
+
+  void drain_then_close()
+  {
+    m_drain.expires_after(drain_time);
+    m_drain.async_wait([this](const bp::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      // Output still waiting in a pipe is read first (a busy machine may
+      // have kept us from it); a leftover that writes on is cut off.
+      int waiting = 0;
+      int bytes = 0;
+      for (auto* pipe : {&m_out_pipe, &m_err_pipe}) {
+        if (pipe->is_open() && ::ioctl(pipe->native_handle(), FIONREAD, &bytes) == 0) {
+          waiting += bytes;
+        }
+      }
+      if (waiting > 0 && ++m_drain_rounds < 10) {
+        drain_then_close();
+        return;
+      }
+      bp::error_code ignored;
+      m_out_pipe.close(ignored);
+      m_err_pipe.close(ignored);
+    });
+  }
+
+  const Command& m_command;
+  CommandResult& m_result;
+  asio::io_context m_context;
+  asio::readable_pipe m_out_pipe{m_context};
+  asio::readable_pipe m_err_pipe{m_context};
+  CappedReader m_out_reader;
+  CappedReader m_err_reader;
+  asio::steady_timer m_drain{m_context};
+  asio::steady_timer m_timer{m_context};
+  asio::steady_timer m_poll{m_context};
+  std::optional<bp::process> m_child;
+  int m_pid = 0;
+  int m_open_pipes = 2;
+  int m_drain_rounds = 0;
+  int m_native_status = 0;
+  bool m_output_limited = false;
+  bool m_timed_out = false;
+  bool m_interrupted = false;
+  bool m_ended = false;
+};
+
 class ProcessRunner : public CommandRunner
 {
 public:
@@ -629,302 +344,26 @@ public:
     if (isolated) {
       plan = plan_isolation(command);
     }
-    asio::io_context context;
-    asio::readable_pipe out_pipe(context);
-    asio::readable_pipe err_pipe(context);
-    std::vector<std::string> arguments(command.argv.begin() + 1, command.argv.end());
-    const auto environment = child_environment(command);
-    std::optional<bp::process> child;
-    try {
-      child.emplace(context, executable, arguments, bp::process_stdio{nullptr, out_pipe, err_pipe},
-                    bp::process_start_dir(command.working_dir.empty() || isolated ? std::filesystem::current_path()
-                                                                                  : command.working_dir),
-                    bp::process_environment(environment),
-                    ChildSetup{&command, plan ? &*plan : nullptr, ::getpid(),
-                               plan ? plan->staging + plan->old_root : std::string()});
-    } catch (const std::exception& error) {
-      result.status.kind = ExitStatus::Kind::not_started;
-      result.start_error = error.what();
+    ChildRun child(command, result);
+    if (!child.start(executable, plan ? &*plan : nullptr)) {
       return result;
     }
-    const auto pid = child->id();
-    bool output_limited = false;
-    const auto stop_on_limit = [&] {
-      if (command.kill_on_output_limit) {
-        output_limited = true;
-        kill_tree(pid, command.own_process_group);
-      }
-    };
-    CappedReader out_reader(out_pipe, result.out, result.out_truncated, command.output_limit, stop_on_limit,
-                            command.on_stdout_line);
-    CappedReader err_reader(err_pipe, result.err, result.err_truncated, command.output_limit, stop_on_limit);
-    asio::steady_timer drain(context);
-    int open_pipes = 2;
-    const auto pipe_ended = [&] {
-      if (--open_pipes == 0) {
-        drain.cancel(); // all output is in
-      }
-    };
-    out_reader.on_end(pipe_ended);
-    err_reader.on_end(pipe_ended);
-    out_reader.start();
-    err_reader.start();
-
-    bool timed_out = false;
-    bool interrupted = false;
-    bool ended = false;
-    asio::steady_timer timer(context);
-    if (command.timeout) {
-      timer.expires_after(*command.timeout);
-      timer.async_wait([&](const bp::error_code& ec) {
-        if (!ec) {
-          timed_out = true;
-          kill_tree(pid, command.own_process_group);
-        }
-      });
-    }
-    asio::steady_timer poll(context);
-    std::function<void()> watch_for_interrupt = [&] {
-      poll.expires_after(interrupt_poll);
-      poll.async_wait([&](const bp::error_code& ec) {
-        if (ec || ended) {
-          return;
-        }
-        if (g_interrupt_signal != 0 && !interrupted) {
-          interrupted = true;
-          kill_tree(pid, command.own_process_group);
-        }
-        watch_for_interrupt();
-      });
-    };
-    watch_for_interrupt();
-    int native_status = 0;
-    int drain_rounds = 0;
-    std::function<void()> drain_then_close = [&] {
-      drain.expires_after(drain_time);
-      drain.async_wait([&](const bp::error_code& ec) {
-        if (ec) {
-          return;
-        }
-        // Output still waiting in a pipe is read first (a busy machine may
-        // have kept us from it); a leftover that writes on is cut off.
-        int waiting = 0;
-        int bytes = 0;
-        for (auto* pipe : {&out_pipe, &err_pipe}) {
-          if (pipe->is_open() && ::ioctl(pipe->native_handle(), FIONREAD, &bytes) == 0) {
-            waiting += bytes;
-          }
-        }
-        if (waiting > 0 && ++drain_rounds < 10) {
-          drain_then_close();
-          return;
-        }
-        bp::error_code ignored;
-        out_pipe.close(ignored);
-        err_pipe.close(ignored);
-      });
-    };
-    child->async_wait([&](const bp::error_code&, int) {
-      native_status = child->native_exit_code();
-      ended = true;
-      timer.cancel();
-      poll.cancel();
-      // End the group with the child; then give the pipes a moment, no more.
-      if (command.own_process_group) {
-        ::kill(-pid, SIGKILL);
-      }
-      if (open_pipes > 0) {
-        drain_then_close();
-      }
-    });
-    context.run();
+    child.wait();
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    child->detach();
-    if (interrupted) {
+    child.detach();
+    if (child.interrupted()) {
       throw Interrupted();
     }
-    if (timed_out) {
-      result.status.kind = ExitStatus::Kind::timed_out;
-    } else if (output_limited) {
-      result.status.kind = ExitStatus::Kind::output_limit;
-    } else if (WIFSIGNALED(native_status)) {
-      result.status.kind = ExitStatus::Kind::signaled;
-      result.status.signal = WTERMSIG(native_status);
-    } else {
-      result.status.kind = ExitStatus::Kind::exited;
-      result.status.code = WEXITSTATUS(native_status);
-    }
+    result.status = child.status();
     return result;
-  }
-
-private:
-  static void kill_tree(int pid, bool group)
-  {
-    if (group) {
-      ::kill(-pid, SIGKILL);
-    }
-    ::kill(pid, SIGKILL);
   }
 };
 
-// Where root keeps the sandbox uid locks: a folder only root can write, so a
-// listing cannot plant a symlink there.
-const std::filesystem::path sandbox_lock_folder = "/run/snipcheck";
-
 } // namespace
-
-std::string Command::display() const
-{
-  std::string text;
-  for (const auto& [name, value] : set_env) {
-    // What the caller's shell already has (PATH, HOME) would only hide what matters.
-    const char* inherited = std::getenv(name.c_str());
-    if (inherited == nullptr || value != inherited) {
-      text += fmt::format("{}={} ", name, value);
-    }
-  }
-  for (const auto& argument : argv) {
-    if (!text.empty() && !text.ends_with(' ')) {
-      text += ' ';
-    }
-    text += argument.find_first_of(" \"'$") == std::string::npos ? argument : fmt::format("'{}'", argument);
-  }
-  return text;
-}
-
-std::string ExitStatus::describe() const
-{
-  switch (kind) {
-  case Kind::exited: return fmt::format("exit code {}", code);
-  case Kind::signaled: return fmt::format("killed by signal {} ({})", signal, ::strsignal(signal));
-  case Kind::timed_out: return "timed out";
-  case Kind::output_limit: return "stopped: printed more than the output limit";
-  case Kind::not_started: return "not started";
-  }
-  return "unknown";
-}
 
 std::unique_ptr<CommandRunner> make_process_runner()
 {
   return std::make_unique<ProcessRunner>();
-}
-
-FileView system_view(std::vector<std::string> devices)
-{
-  FileView view;
-  view.devices = std::move(devices);
-  view.read_only = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
-  // What the C library, the linker driver and TLS read; never shadow or keys.
-  for (const auto* file : {"passwd", "group", "nsswitch.conf", "hosts", "host.conf", "resolv.conf", "gai.conf",
-                           "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl/certs", "ca-certificates",
-                           "ca-certificates.conf", "localtime", "os-release", "services", "protocols"}) {
-    view.read_only.push_back(std::filesystem::path("/etc") / file);
-  }
-  return view;
-}
-
-bool isolation_available(std::string* why)
-{
-  static const std::pair<bool, std::string> probed = [] {
-    Command probe;
-    probe.argv = {"true"};
-    probe.environment = Environment::clear;
-    probe.working_dir = "/";
-    probe.timeout = std::chrono::seconds(30);
-    probe.sandbox.new_network_namespace = true;
-    probe.sandbox.view = system_view({"null"});
-    try {
-      const auto result = ProcessRunner().run(probe);
-      if (result.status.success()) {
-        return std::pair<bool, std::string>{true, ""};
-      }
-      return std::pair<bool, std::string>{
-          false, result.start_error.empty() ? result.status.describe() + " " + result.err : result.start_error};
-    } catch (const Interrupted&) {
-      return std::pair<bool, std::string>{false, "interrupted"};
-    }
-  }();
-  if (why != nullptr) {
-    *why = probed.second;
-  }
-  return probed.first;
-}
-
-int open_lock_file(const std::filesystem::path& folder, const std::string& name)
-{
-  if (::mkdir(folder.c_str(), 0755) != 0 && errno != EEXIST) {
-    throw Fatal(fmt::format("cannot create {}: {}", folder.string(), std::strerror(errno)));
-  }
-  const int directory = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  struct stat info
-  {
-  };
-  if (directory < 0 || ::fstat(directory, &info) != 0 || info.st_uid != ::geteuid() || (info.st_mode & 022) != 0) {
-    if (directory >= 0) {
-      ::close(directory);
-    }
-    throw Fatal(fmt::format("{} must be a folder that only {} can write (is it a symlink, or writable by others?)",
-                            folder.string(), ::geteuid() == 0 ? "root" : "you"));
-  }
-  const int fd = ::openat(directory, name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  ::close(directory);
-  if (fd >= 0 && (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-SandboxUid SandboxUid::acquire()
-{
-  // Not 62000-62999: snipcheck before 2026-11 locked those in /tmp, and must not share them.
-  constexpr unsigned base = 61000;
-  for (unsigned candidate = 0; candidate < 1000; ++candidate) {
-    const int fd = open_lock_file(sandbox_lock_folder, fmt::format("uid-{}.lock", base + candidate));
-    // Held until released: the uid is this slot's alone meanwhile.
-    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
-      kill_all_owned_by(base + candidate); // a crashed run's leftovers
-      return SandboxUid(base + candidate, fd);
-    }
-    if (fd >= 0) {
-      ::close(fd);
-    }
-  }
-  throw Fatal(fmt::format("no free sandbox uid in {}-{}: 1000 listings running at once?", base, base + 999));
-}
-
-SandboxUid::SandboxUid(SandboxUid&& other) noexcept
-  : m_uid(other.m_uid)
-  , m_fd(other.m_fd)
-{
-  other.m_fd = -1;
-}
-
-SandboxUid::~SandboxUid()
-{
-  if (m_fd >= 0) {
-    ::close(m_fd);
-  }
-}
-
-void kill_all_owned_by(unsigned uid)
-{
-  if (::geteuid() != 0) {
-    return;
-  }
-  // kill(-1) from a process running as `uid` reaches exactly that uid's processes.
-  const pid_t child = ::fork();
-  if (child == 0) {
-    if (::setgroups(0, nullptr) == 0 && ::setgid(uid) == 0 && ::setuid(uid) == 0) {
-      ::kill(-1, SIGKILL);
-    }
-    ::_exit(0);
-  }
-  if (child > 0) {
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
 }
 
 void install_interrupt_handler()
@@ -943,30 +382,6 @@ void install_interrupt_handler()
 int interrupt_signal()
 {
   return g_interrupt_signal;
-}
-
-std::filesystem::path find_executable(const std::string& name)
-{
-  if (name.find('/') != std::string::npos) {
-    return ::access(name.c_str(), X_OK) == 0 ? std::filesystem::path(name) : std::filesystem::path();
-  }
-  const char* path = std::getenv("PATH");
-  std::string_view directories = path != nullptr ? path : "/usr/bin:/bin";
-  while (!directories.empty()) {
-    const auto colon = directories.find(':');
-    const auto directory = directories.substr(0, colon);
-    if (!directory.empty()) {
-      auto candidate = std::filesystem::path(directory) / name;
-      if (::access(candidate.c_str(), X_OK) == 0) {
-        return candidate;
-      }
-    }
-    if (colon == std::string_view::npos) {
-      break;
-    }
-    directories.remove_prefix(colon + 1);
-  }
-  return {};
 }
 
 } // namespace snipcheck::cargo

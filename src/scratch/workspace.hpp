@@ -69,8 +69,8 @@ enum class TargetKind { bin, lib, test };
 struct WrittenUnit
 {
   const Unit* unit = nullptr;
-  std::string package;        // cargo package name
-  std::string target;         // cargo target name
+  std::string package; // cargo package name
+  std::string target;  // cargo target name
   TargetKind kind = TargetKind::bin;
   std::filesystem::path path; // absolute path of the source file
   std::string module;         // merged: the module holding it, also the program's argument

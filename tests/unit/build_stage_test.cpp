@@ -143,8 +143,9 @@ protected:
   void SetUp() override
   {
     m_build = std::filesystem::temp_directory_path() / ("snipcheck-build-stage-" + std::to_string(::getpid()));
-    m_options.build_dir = m_build;
-    m_options.jobs = 1;
+    m_settings.build_dir = m_build;
+    m_settings.jobs = 1;
+    m_settings.run.jobs = 1;
     m_toolchain.name = "stable";
   }
   void TearDown() override { std::filesystem::remove_all(m_build); }
@@ -173,7 +174,7 @@ protected:
   void build(std::vector<BuildItem>& items, FakeCargo& cargo, const AcceptBatchedRun& accept = {})
   {
     testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
-    build_cell(items, {&m_toolchain, "2021"}, m_options, runner, [](const std::string&) {}, {}, accept);
+    build_cell(items, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, accept);
   }
 
   static bool ran_cleanly(const BuildItem& item)
@@ -183,8 +184,8 @@ protected:
   }
 
   std::filesystem::path m_build;
-  Options m_options;
-  ToolchainInfo m_toolchain;
+  BuildSettings m_settings;
+  check::ToolchainInfo m_toolchain;
   std::deque<book::Listing> m_listings; // stable addresses: units point at them
 };
 
@@ -290,7 +291,7 @@ TEST_F(BuildStage, ARunThatIsNotAcceptedInsideABatchIsConfirmedAlone)
 
 TEST_F(BuildStage, WithoutMergingEveryListingIsATargetOfItsOwn)
 {
-  m_options.merge = false;
+  m_settings.merge = MergeListings::no;
   add_runnable(3, [](int) { return std::string("println!(\"z\");"); });
   auto built = items();
   FakeCargo cargo;
@@ -301,6 +302,34 @@ TEST_F(BuildStage, WithoutMergingEveryListingIsATargetOfItsOwn)
   for (const auto& entry : cargo.ran) {
     EXPECT_TRUE(entry.starts_with("alone")) << entry;
   }
+}
+
+TEST_F(BuildStage, ItsOwnSettingsReachCargoAndThePrograms)
+{
+  // The stage reads nothing but BuildSettings: where it builds, cargo's --jobs,
+  // the local registry (offline), and each program's time limit.
+  m_settings.jobs = 3;
+  m_settings.registry_directory = m_build / "registry";
+  m_settings.run.timeout_seconds = 2.5;
+  std::filesystem::create_directories(m_settings.registry_directory);
+  add_runnable(1, [](int) { return std::string("println!(\"s\");"); });
+  auto built = items();
+  FakeCargo cargo;
+  testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
+  build_cell(built, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, {});
+  ASSERT_TRUE(ran_cleanly(built.front()));
+  ASSERT_EQ(runner.commands.size(), 2u); // one cargo pass, one program
+  const auto& build = runner.commands[0];
+  EXPECT_EQ(build.working_dir, m_build / "stable-2021" / "workspace");
+  EXPECT_EQ(build.set_env.at("CARGO_TARGET_DIR"), std::filesystem::absolute(m_build / "target-stable").string());
+  const auto has_argument = [&](const std::string& argument) {
+    return std::find(build.argv.begin(), build.argv.end(), argument) != build.argv.end();
+  };
+  EXPECT_TRUE(has_argument("--jobs=3"));
+  EXPECT_TRUE(has_argument("--offline"));
+  const auto& program = runner.commands[1];
+  EXPECT_EQ(program.timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(program.limits.cpu_seconds, std::optional<std::size_t>(3));
 }
 
 TEST(Batches, NamesFollowTheirMembersContent)

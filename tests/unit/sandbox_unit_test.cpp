@@ -2,11 +2,13 @@
 // cannot redirect, and failures on program-running threads that reach the
 // caller as exceptions instead of std::terminate.
 #include "app/run_programs.hpp"
+#include "cargo/child_setup.hpp"
 #include "cargo/process.hpp"
 #include "util/errors.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -98,13 +100,58 @@ TEST(RunPrograms, AFailureOnAnyThreadReachesTheCaller)
   for (int k = 0; k < 6; ++k) {
     programs.push_back({program, "", "listing-" + std::to_string(k)});
   }
-  app::Options options;
-  options.jobs = 3;
+  app::RunSettings settings;
+  settings.jobs = 3;
   FailingRunner runner;
   EXPECT_THROW(app::run_programs(
-                   programs, options, runner, [](const std::string&) {}, [](const std::string&) {}),
+                   programs, settings, runner, [](const std::string&) {}, [](const std::string&) {}),
                Fatal);
   fs::remove(program);
+}
+
+// The isolation a child gets is planned in the parent, without a fork: what
+// the view binds, where, and read-only or not.
+TEST(IsolationPlan, BindsTheViewUnderTheStagingRootShortestPathFirst)
+{
+  const auto temp = fs::temp_directory_path() / ("snipcheck-plan-" + std::to_string(::getpid()));
+  fs::remove_all(temp);
+  cargo::Command command;
+  command.working_dir = temp / "work";
+  command.sandbox.run_as_uid = 61234;
+  command.sandbox.view = cargo::FileView{};
+  command.sandbox.view->read_only = {temp / "ro" / "deeper", temp / "ro", temp / "missing"};
+  command.sandbox.view->writable = {temp / "out"};
+  command.sandbox.view->files_at = {{"/bin/true", "/tmp/run/program"}};
+  command.sandbox.view->private_folder = "/tmp/run";
+  fs::create_directories(temp / "ro" / "deeper");
+
+  const auto plan = cargo::plan_isolation(command);
+  EXPECT_EQ(plan.old_root_in_staging, plan.staging + plan.old_root);
+  EXPECT_EQ(plan.proc, plan.staging + "/proc");
+  EXPECT_EQ(plan.private_folder, plan.staging + "/tmp/run");
+  EXPECT_EQ(plan.folder_owner, 61234u);
+  EXPECT_EQ(plan.working_dir, (temp / "work").string());
+  ASSERT_FALSE(plan.steps.empty());
+  EXPECT_EQ(plan.steps.front().kind, cargo::MountStep::Kind::tmpfs);
+  EXPECT_EQ(plan.steps.front().target, plan.staging);
+  const auto bound = [&](const fs::path& path) {
+    return std::find_if(plan.steps.begin(), plan.steps.end(),
+                        [&](const auto& step) { return step.target == plan.staging + path.string(); });
+  };
+  EXPECT_TRUE(fs::is_directory(temp / "out")) << "a writable folder is made before it is bound";
+  ASSERT_NE(bound(temp / "out"), plan.steps.end());
+  EXPECT_FALSE(bound(temp / "out")->read_only);
+  ASSERT_NE(bound(temp / "ro"), plan.steps.end());
+  EXPECT_TRUE(bound(temp / "ro")->read_only);
+  EXPECT_EQ(bound(temp / "ro")->kind, cargo::MountStep::Kind::bind_folder);
+  EXPECT_LT(bound(temp / "ro"), bound(temp / "ro" / "deeper")) << "a folder is bound before what lies inside it";
+  EXPECT_EQ(bound(temp / "missing"), plan.steps.end()) << "a path that does not exist is left out";
+  const auto program = bound("/tmp/run/program");
+  ASSERT_NE(program, plan.steps.end());
+  EXPECT_EQ(program->kind, cargo::MountStep::Kind::bind_file);
+  EXPECT_EQ(program->source, "/bin/true");
+  EXPECT_TRUE(program->read_only);
+  fs::remove_all(temp);
 }
 
 } // namespace

@@ -1,3 +1,5 @@
+#include "scratch/doctest_layout.hpp"
+#include "scratch/rust_lexer.hpp"
 #include "scratch/wrap.hpp"
 #include "util/text.hpp"
 
@@ -284,6 +286,52 @@ TEST(Wrap, LongLinesDoNotExhaustTheStack)
   EXPECT_NE(source.text.find("let s = 1; todo!()"), std::string::npos);
   EXPECT_NE(source.text.find("fn _inner()"), std::string::npos);
   EXPECT_EQ(source.origin_of(static_cast<int>(source.origins.size())).origin, Origin::synthetic);
+}
+
+// The scanners under the wrapping decision, each on its own.
+TEST(DoctestLayout, SortsTheBodyIntoCrateAttributesCratesAndStatements)
+{
+  const std::string code = "//! Crate docs\n#![allow(dead_code)]\nextern crate core;\nuse std::fmt;\nfn main() {}";
+  const auto layout = doctest_layout(code);
+  ASSERT_TRUE(layout);
+  EXPECT_EQ(code.substr(0, layout->crate_attributes_end), "//! Crate docs\n#![allow(dead_code)]");
+  ASSERT_EQ(layout->statements.size(), 3u);
+  EXPECT_EQ(layout->statements[0].kind, StatementKind::extern_crate);
+  EXPECT_EQ(layout->statements[1].kind, StatementKind::item);
+  EXPECT_EQ(layout->statements[2].kind, StatementKind::main_function);
+  EXPECT_EQ(code.substr(layout->statements[2].begin, layout->statements[2].end - layout->statements[2].begin),
+            "fn main() {}");
+  EXPECT_TRUE(layout->has_main);
+  EXPECT_FALSE(layout->no_std);
+}
+
+TEST(DoctestLayout, AStatementThatIsNotAnItemMeansNoMain)
+{
+  const auto layout = doctest_layout("fn main() {}\nlet x = 1;\nprintln!(\"{x}\");");
+  ASSERT_TRUE(layout);
+  EXPECT_TRUE(layout->has_top_level_main);
+  EXPECT_FALSE(layout->has_main);
+  ASSERT_EQ(layout->statements.size(), 3u);
+  EXPECT_EQ(layout->statements[1].kind, StatementKind::not_an_item);
+  EXPECT_EQ(layout->statements[2].kind, StatementKind::macro_call);
+}
+
+TEST(RustLexer, KnowsCommentsLiteralsAndDelimiters)
+{
+  const std::string code = "let s = r#\"fn main() { \"#; /* a /* nested */ comment */ 'a: loop {}";
+  const auto tokens = lex_rust(code);
+  ASSERT_TRUE(tokens);
+  std::vector<std::string> texts;
+  for (const auto& token : *tokens) {
+    texts.push_back(code.substr(token.begin, token.end - token.begin));
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"let", "s", "=", "r#\"fn main() { \"#", ";", "'a", ":", "loop", "{", "}"}));
+  EXPECT_EQ((*tokens)[3].kind, TokenKind::literal);
+  EXPECT_EQ((*tokens)[5].kind, TokenKind::lifetime);
+  EXPECT_EQ((*tokens)[8].partner, 9u);
+  for (const auto* unbalanced : {"fn f() {", "\"open", "/* open", "}"}) {
+    EXPECT_FALSE(lex_rust(unbalanced)) << unbalanced;
+  }
 }
 
 } // namespace

@@ -1,0 +1,204 @@
+#include "app/build_pass.hpp"
+
+#include "check/normalize.hpp"
+#include "util/errors.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace snipcheck::app {
+
+namespace {
+
+constexpr std::chrono::minutes cargo_time_limit{30};
+
+// cargo's resolution error: which crate, asked for by which package.
+std::optional<UnresolvedDependency> unresolved_dependency(const std::string& cargo_stderr)
+{
+  const auto quoted_after = [&](std::string_view marker) -> std::string {
+    const auto at = cargo_stderr.find(marker);
+    if (at == std::string::npos) {
+      return {};
+    }
+    const auto begin = at + marker.size();
+    const auto end = cargo_stderr.find_first_of("` ", begin);
+    return end == std::string::npos ? std::string() : cargo_stderr.substr(begin, end - begin);
+  };
+  UnresolvedDependency unresolved;
+  for (const auto* marker : {"searched package name: `", "no matching package named `",
+                             "failed to select a version for the requirement `", "failed to select a version for `"}) {
+    unresolved.crate = quoted_after(marker);
+    if (!unresolved.crate.empty()) {
+      break;
+    }
+  }
+  unresolved.package = quoted_after("required by package `");
+  if (unresolved.crate.empty() || unresolved.package.empty()) {
+    return std::nullopt;
+  }
+  // cargo's own words, without its reminders about offline mode.
+  for (const auto& line : text::split_lines(cargo_stderr)) {
+    if (line.starts_with("error:") || line.starts_with("searched package name") || line.starts_with("perhaps") ||
+        line.starts_with("candidate versions") || line.starts_with("location searched") ||
+        line.starts_with("the package")) {
+      unresolved.cargo_error += fmt::format("\n  {}", text::trim(line));
+    }
+  }
+  return unresolved;
+}
+
+// Places a compiler message at the book's line through the scratch file's line map.
+check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::WrittenUnit& unit,
+                        const std::filesystem::path& workspace_root)
+{
+  check::Diagnostic diagnostic;
+  diagnostic.level = message.level;
+  diagnostic.code = message.code;
+  diagnostic.message = message.message;
+  const auto& listing_lines = unit.unit->listing->lines;
+  const auto& files = unit.unit->listing->files;
+  const int offset = unit.line_offset;
+  const check::NormalizeContext context{
+      std::filesystem::relative(unit.path, workspace_root).string(), workspace_root.string(), [&](int scratch_line) {
+        const auto origin = unit.unit->source.origin_of(scratch_line - offset);
+        if (origin.origin != scratch::Origin::listing || origin.line > static_cast<int>(listing_lines.size())) {
+          return check::BookPlace{};
+        }
+        const auto& line = listing_lines[static_cast<std::size_t>(origin.line - 1)];
+        return check::BookPlace{files.at(static_cast<std::size_t>(line.file_index)).string(), line.source_line};
+      }};
+  diagnostic.rendered = check::normalize(message.rendered, context);
+  const auto& listing = *unit.unit->listing;
+  diagnostic.book_file = listing.files.front();
+  if (message.span && unit.path.string().ends_with(message.span->file)) {
+    const auto origin = unit.unit->source.origin_of(message.span->line - offset);
+    diagnostic.column = message.span->column;
+    if (origin.origin == scratch::Origin::listing && origin.line <= static_cast<int>(listing.lines.size())) {
+      const auto& line = listing.lines[static_cast<std::size_t>(origin.line - 1)];
+      diagnostic.listing_line = origin.line;
+      diagnostic.book_line = line.source_line;
+      diagnostic.book_file = listing.files.at(static_cast<std::size_t>(line.file_index));
+    } else if (origin.origin == scratch::Origin::prelude || origin.origin == scratch::Origin::epilogue) {
+      diagnostic.prelude_line = origin.line;
+    }
+    for (const auto& span : message.other_primary_spans) {
+      const auto other = unit.unit->source.origin_of(span.line - offset);
+      if (other.origin == scratch::Origin::listing && unit.path.string().ends_with(span.file)) {
+        diagnostic.other_listing_lines.push_back(other.line);
+      }
+    }
+  }
+  return diagnostic;
+}
+
+} // namespace
+
+CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSettings& settings, int jobs,
+                         cargo::CommandRunner& runner, const util::Log& log,
+                         const std::function<void(std::string_view)>& on_line)
+{
+  targets.insert(targets.begin(), {"--keep-going", "--workspace"});
+  if (jobs > 0) {
+    targets.push_back(fmt::format("--jobs={}", jobs));
+  }
+  auto command = cargo::cargo_command(settings, "build", targets);
+  command.on_stdout_line = on_line;
+  command.timeout = cargo_time_limit; // a cargo waiting forever (a lock, a registry) is the environment's fault
+  CargoPass pass;
+  pass.command = command.display();
+  log(pass.command);
+  pass.result = runner.run(command);
+  if (pass.result.status.kind == cargo::ExitStatus::Kind::not_started) {
+    throw Fatal(fmt::format("cannot run cargo: {}. Install a Rust toolchain (rustup, or `apt-get install cargo`)",
+                            pass.result.start_error));
+  }
+  if (pass.result.status.kind == cargo::ExitStatus::Kind::timed_out) {
+    throw Fatal(fmt::format("cargo did not finish within {} minutes while building {}; is another cargo holding a "
+                            "lock, or a registry unreachable?\n{}",
+                            cargo_time_limit.count(), settings.workspace.string(), text::trim(pass.result.err)));
+  }
+  if (pass.result.status.kind == cargo::ExitStatus::Kind::signaled) {
+    throw Fatal(fmt::format("cargo crashed ({}) while building {}:\n{}", pass.result.status.describe(),
+                            settings.workspace.string(), text::trim(pass.result.err)));
+  }
+  pass.messages = cargo::parse_cargo_messages(pass.result.out);
+  const bool any_compiler_error = std::any_of(pass.messages.messages.begin(), pass.messages.messages.end(),
+                                              [](const auto& m) { return m.level == "error"; });
+  if (!pass.result.status.success() && !any_compiler_error && pass.messages.built.empty()) {
+    if (auto unresolved = unresolved_dependency(pass.result.err)) {
+      throw std::move(*unresolved);
+    }
+    throw Fatal(fmt::format("cargo failed before compiling any listing ({}):\n{}\n(the workspace is in {})",
+                            pass.result.status.describe(), text::trim(pass.result.err), settings.workspace.string()));
+  }
+  return pass;
+}
+
+std::vector<std::string> select_targets(const scratch::Workspace& workspace)
+{
+  std::vector<std::string> arguments;
+  std::set<std::string> selected;
+  bool any_library = false;
+  for (const auto& written : workspace.units) {
+    switch (written.kind) {
+    case scratch::TargetKind::lib: any_library = true; break;
+    case scratch::TargetKind::bin:
+    case scratch::TargetKind::test:
+      if (selected.insert(written.target).second) {
+        arguments.insert(arguments.end(),
+                         {written.kind == scratch::TargetKind::bin ? "--bin" : "--test", written.target});
+      }
+      break;
+    }
+  }
+  if (any_library) {
+    arguments.push_back("--lib"); // every library package of the workspace
+  }
+  return arguments;
+}
+
+bool is_error(const cargo::CompilerMessage& message)
+{
+  return message.level == "error" && !cargo::is_summary_message(message);
+}
+
+check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass, const scratch::Workspace& workspace)
+{
+  check::Observed observed;
+  observed.command = pass.command;
+  bool has_error = false;
+  for (const auto& message : pass.messages.messages) {
+    if (message.target_src_path != written.path.string() || cargo::is_summary_message(message) ||
+        (written.merged() && (!message.span || !written.holds_line(message.span->line)))) {
+      continue;
+    }
+    if (message.level == "error" || message.level == "warning") {
+      observed.diagnostics.push_back(place(message, written, workspace.root));
+      has_error = has_error || message.level == "error";
+    }
+  }
+  if (has_error) {
+    observed.build = check::Observed::Build::failed;
+  } else if (pass.messages.built.contains(written.path.string())) {
+    observed.build = check::Observed::Build::compiled;
+  } else {
+    // Errors in no listing's target: a dependency that does not build here.
+    std::string foreign_errors;
+    for (const auto& message : pass.messages.messages) {
+      if (is_error(message) && workspace.find_by_source(message.target_src_path) == nullptr) {
+        foreign_errors += fmt::format("in {}: {}\n", message.target_src_path, text::trim(message.rendered));
+      }
+    }
+    observed.build = check::Observed::Build::not_built;
+    observed.environment_problem =
+        fmt::format("cargo did not build it and rustc reported no error for it ({}):\n{}{}",
+                    pass.result.status.describe(), foreign_errors, text::trim(pass.result.err));
+  }
+  return observed;
+}
+
+} // namespace snipcheck::app

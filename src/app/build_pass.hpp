@@ -1,0 +1,44 @@
+#pragma once
+// One cargo pass of the build stage: `cargo build --keep-going` over a round's
+// targets, and what each listing did in it, placed at the book's lines.
+// A cargo that cannot start, crashes, or fails before compiling anything is
+// the environment's failure (Fatal); a crate it cannot resolve is the book's.
+
+#include "app/build_plan.hpp"
+#include "cargo/cargo.hpp"
+#include "check/compare.hpp"
+#include "scratch/workspace.hpp"
+#include "util/log.hpp"
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace snipcheck::app {
+
+struct CargoPass
+{
+  std::string command; // as shown with -v and in reports
+  cargo::CommandResult result;
+  cargo::BuildMessages messages;
+};
+
+// Runs cargo over `targets` (cargo arguments, see select_targets), with
+// `--jobs` when `jobs` > 0. Throws Fatal for the environment's failures and
+// UnresolvedDependency when cargo cannot resolve a crate.
+CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSettings& settings, int jobs,
+                         cargo::CommandRunner& runner, const util::Log& log,
+                         const std::function<void(std::string_view)>& on_line);
+
+// cargo arguments selecting every target of the workspace.
+std::vector<std::string> select_targets(const scratch::Workspace& workspace);
+
+// An error of rustc's own, not its summary ("aborting due to ...").
+bool is_error(const cargo::CompilerMessage& message);
+
+// What happened to one listing in a cargo pass.
+check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass,
+                        const scratch::Workspace& workspace);
+
+} // namespace snipcheck::app
