@@ -87,11 +87,6 @@ void relocate(check::Observed& observed, const book::Listing& listing)
   }
 }
 
-std::string cell_name(const ToolchainInfo& toolchain, const std::string& edition)
-{
-  return fmt::format("{} {}", toolchain.name, edition);
-}
-
 // A listing whose crate cargo could not resolve was not built: bad input at its
 // expected/ entry, or, for a crate of the book's [dependencies], at snipcheck.toml.
 void report_unresolved_dependency(const BuildItem& item, ListingResult& result,
@@ -138,6 +133,205 @@ LoadedBook load_book(const Options& options)
   return loaded;
 }
 
+namespace {
+
+// One toolchain x edition of the matrix, and the results it owns.
+struct Cell
+{
+  const ToolchainInfo* toolchain = nullptr;
+  std::string edition;
+  std::vector<std::size_t> result_indexes;
+};
+
+// What one cell still has to build: the items the cache could not answer.
+struct CellWork
+{
+  std::vector<BuildItem> items;
+  std::vector<std::size_t> item_result; // item index -> result index
+  std::vector<std::size_t> item_form;   // item index -> form index
+  std::vector<std::string> item_keys;   // item index -> cache key
+  int total = 0;                        // results and extra forms: what progress counts
+};
+
+// run_check's steps, over the state they share.
+class Checker
+{
+public:
+  Checker(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress,
+          CheckRun& run, const LoadedBook& loaded)
+    : m_options(options)
+    , m_runner(runner)
+    , m_log(log)
+    , m_progress(progress)
+    , m_run(run)
+    , m_loaded(loaded)
+    , m_cache(options.build_dir / "cache")
+  {}
+
+  // Results first (their addresses stay put), then the units that point at them.
+  std::vector<Cell> add_results(const std::vector<const book::Listing*>& selected)
+  {
+    std::vector<Cell> cells;
+    for (const auto& toolchain : m_run.toolchains) {
+      for (const auto& edition : m_run.editions) {
+        Cell cell{&toolchain, edition, {}};
+        for (const auto* listing : selected) {
+          ListingResult result;
+          result.listing = listing;
+          result.toolchain = toolchain.name;
+          result.expectation = m_loaded.expectation(*listing, {toolchain.name, edition});
+          result.edition = result.expectation.edition.value_or(edition);
+          cell.result_indexes.push_back(m_run.results.size());
+          m_run.results.push_back(std::move(result));
+        }
+        cells.push_back(std::move(cell));
+      }
+    }
+    m_forms.resize(m_run.results.size());
+    m_form_observed.resize(m_run.results.size());
+    return cells;
+  }
+
+  void check_cell(const Cell& cell)
+  {
+    auto work = plan_cell(cell);
+    const int cached = work.total - static_cast<int>(work.items.size());
+    const auto name = check::cell_name(cell.toolchain->name, cell.edition);
+    const StageProgress stage_progress = [&](const std::string& phase, int finished) {
+      if (m_progress) {
+        m_progress({name, phase, cached + finished, work.total});
+      }
+    };
+    // A batched run that would not pass is confirmed alone before it is reported or cached.
+    const AcceptBatchedRun accept = [&](const BuildItem& item) {
+      const auto& result = m_run.results[work.item_result[static_cast<std::size_t>(&item - work.items.data())]];
+      const auto verdict = check::compare(result.expectation, item.observed, result.listing->fingerprint());
+      return std::holds_alternative<check::verdict::Pass>(verdict);
+    };
+    const BuildSettings settings{m_options.build_dir, m_options.registry_directory, m_options.jobs,
+                                 m_options.merge ? MergeListings::yes : MergeListings::no,
+                                 RunSettings{m_options.timeout_seconds, m_options.jobs}};
+    build_cell(work.items, {cell.toolchain, cell.edition}, settings, m_runner, m_log, stage_progress, accept);
+    if (m_progress) {
+      m_progress({name, "done", work.total, work.total});
+    }
+    keep_built(work);
+  }
+
+  // Every result's verdict, from what its forms did (or why it was not built).
+  void judge()
+  {
+    for (std::size_t index = 0; index < m_run.results.size(); ++index) {
+      auto& result = m_run.results[index];
+      if (!m_forms[index].empty()) {
+        auto observed = check::combine_forms(m_forms[index], std::move(m_form_observed[index]));
+        if (result.expectation.outcome == check::Outcome::skip) {
+          result.probe = std::move(observed);
+        } else {
+          result.observed = std::move(observed);
+        }
+      }
+      result.verdict = check::compare(result.expectation, result.observed, result.listing->fingerprint());
+      result.verdict = check::check_output_block(std::move(result.verdict), result.expectation, result.observed);
+      if (!result.bad_input.empty()) {
+        std::vector<std::string> messages;
+        for (const auto& problem : result.bad_input) {
+          messages.push_back(problem.to_string());
+        }
+        result.verdict = check::verdict::BadInput{fmt::format("{}", fmt::join(messages, "\n"))};
+      }
+    }
+  }
+
+private:
+  // Each result is built in one or more forms (test mode: docs/claims.md); an
+  // ignored block is built once, as a probe, for --ignored. The cache answers what it can.
+  CellWork plan_cell(const Cell& cell)
+  {
+    CellWork work;
+    for (const auto index : cell.result_indexes) {
+      auto& result = m_run.results[index];
+      const bool probe = m_options.inventory && check::is_unclaimed_ignored(*result.listing, result.expectation);
+      result.bad_input = result.listing->problems; // e.g. a missing {{#include}}: not built
+      ++work.total;
+      if ((!is_built(result.expectation) && !probe) || !result.bad_input.empty()) {
+        continue;
+      }
+      auto expectation = result.expectation;
+      if (probe) {
+        expectation.outcome = check::Outcome::compile; // what it does today, without running it
+        expectation.test_mode = false;
+      }
+      m_forms[index] = check::build_forms(*result.listing, expectation);
+      m_form_observed[index].resize(m_forms[index].size());
+      work.total += static_cast<int>(m_forms[index].size()) - 1;
+      for (std::size_t f = 0; f < m_forms[index].size(); ++f) {
+        plan_form(cell, index, f, expectation, work);
+      }
+    }
+    return work;
+  }
+
+  void plan_form(const Cell& cell, std::size_t index, std::size_t f, const check::Expectation& expectation,
+                 CellWork& work)
+  {
+    auto& result = m_run.results[index];
+    const auto& listing = *result.listing;
+    const auto& form = m_forms[index][f];
+    BuildItem item;
+    item.unit = unit_for(m_options, listing, result.expectation, form.wrap, result.edition);
+    if (f == 0) {
+      result.source = item.unit.source;
+    }
+    item.unit.test_harness = form.test_harness;
+    item.runs = form.runs;
+    item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
+                     form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
+                     !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
+    const CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
+                               m_options.timeout_seconds, item.unit.test_harness};
+    auto key = cache_key(item.unit, context);
+    if (m_options.use_cache) {
+      if (auto cached = m_cache.load(key)) {
+        m_form_observed[index][f] = std::move(*cached);
+        relocate(m_form_observed[index][f], listing);
+        return;
+      }
+    }
+    work.items.push_back(std::move(item));
+    work.item_result.push_back(index);
+    work.item_form.push_back(f);
+    work.item_keys.push_back(std::move(key));
+  }
+
+  // What the cell built goes into the cache and to its result's form.
+  void keep_built(CellWork& work)
+  {
+    for (std::size_t k = 0; k < work.items.size(); ++k) {
+      auto& result = m_run.results[work.item_result[k]];
+      if (work.items[k].unresolved_dependency) {
+        report_unresolved_dependency(work.items[k], result, m_loaded.annotations, m_options);
+        continue; // nothing to cache
+      }
+      result.duration += work.items[k].duration;
+      m_cache.store(work.item_keys[k], work.items[k].observed);
+      m_form_observed[work.item_result[k]][work.item_form[k]] = std::move(work.items[k].observed);
+    }
+  }
+
+  const Options& m_options;
+  cargo::CommandRunner& m_runner;
+  const Log& m_log;
+  const ProgressFn& m_progress;
+  CheckRun& m_run;
+  const LoadedBook& m_loaded;
+  const ResultCache m_cache;
+  std::vector<std::vector<check::BuildForm>> m_forms;     // by result index
+  std::vector<std::vector<check::Observed>> m_form_observed; // by result index, then form
+};
+
+} // namespace
+
 CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress)
 {
   const auto started = Clock::now();
@@ -145,148 +339,17 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   // The book's problems (exit 2) are still reported before a missing toolchain's.
   auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
   auto plan = plan_run(options);
-  auto& loaded = plan.loaded;
-  const auto& selected = plan.selected;
   CheckRun run;
-  run.book = std::move(loaded.book); // the selected listings stay where they are
+  run.book = std::move(plan.loaded.book); // the selected listings stay where they are
   run.toolchains = toolchains.get();
   run.editions = std::move(plan.editions);
 
   const auto lock = BuildLock::acquire(options.build_dir, log);
-  const ResultCache cache(options.build_dir / "cache");
-  struct Cell
-  {
-    const ToolchainInfo* toolchain = nullptr;
-    std::string edition;
-    std::vector<std::size_t> result_indexes;
-  };
-  std::vector<Cell> cells;
-  for (const auto& toolchain : run.toolchains) {
-    for (const auto& edition : run.editions) {
-      Cell cell;
-      cell.toolchain = &toolchain;
-      cell.edition = edition;
-      cells.push_back(std::move(cell));
-    }
+  Checker checker(options, runner, log, progress, run, plan.loaded);
+  for (const auto& cell : checker.add_results(plan.selected)) {
+    checker.check_cell(cell);
   }
-  // Results first (their addresses stay put), then the units that point at them.
-  for (auto& cell : cells) {
-    for (const auto* listing : selected) {
-      ListingResult result;
-      result.listing = listing;
-      result.toolchain = cell.toolchain->name;
-      result.expectation = loaded.expectation(*listing, {cell.toolchain->name, cell.edition});
-      result.edition = result.expectation.edition.value_or(cell.edition);
-      cell.result_indexes.push_back(run.results.size());
-      run.results.push_back(std::move(result));
-    }
-  }
-  const BuildSettings build_settings{options.build_dir, options.registry_directory, options.jobs,
-                                     options.merge ? MergeListings::yes : MergeListings::no,
-                                     RunSettings{options.timeout_seconds, options.jobs}};
-  // Each result is built in one or more forms (test mode: docs/claims.md);
-  // an ignored block is built once, as a probe, for --ignored.
-  std::vector<std::vector<check::BuildForm>> forms(run.results.size());
-  std::vector<std::vector<check::Observed>> form_observed(run.results.size());
-  for (auto& cell : cells) {
-    std::vector<BuildItem> items;
-    std::vector<std::size_t> item_result; // item index -> result index
-    std::vector<std::size_t> item_form;   // item index -> form index
-    std::vector<std::string> item_keys;   // item index -> cache key
-    int form_count = 0;
-    for (const auto index : cell.result_indexes) {
-      auto& result = run.results[index];
-      const bool probe = options.inventory && check::is_unclaimed_ignored(*result.listing, result.expectation);
-      result.bad_input = result.listing->problems; // e.g. a missing {{#include}}: not built
-      if ((!is_built(result.expectation) && !probe) || !result.bad_input.empty()) {
-        continue;
-      }
-      const auto& listing = *result.listing;
-      auto expectation = result.expectation;
-      if (probe) {
-        expectation.outcome = check::Outcome::compile; // what it does today, without running it
-        expectation.test_mode = false;
-      }
-      forms[index] = check::build_forms(listing, expectation);
-      form_observed[index].resize(forms[index].size());
-      form_count += static_cast<int>(forms[index].size()) - 1;
-      for (std::size_t f = 0; f < forms[index].size(); ++f) {
-        const auto& form = forms[index][f];
-        BuildItem item;
-        item.unit = unit_for(options, listing, result.expectation, form.wrap, result.edition);
-        if (f == 0) {
-          result.source = item.unit.source;
-        }
-        item.unit.test_harness = form.test_harness;
-        item.runs = form.runs;
-        item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
-                         form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
-                         !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
-        const CacheContext context{cell.toolchain->rustc_verbose, options.registry_directory, item.runs,
-                                   options.timeout_seconds, item.unit.test_harness};
-        auto key = cache_key(item.unit, context);
-        if (options.use_cache) {
-          if (auto cached = cache.load(key)) {
-            form_observed[index][f] = std::move(*cached);
-            relocate(form_observed[index][f], listing);
-            continue;
-          }
-        }
-        items.push_back(std::move(item));
-        item_result.push_back(index);
-        item_form.push_back(f);
-        item_keys.push_back(std::move(key));
-      }
-    }
-    const auto total = static_cast<int>(cell.result_indexes.size()) + form_count;
-    const int cached = total - static_cast<int>(items.size());
-    const auto name = cell_name(*cell.toolchain, cell.edition);
-    const StageProgress stage_progress = [&](const std::string& phase, int finished) {
-      if (progress) {
-        progress({name, phase, cached + finished, total});
-      }
-    };
-    // A batched run that would not pass is confirmed alone before it is reported or cached.
-    const AcceptBatchedRun accept = [&](const BuildItem& item) {
-      const auto& result = run.results[item_result[static_cast<std::size_t>(&item - items.data())]];
-      const auto verdict = check::compare(result.expectation, item.observed, result.listing->fingerprint());
-      return std::holds_alternative<check::verdict::Pass>(verdict);
-    };
-    build_cell(items, {cell.toolchain, cell.edition}, build_settings, runner, log, stage_progress, accept);
-    if (progress) {
-      progress({name, "done", total, total});
-    }
-    for (std::size_t k = 0; k < items.size(); ++k) {
-      auto& result = run.results[item_result[k]];
-      if (items[k].unresolved_dependency) {
-        report_unresolved_dependency(items[k], result, loaded.annotations, options);
-        continue; // nothing to cache
-      }
-      result.duration += items[k].duration;
-      cache.store(item_keys[k], items[k].observed);
-      form_observed[item_result[k]][item_form[k]] = std::move(items[k].observed);
-    }
-  }
-  for (std::size_t index = 0; index < run.results.size(); ++index) {
-    auto& result = run.results[index];
-    if (!forms[index].empty()) {
-      auto observed = check::combine_forms(forms[index], std::move(form_observed[index]));
-      if (result.expectation.outcome == check::Outcome::skip) {
-        result.probe = std::move(observed);
-      } else {
-        result.observed = std::move(observed);
-      }
-    }
-    result.verdict = check::compare(result.expectation, result.observed, result.listing->fingerprint());
-    result.verdict = check::check_output_block(std::move(result.verdict), result.expectation, result.observed);
-    if (!result.bad_input.empty()) {
-      std::vector<std::string> messages;
-      for (const auto& problem : result.bad_input) {
-        messages.push_back(problem.to_string());
-      }
-      result.verdict = check::verdict::BadInput{fmt::format("{}", fmt::join(messages, "\n"))};
-    }
-  }
+  checker.judge();
   run.duration = since(started);
   return run;
 }
