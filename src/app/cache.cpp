@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <iterator>
 
 namespace snipcheck::app {
 
@@ -142,7 +141,12 @@ std::optional<check::Observed> ResultCache::load(const std::string& key) const
   }
   // Whole, then parsed: nlohmann's stream adapter reads a character per call,
   // and a no-change run of a large book is mostly these reads.
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text;
+  in.seekg(0, std::ios::end);
+  text.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
   const auto value = json::parse(text, nullptr, false);
   if (value.is_discarded()) {
     return std::nullopt; // a damaged entry is a miss, never an error
