@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
 namespace snipcheck::app {
 
@@ -141,13 +142,9 @@ std::optional<check::Observed> ResultCache::load(const std::string& key) const
   }
   // Whole, then parsed: nlohmann's stream adapter reads a character per call,
   // and a no-change run of a large book is mostly these reads.
-  std::string text;
-  in.seekg(0, std::ios::end);
-  text.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
-  in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  const auto value = json::parse(text, nullptr, false);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const auto value = json::parse(text.str(), nullptr, false);
   if (value.is_discarded()) {
     return std::nullopt; // a damaged entry is a miss, never an error
   }

@@ -6,7 +6,6 @@
 #include "app/run_programs.hpp"
 #include "app/plan.hpp"
 #include "cargo/cargo.hpp"
-#include "check/normalize.hpp"
 #include "check/test_mode.hpp"
 #include "scratch/workspace.hpp"
 #include "util/errors.hpp"
@@ -14,15 +13,9 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <future>
-#include <map>
-#include <mutex>
-#include <thread>
-#include <optional>
-#include <set>
 
 namespace snipcheck::app {
 

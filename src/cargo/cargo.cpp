@@ -250,12 +250,6 @@ CommandResult run_rustc(CommandRunner& runner, const std::string& rustc, const s
   return runner.run(command);
 }
 
-bool is_executable_file(const std::filesystem::path& path)
-{
-  std::error_code ec;
-  return std::filesystem::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
-}
-
 void throw_unless_usable(const CommandResult& result, const std::string& toolchain)
 {
   if (result.status.kind == ExitStatus::Kind::not_started) {
@@ -280,7 +274,8 @@ ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& to
   const std::filesystem::path bin =
       lines.empty() ? std::filesystem::path() : std::filesystem::path(std::string(text::trim(lines.front()))) / "bin";
   ResolvedToolchain resolved;
-  if (bin.is_absolute() && is_executable_file(bin / "rustc") && is_executable_file(bin / "cargo")) {
+  const auto beside = [&](const char* tool) { return !find_executable((bin / tool).string()).empty(); };
+  if (bin.is_absolute() && beside("rustc") && beside("cargo")) {
     const auto version_run = run_rustc(runner, (bin / "rustc").string(), "", "-vV");
     throw_unless_usable(version_run, toolchain);
     resolved.verbose_version = text::trim(version_run.out);
