@@ -78,7 +78,9 @@ public:
   void build()
   {
     forget_builds_of_another_registry();
-    cargo::prepare_cargo_home(m_settings.build_dir / "cargo-home");
+    if (m_settings.registry_directory.empty()) {
+      cargo::prepare_cargo_home(m_settings.build_dir / "cargo-home"); // crates.io: reuse the user's downloads
+    }
     auto targets = plan_targets(m_items, m_settings.merge == MergeListings::yes ? batch_size : 1);
     while (!targets.empty()) {
       auto [now, later] = separate_name_clashes(std::move(targets));

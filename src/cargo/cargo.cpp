@@ -90,9 +90,11 @@ FileView compiler_view(const CargoSettings& settings)
       (settings.offline ? view.read_only : view.writable).push_back(cargo_home / folder);
     }
   } else {
-    // The private home's links lead to the user's downloads: readable, never writable.
-    view.read_only.push_back(cargo_home / "registry" / "cache");
-    view.read_only.push_back(cargo_home / "registry" / "index");
+    if (!settings.offline) {
+      // The private home's links lead to the user's downloads: readable, never writable.
+      view.read_only.push_back(cargo_home / "registry" / "cache");
+      view.read_only.push_back(cargo_home / "registry" / "index");
+    }
     view.writable.push_back(settings.cargo_home);
   }
   for (const auto* tool : {"cargo", "rustc", "rustup"}) {

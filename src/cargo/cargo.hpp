@@ -30,7 +30,7 @@ struct CargoSettings
   std::filesystem::path cargo_home;
 };
 
-// Creates the private CARGO_HOME `home` once, seeded from the user's: each of
+// Creates the private CARGO_HOME `home` for crates.io mode once, seeded from the user's: each of
 // the user's downloaded crates (`registry/cache`) and index entries
 // (`registry/index`) becomes a symbolic link, which cargo reads but, isolated,
 // cannot write through (the user's are mounted read-only). New downloads,
@@ -44,9 +44,9 @@ void prepare_cargo_home(const std::filesystem::path& home);
 // CARGO_PROFILE_*, no secret for `env!`); no colours, no incremental; limits
 // on memory and time. Where the machine allows, cargo runs isolated (see
 // isolation_available()): it sees the system, the toolchain, `readable` and,
-// writable, its workspace and target folder only, so a listing's
-// `include_str!` reaches nothing else, and no `.cargo/config.toml` above the
-// build folder (or in CARGO_HOME) applies; offline, it has no network.
+// writable, its workspace, target folder and private CARGO_HOME only, so a
+// listing's `include_str!` reaches nothing else, and no `.cargo/config.toml`
+// above the build folder (or in CARGO_HOME) applies; offline, it has no network.
 Command cargo_command(const CargoSettings& settings, const std::string& subcommand,
                       const std::vector<std::string>& arguments);
 
