@@ -102,8 +102,8 @@ public:
       return;
     }
     if (std::filesystem::exists(target_dir, ec)) {
-      m_log(fmt::format("the local registry changed since {} was built; building its crates again",
-                        target_dir.string()));
+      m_log(
+          fmt::format("the local registry changed since {} was built; building its crates again", target_dir.string()));
       std::filesystem::remove_all(target_dir, ec);
     }
     std::filesystem::create_directories(target_dir, ec);
@@ -207,8 +207,8 @@ private:
     }
     std::vector<PlannedTarget> next;
     for (auto& [fingerprint, group] : by_dependencies) {
-      const auto folder = fingerprint.empty() ? std::string("workspace")
-                                              : "workspace-d" + text::fnv1a_hex(fingerprint).substr(0, 8);
+      const auto folder =
+          fingerprint.empty() ? std::string("workspace") : "workspace-d" + text::fnv1a_hex(fingerprint).substr(0, 8);
       auto more = build_workspace(std::move(group), folder);
       next.insert(next.end(), more.begin(), more.end());
     }

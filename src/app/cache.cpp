@@ -63,9 +63,9 @@ std::string registry_digest(const std::filesystem::path& registry)
 std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
 {
   static const std::string binary = own_binary_identity();
-  std::string material = fmt::format("snipcheck-cache/2\n{}\n{}\n{}\n{}\n{}\n{}\n", binary,
-                                     context.rustc_verbose_version, context.registry_digest, context.build_setup,
-                                     unit.edition, static_cast<int>(unit.crate_type));
+  std::string material =
+      fmt::format("snipcheck-cache/2\n{}\n{}\n{}\n{}\n{}\n{}\n", binary, context.rustc_verbose_version,
+                  context.registry_digest, context.build_setup, unit.edition, static_cast<int>(unit.crate_type));
   for (const auto& dependency : unit.deps) {
     material += fmt::format("dep {} {} {} {}\n", dependency.name, dependency.version,
                             fmt::join(dependency.features, ","), dependency.default_features);

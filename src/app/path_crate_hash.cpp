@@ -90,8 +90,8 @@ void hash_crate(const fs::path& crate, std::set<fs::path>& seen, std::string& ma
   material += fmt::format("crate {}\n", canonical.string());
   for (const auto& file : files_of(canonical)) {
     const auto content = text::read_file(file);
-    material += fmt::format("{}\n{}\n{}\n", fs::relative(file, canonical).string(), content.size(),
-                            text::fnv1a_hex(content));
+    material +=
+        fmt::format("{}\n{}\n{}\n", fs::relative(file, canonical).string(), content.size(), text::fnv1a_hex(content));
   }
   for (const auto& dependency : path_dependencies(canonical)) {
     hash_crate(dependency, seen, material);

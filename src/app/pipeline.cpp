@@ -290,10 +290,10 @@ private:
     item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
                      form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
                      !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
-    const CacheContext context{cell.toolchain->rustc_verbose,    m_options.registry_directory,
-                               item.runs,                        m_options.timeout_seconds,
-                               item.unit.test_harness,           m_identity.registry_digest,
-                               m_identity.build_setup};
+    CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
+                         m_options.timeout_seconds, item.unit.test_harness};
+    context.registry_digest = m_identity.registry_digest;
+    context.build_setup = m_identity.build_setup;
     auto key = cache_key(item.unit, context);
     if (m_options.use_cache) {
       if (auto cached = m_cache.load(key)) {

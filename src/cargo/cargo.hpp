@@ -30,12 +30,12 @@ struct CargoSettings
   std::filesystem::path cargo_home;
 };
 
-// Creates the private CARGO_HOME `home` for crates.io mode once, seeded from the user's: each of
-// the user's downloaded crates (`registry/cache`) and index entries
-// (`registry/index`) becomes a symbolic link, which cargo reads but, isolated,
-// cannot write through (the user's are mounted read-only). New downloads,
-// unpacked sources, git checkouts and cargo's locks land in `home` only; no
-// config.toml or credentials are copied.
+// Creates the private CARGO_HOME `home` of crates.io mode once, seeded from
+// the user's: each of the user's downloaded crates (`registry/cache`) and
+// index entries (`registry/index`) becomes a symbolic link, which cargo reads
+// but, isolated, cannot write through (the user's are mounted read-only). New
+// downloads, unpacked sources, git checkouts and cargo's locks land in `home`
+// only; no config.toml or credentials are copied.
 void prepare_cargo_home(const std::filesystem::path& home);
 
 // `cargo [+toolchain] <subcommand> --message-format=json ...` with a clean,

@@ -307,10 +307,9 @@ std::string dependencies_fingerprint(const std::vector<Dependency>& deps)
     std::sort(features.begin(), features.end());
     features.erase(std::unique(features.begin(), features.end()), features.end());
     // Not the content hash: an edit of a path crate changes what is built, not how it resolves.
-    parts.push_back(fmt::format("{} v={} f={} d={} p={} g={} b={} t={} r={} n={}", dependency.name,
-                                dependency.version, fmt::join(features, ","), dependency.default_features,
-                                dependency.path.string(), dependency.git, dependency.branch, dependency.tag,
-                                dependency.rev, dependency.package));
+    parts.push_back(fmt::format("{} v={} f={} d={} p={} g={} b={} t={} r={} n={}", dependency.name, dependency.version,
+                                fmt::join(features, ","), dependency.default_features, dependency.path.string(),
+                                dependency.git, dependency.branch, dependency.tag, dependency.rev, dependency.package));
   }
   std::sort(parts.begin(), parts.end());
   return fmt::format("{}", fmt::join(parts, ";"));

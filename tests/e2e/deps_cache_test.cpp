@@ -55,10 +55,10 @@ protected:
     const auto cached_run = check(book, "");
     const auto cached = verdict(id);
     const auto clean_report = m_temp / "clean.json";
-    const auto clean_run = run_shell("'" + binary.string() + "' --no-cache --build-dir '" +
-                                         (m_temp / "clean-build").string() + "' --report json='" +
-                                         clean_report.string() + "'",
-                                     book, m_temp);
+    const auto clean_run =
+        run_shell("'" + binary.string() + "' --no-cache --build-dir '" + (m_temp / "clean-build").string() +
+                      "' --report json='" + clean_report.string() + "'",
+                  book, m_temp);
     m_report = json::parse(read_file(clean_report));
     EXPECT_EQ(cached, verdict(id)) << cached_run.out << "\n---- clean:\n" << clean_run.out << clean_run.err;
     EXPECT_EQ(cached_run.exit_code, clean_run.exit_code);
@@ -86,7 +86,8 @@ TEST_F(DepsCache, ListingsAskingForOtherFeaturesOfOneCrateDoNotShareThem)
     EXPECT_EQ(run.exit_code, 0) << flags << "\n" << run.out << run.err;
     EXPECT_EQ(verdict(std::string(flags).starts_with("with-") ? "with-std" : "without-std"),
               std::string(flags).starts_with("with-") ? with_std : without_std)
-        << flags << "\n" << run.out;
+        << flags << "\n"
+        << run.out;
   }
 }
 
@@ -113,6 +114,7 @@ TEST_F(DepsCache, AVerdictCompiledWithoutIsolationIsNotServedToAnIsolatedRun)
   if (!snipcheck::cargo::isolation_available(&why)) {
     GTEST_SKIP() << "this machine allows no private namespaces (" << why << "): every run is unisolated";
   }
+  ::unsetenv("RUSTC_WRAPPER"); // only the first run has one
   const auto secret = m_temp / "secret.txt";
   write(secret, "secret\n");
   const auto wrapper = m_temp / "wrapper.sh";
@@ -146,10 +148,9 @@ TEST_F(DepsCache, ARegistryCrateChangedAtTheSameVersionIsBuiltAgain)
   const auto book = m_temp / "book";
   write(book / "book.md", "# 1 A registry crate\n\n```rust,{id=uses-tiny}\nfn main() {\n    println!(\"{}\", "
                           "tiny::answer());\n}\n```\n");
-  write(book / "expected/ch01.toml",
-        "[\"uses-tiny\"]\nexpect = \"run\"\nstdout = \"1\\n\"\ndeps = { tiny = \"1\" }\n");
-  write(book / "snipcheck.toml", "book = \"book.md\"\nexpected = \"expected\"\n\n[registry]\ndirectory = \"" +
-                                     registry.string() + "\"\n");
+  write(book / "expected/ch01.toml", "[\"uses-tiny\"]\nexpect = \"run\"\nstdout = \"1\\n\"\ndeps = { tiny = \"1\" }\n");
+  write(book / "snipcheck.toml",
+        "book = \"book.md\"\nexpected = \"expected\"\n\n[registry]\ndirectory = \"" + registry.string() + "\"\n");
   auto run = check(book, "");
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
@@ -215,8 +216,8 @@ TEST_F(DepsCache, InCratesIoModeABuildScriptWritesNoFileOfTheUsersCargoHome)
   const auto rustup = rustup_home != nullptr ? fs::path(rustup_home) : fs::path(real_home) / ".rustup";
   const auto book = m_temp / "book";
   fs::copy(source_dir / "tests/e2e/hostile/cargo-home", book, fs::copy_options::recursive);
-  const auto run = check(book, "--no-cache", "env -u CARGO_HOME HOME='" + home.string() + "' RUSTUP_HOME='" +
-                                                 rustup.string() + "'");
+  const auto run =
+      check(book, "--no-cache", "env -u CARGO_HOME HOME='" + home.string() + "' RUSTUP_HOME='" + rustup.string() + "'");
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   for (const auto* folder : {"registry", "git"}) {
     EXPECT_FALSE(fs::exists(home / ".cargo" / folder / "PROBE_W")) << folder;

@@ -23,9 +23,8 @@ class TempFolder : public ::testing::Test
 protected:
   void SetUp() override
   {
-    m_folder = fs::temp_directory_path() /
-               ("snipcheck-deps-cache-unit-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    m_folder = fs::temp_directory_path() / ("snipcheck-deps-cache-unit-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_folder);
     fs::create_directories(m_folder);
   }
@@ -74,7 +73,8 @@ TEST(BuildPlan, ListingsAskingForOtherFeaturesAreNeverBatchedTogether)
 }
 
 class OneCargoCallPerCrateSet : public TempFolder
-{};
+{
+};
 
 TEST_F(OneCargoCallPerCrateSet, EachSetOfCratesIsBuiltInAWorkspaceAndACargoCallOfItsOwn)
 {
@@ -144,7 +144,8 @@ TEST(CacheKey, ChangesWithTheBuildSetupAndTheRegistryContent)
 }
 
 class RegistryDigest : public TempFolder
-{};
+{
+};
 
 TEST_F(RegistryDigest, ChangesWhenACrateChangesAtTheSameVersion)
 {
@@ -171,7 +172,8 @@ TEST_F(RegistryDigest, ChangesWhenACrateChangesAtTheSameVersion)
 }
 
 class PathCrateHash : public TempFolder
-{};
+{
+};
 
 TEST_F(PathCrateHash, CoversDotFoldersTargetFoldersBelowTheTopAndPathDependencies)
 {
@@ -191,8 +193,8 @@ TEST_F(PathCrateHash, CoversDotFoldersTargetFoldersBelowTheTopAndPathDependencie
   // cargo's build output of the crate itself is not what it compiles from.
   write("helper/target/debug/libhelper.rlib", "2");
   EXPECT_EQ(path_crate_hash(crate), previous);
-  for (const auto* edited : {"helper/.hidden/a.rs", "helper/src/target/word.txt", "inner/src/lib.rs",
-                             "unixy/src/lib.rs"}) {
+  for (const auto* edited :
+       {"helper/.hidden/a.rs", "helper/src/target/word.txt", "inner/src/lib.rs", "unixy/src/lib.rs"}) {
     write(edited, "edited\n");
     const auto now = path_crate_hash(crate);
     EXPECT_NE(now, previous) << edited;
@@ -204,7 +206,8 @@ TEST_F(PathCrateHash, CoversDotFoldersTargetFoldersBelowTheTopAndPathDependencie
 }
 
 class CacheEntries : public TempFolder
-{};
+{
+};
 
 TEST_F(CacheEntries, AnEntryAnswersOnlyItsOwnKeyAndOnlyUnedited)
 {
