@@ -209,8 +209,17 @@ TEST_F(DepsCache, ASwappedOrEditedCacheEntryIsAMiss)
 
 TEST_F(DepsCache, InCratesIoModeABuildScriptWritesNoFileOfTheUsersCargoHome)
 {
+  std::string why;
+  if (!snipcheck::cargo::isolation_available(&why)) {
+    GTEST_SKIP() << "this machine allows no private namespaces (" << why
+                 << "): a build script can write what you can (README)";
+  }
   const auto home = m_temp / "home";
-  fs::create_directories(home / ".cargo");
+  // A crate the user downloaded before, and its index entry: cargo's private home links to them.
+  const auto downloaded = home / ".cargo/registry/cache/index.example-0123/demo-1.0.0.crate";
+  const auto index_entry = home / ".cargo/registry/index/index.example-0123/.cache/de/mo/demo";
+  write(downloaded, "a downloaded crate\n");
+  write(index_entry, "an index entry\n");
   const char* rustup_home = std::getenv("RUSTUP_HOME");
   const char* real_home = std::getenv("HOME");
   const auto rustup = rustup_home != nullptr ? fs::path(rustup_home) : fs::path(real_home) / ".rustup";
@@ -224,6 +233,12 @@ TEST_F(DepsCache, InCratesIoModeABuildScriptWritesNoFileOfTheUsersCargoHome)
     // It ran, and wrote cargo's private home in the build folder.
     EXPECT_TRUE(fs::exists(m_temp / "build/cargo-home" / folder / "PROBE_W")) << folder;
   }
+  // Seeded from the user's downloads, which the build script could not write through.
+  const auto private_home = m_temp / "build/cargo-home/registry";
+  EXPECT_EQ(fs::read_symlink(private_home / "cache/index.example-0123/demo-1.0.0.crate"), downloaded);
+  EXPECT_EQ(fs::read_symlink(private_home / "index/index.example-0123/.cache/de/mo/demo"), index_entry);
+  EXPECT_EQ(read_file(downloaded), "a downloaded crate\n");
+  EXPECT_EQ(read_file(index_entry), "an index entry\n");
 }
 
 } // namespace
