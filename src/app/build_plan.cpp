@@ -19,11 +19,7 @@ std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std
       targets.push_back({{k}, false});
       continue;
     }
-    std::string group = item.unit.edition;
-    for (const auto& dependency : item.unit.deps) {
-      group += fmt::format("|{} {} {} {}", dependency.name, dependency.version, fmt::join(dependency.features, ","),
-                           dependency.default_features);
-    }
+    const auto group = item.unit.edition + "|" + scratch::dependencies_fingerprint(item.unit.deps);
     const auto found = open.find(group);
     if (found == open.end() || targets[found->second].members.size() >= max_batch) {
       open[group] = targets.size();

@@ -77,12 +77,37 @@ public:
 
   void build()
   {
+    forget_builds_of_another_registry();
+    if (m_settings.registry_directory.empty()) {
+      cargo::prepare_cargo_home(m_settings.build_dir / "cargo-home"); // crates.io: reuse the user's downloads
+    }
     auto targets = plan_targets(m_items, m_settings.merge == MergeListings::yes ? batch_size : 1);
     while (!targets.empty()) {
       auto [now, later] = separate_name_clashes(std::move(targets));
       targets = build_round(std::move(now));
       targets.insert(targets.end(), later.begin(), later.end());
     }
+  }
+
+  // Crates compiled from another state of the local registry are not reused.
+  void forget_builds_of_another_registry() const
+  {
+    if (m_settings.registry_directory.empty()) {
+      return;
+    }
+    const auto target_dir = m_settings.build_dir / ("target-" + toolchain_folder(m_cell));
+    const auto stamp = target_dir / "snipcheck-registry.txt";
+    std::error_code ec;
+    if (std::filesystem::exists(stamp, ec) && text::read_file(stamp) == m_settings.registry_digest) {
+      return;
+    }
+    if (std::filesystem::exists(target_dir, ec)) {
+      m_log(
+          fmt::format("the local registry changed since {} was built; building its crates again", target_dir.string()));
+      std::filesystem::remove_all(target_dir, ec);
+    }
+    std::filesystem::create_directories(target_dir, ec);
+    text::write_file_atomically(stamp, m_settings.registry_digest);
   }
 
   // Listings that name their crate (`#![crate_name]`) name their binary: two
@@ -170,11 +195,32 @@ private:
   }
 
   // Builds one round's targets and runs what they built; returns the next round's targets.
+  // Cargo unifies a crate's features over every package of one build, so each
+  // set of crates is built in a workspace and a cargo call of its own (most
+  // books have one or two); the target folder is shared.
   std::vector<PlannedTarget> build_round(std::vector<PlannedTarget> targets)
+  {
+    std::map<std::string, std::vector<PlannedTarget>> by_dependencies;
+    for (auto& target : targets) {
+      const auto& deps = m_items[target.members.front()].unit.deps; // a batch's members share their crates
+      by_dependencies[scratch::dependencies_fingerprint(deps)].push_back(std::move(target));
+    }
+    std::vector<PlannedTarget> next;
+    for (auto& [fingerprint, group] : by_dependencies) {
+      const auto folder =
+          fingerprint.empty() ? std::string("workspace") : "workspace-d" + text::fnv1a_hex(fingerprint).substr(0, 8);
+      auto more = build_workspace(std::move(group), folder);
+      next.insert(next.end(), more.begin(), more.end());
+    }
+    return next;
+  }
+
+  // One cargo call over targets that ask for the same crates.
+  std::vector<PlannedTarget> build_workspace(std::vector<PlannedTarget> targets, const std::string& folder)
   {
     auto round = prepare(std::move(targets));
     const auto workspace = scratch::write_workspace(
-        round.units, {m_settings.build_dir / cell_folder(m_cell) / "workspace", m_settings.registry_directory});
+        round.units, {m_settings.build_dir / cell_folder(m_cell) / folder, m_settings.registry_directory});
     const auto settings = cargo_settings(round, workspace);
     report("building");
     const auto started = std::chrono::steady_clock::now();
@@ -199,6 +245,7 @@ private:
     settings.target_dir = std::filesystem::absolute(m_settings.build_dir / ("target-" + toolchain_folder(m_cell)));
     settings.toolchain = m_cell.toolchain->argument;
     settings.toolchain_bin = m_cell.toolchain->bin;
+    settings.cargo_home = std::filesystem::absolute(m_settings.build_dir / "cargo-home");
     settings.offline = !m_settings.registry_directory.empty();
     if (settings.offline) {
       settings.readable.push_back(m_settings.registry_directory); // cargo's view of the machine holds it

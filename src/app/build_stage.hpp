@@ -43,6 +43,10 @@ struct BuildSettings
   int jobs = 0;                             // cargo's --jobs; 0: cargo's default
   MergeListings merge = MergeListings::yes; // no: every listing is a target of its own
   RunSettings run;                          // for the programs it built
+  // registry_digest() of the local registry: cargo never rebuilds a registry
+  // crate whose content changed at the same version, so a target folder
+  // built from another digest is emptied first.
+  std::string registry_digest;
 };
 
 // Whether what a listing did as part of a batch stands; if not, it is built

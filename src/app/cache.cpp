@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 namespace snipcheck::app {
 
 namespace {
@@ -27,29 +29,43 @@ std::string own_binary_identity()
   return fmt::format("{}:{}:{}", self.string(), size, time);
 }
 
-// Which crate versions the registry offers decides what cargo resolves.
-std::string registry_identity(const std::filesystem::path& registry)
+// An entry's first line: the format, the key it answers and its body's digest.
+std::string entry_header(const std::string& key, std::string_view body)
+{
+  return fmt::format("snipcheck-cache/2 {} {}\n", key, text::fnv1a_hex(body));
+}
+
+} // namespace
+
+std::string registry_digest(const std::filesystem::path& registry)
 {
   if (registry.empty()) {
     return "crates.io";
   }
-  std::vector<std::string> names;
+  std::vector<std::string> crates;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(registry, ec)) {
-    names.push_back(entry.path().filename().string());
+    const auto checksum_file = entry.path() / ".cargo-checksum.json";
+    struct stat info
+    {
+    };
+    std::string checksum = "none";
+    if (::stat(checksum_file.c_str(), &info) == 0) {
+      checksum = fmt::format("{} {} {}.{}", text::fnv1a_hex(text::read_file(checksum_file)), info.st_size,
+                             info.st_mtim.tv_sec, info.st_mtim.tv_nsec);
+    }
+    crates.push_back(fmt::format("{} {}", entry.path().filename().string(), checksum));
   }
-  std::sort(names.begin(), names.end());
-  return fmt::format("{}:{}", registry.string(), text::fnv1a_hex(fmt::format("{}", fmt::join(names, ","))));
+  std::sort(crates.begin(), crates.end());
+  return fmt::format("{}:{}", registry.string(), text::fnv1a_hex(fmt::format("{}", fmt::join(crates, "\n"))));
 }
-
-} // namespace
 
 std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
 {
   static const std::string binary = own_binary_identity();
   std::string material =
-      fmt::format("snipcheck-cache/1\n{}\n{}\n{}\n{}\n{}\n", binary, context.rustc_verbose_version,
-                  registry_identity(context.registry_directory), unit.edition, static_cast<int>(unit.crate_type));
+      fmt::format("snipcheck-cache/2\n{}\n{}\n{}\n{}\n{}\n{}\n", binary, context.rustc_verbose_version,
+                  context.registry_digest, context.build_setup, unit.edition, static_cast<int>(unit.crate_type));
   for (const auto& dependency : unit.deps) {
     material += fmt::format("dep {} {} {} {}\n", dependency.name, dependency.version,
                             fmt::join(dependency.features, ","), dependency.default_features);
@@ -144,7 +160,16 @@ std::optional<check::Observed> ResultCache::load(const std::string& key) const
   // and a no-change run of a large book is mostly these reads.
   std::ostringstream text;
   text << in.rdbuf();
-  const auto value = json::parse(text.str(), nullptr, false);
+  const std::string_view entry = text.view();
+  const auto header_end = entry.find('\n');
+  if (header_end == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto body = entry.substr(header_end + 1);
+  if (entry.substr(0, header_end + 1) != entry_header(key, body)) {
+    return std::nullopt; // another key's entry, or edited: a miss
+  }
+  const auto value = json::parse(body, nullptr, false);
   if (value.is_discarded()) {
     return std::nullopt; // a damaged entry is a miss, never an error
   }
@@ -172,7 +197,8 @@ void ResultCache::store(const std::string& key, const check::Observed& observed)
     std::filesystem::permissions(m_folder, std::filesystem::perms::owner_all, ec);
   }
   const auto path = m_folder / (key + ".json");
-  text::write_file_atomically(path, observed_to_json(observed).dump());
+  const auto body = observed_to_json(observed).dump();
+  text::write_file_atomically(path, entry_header(key, body) + body);
   std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
 }
 

@@ -20,12 +20,20 @@ struct CacheContext
 {
   std::string rustc_verbose_version; // `rustc -vV`, whole
   std::filesystem::path registry_directory;
-  bool runs = false;          // the listing is executed after building
-  double timeout_seconds = 0; // part of how it runs
-  bool test_harness = false;  // built with --test and run as a test binary
+  bool runs = false;           // the listing is executed after building
+  double timeout_seconds = 0;  // part of how it runs
+  bool test_harness = false;   // built with --test and run as a test binary
+  std::string registry_digest; // registry_digest(registry_directory), once per run
+  std::string build_setup;     // cargo::build_setup_identity(): isolation, RUSTC_WRAPPER
 };
 
 std::string cache_key(const scratch::Unit& unit, const CacheContext& context);
+
+// What a directory registry offers, down to each crate's content: per crate
+// folder its name and its `.cargo-checksum.json` (the hash of its content,
+// and the file's size and modification time, which a Debian revision
+// changes even where the checksum lists no files). "crates.io" for none.
+std::string registry_digest(const std::filesystem::path& registry);
 
 class ResultCache
 {
@@ -34,6 +42,8 @@ public:
     : m_folder(std::move(folder))
   {}
 
+  // An entry is served only if it records `key` and its content matches the
+  // digest it records: a swapped or edited entry is a miss (and is replaced).
   std::optional<check::Observed> load(const std::string& key) const;
   // Stores only deterministic outcomes: never environment failures or timeouts.
   void store(const std::string& key, const check::Observed& observed) const;

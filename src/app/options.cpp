@@ -1,6 +1,7 @@
 #include "app/options.hpp"
 
 #include "app/markdown_options.hpp"
+#include "app/path_crate_hash.hpp"
 
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -10,9 +11,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace snipcheck::app {
 
@@ -113,33 +112,6 @@ bool valid_crate_name(std::string_view name)
   });
 }
 
-// The files of a path crate, hashed in name order: an edit to the book's
-// helper crate must not be answered from the cache.
-std::string folder_hash(const std::filesystem::path& folder)
-{
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    const auto name = it->path().filename().string();
-    if (it->is_directory(ec) && (name == "target" || name.starts_with("."))) {
-      it.disable_recursion_pending();
-    } else if (it->is_regular_file(ec)) {
-      files.push_back(it->path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  std::string material;
-  for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    material += fmt::format("{}\n{}\n{}\n", std::filesystem::relative(file, folder).string(), content.str().size(),
-                            text::fnv1a_hex(content.str()));
-  }
-  return text::fnv1a_hex(material);
-}
-
 // The string fields of a dependency table, as in Cargo.toml (`path` is read apart).
 constexpr std::pair<std::string_view, std::string scratch::Dependency::*> string_fields[] = {
     {"version", &scratch::Dependency::version}, {"git", &scratch::Dependency::git},
@@ -218,7 +190,7 @@ std::optional<scratch::Dependency> ConfigReader::dependency(std::string_view nam
     valid = false;
   }
   if (!dependency.path.empty() && valid) {
-    dependency.content_hash = folder_hash(dependency.path);
+    dependency.content_hash = path_crate_hash(dependency.path);
   }
   return valid ? std::optional(dependency) : std::nullopt;
 }

@@ -146,12 +146,19 @@ struct CellWork
   int total = 0;                        // results and extra forms: what progress counts
 };
 
+// What every cache key of the run shares beyond the toolchain (computed once).
+struct BuildIdentity
+{
+  std::string registry_digest;
+  std::string build_setup;
+};
+
 // run_check's steps, over the state they share.
 class Checker
 {
 public:
   Checker(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress,
-          CheckRun& run, const LoadedBook& loaded)
+          CheckRun& run, const LoadedBook& loaded, BuildIdentity identity)
     : m_options(options)
     , m_runner(runner)
     , m_log(log)
@@ -159,6 +166,7 @@ public:
     , m_run(run)
     , m_loaded(loaded)
     , m_cache(options.build_dir / "cache")
+    , m_identity(std::move(identity))
   {}
 
   // Results first (their addresses stay put), then the units that point at them.
@@ -201,9 +209,10 @@ public:
       const auto verdict = check::compare(result.expectation, item.observed, result.listing->fingerprint());
       return std::holds_alternative<check::verdict::Pass>(verdict);
     };
-    const BuildSettings settings{m_options.build_dir, m_options.registry_directory, m_options.jobs,
-                                 m_options.merge ? MergeListings::yes : MergeListings::no,
-                                 RunSettings{m_options.timeout_seconds, m_options.jobs}};
+    BuildSettings settings{m_options.build_dir, m_options.registry_directory, m_options.jobs,
+                           m_options.merge ? MergeListings::yes : MergeListings::no,
+                           RunSettings{m_options.timeout_seconds, m_options.jobs}};
+    settings.registry_digest = m_identity.registry_digest;
     build_cell(work.items, {cell.toolchain, cell.edition}, settings, m_runner, m_log, stage_progress, accept);
     if (m_progress) {
       m_progress({name, "done", work.total, work.total});
@@ -281,8 +290,10 @@ private:
     item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
                      form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
                      !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
-    const CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
-                               m_options.timeout_seconds, item.unit.test_harness};
+    CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
+                         m_options.timeout_seconds, item.unit.test_harness};
+    context.registry_digest = m_identity.registry_digest;
+    context.build_setup = m_identity.build_setup;
     auto key = cache_key(item.unit, context);
     if (m_options.use_cache) {
       if (auto cached = m_cache.load(key)) {
@@ -319,6 +330,7 @@ private:
   CheckRun& m_run;
   const LoadedBook& m_loaded;
   const ResultCache m_cache;
+  const BuildIdentity m_identity;
   std::vector<std::vector<check::BuildForm>> m_forms;     // by result index
   std::vector<std::vector<check::Observed>> m_form_observed; // by result index, then form
 };
@@ -331,14 +343,21 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   // Asking rustup for the toolchains takes as long as reading a book: both at once.
   // The book's problems (exit 2) are still reported before a missing toolchain's.
   auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
+  auto build_setup = std::async(std::launch::async, [] { return cargo::build_setup_identity(); });
   auto plan = plan_run(options);
   CheckRun run;
   run.book = std::move(plan.loaded.book); // the selected listings stay where they are
   run.toolchains = toolchains.get();
   run.editions = std::move(plan.editions);
+  const BuildIdentity identity{registry_digest(options.registry_directory), build_setup.get()};
+  if (const auto isolation = cargo::compile_isolation(); !isolation.isolated) {
+    log(fmt::format("notice: cargo and rustc run without isolation ({}): a listing's compile-time code sees "
+                    "and may write what you can; its verdicts are cached apart from isolated ones",
+                    isolation.why_not));
+  }
 
   const auto lock = BuildLock::acquire(options.build_dir, log);
-  Checker checker(options, runner, log, progress, run, plan.loaded);
+  Checker checker(options, runner, log, progress, run, plan.loaded, identity);
   for (const auto& cell : checker.add_results(plan.selected)) {
     checker.check_cell(cell);
   }

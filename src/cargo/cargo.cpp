@@ -84,9 +84,18 @@ FileView compiler_view(const CargoSettings& settings)
   const auto cargo_home = home_folder("CARGO_HOME", ".cargo");
   view.read_only.push_back(home_folder("RUSTUP_HOME", ".rustup"));
   view.read_only.push_back(cargo_home / "bin");
-  // Downloaded crates; never config.toml or credentials.toml.
-  for (const auto* folder : {"registry", "git"}) {
-    (settings.offline ? view.read_only : view.writable).push_back(cargo_home / folder);
+  if (settings.cargo_home.empty()) {
+    // Downloaded crates; never config.toml or credentials.toml.
+    for (const auto* folder : {"registry", "git"}) {
+      (settings.offline ? view.read_only : view.writable).push_back(cargo_home / folder);
+    }
+  } else {
+    if (!settings.offline) {
+      // The private home's links lead to the user's downloads: readable, never writable.
+      view.read_only.push_back(cargo_home / "registry" / "cache");
+      view.read_only.push_back(cargo_home / "registry" / "index");
+    }
+    view.writable.push_back(settings.cargo_home);
   }
   for (const auto* tool : {"cargo", "rustc", "rustup"}) {
     const auto found = find_executable(tool);
@@ -132,6 +141,54 @@ std::map<std::string, std::string> toolchain_environment()
   return environment;
 }
 
+CompileIsolation compile_isolation()
+{
+  CompileIsolation result;
+  if (!isolation_available(&result.why_not)) {
+    return result;
+  }
+  if (const char* wrapper = std::getenv("RUSTC_WRAPPER"); wrapper != nullptr) {
+    result.why_not = fmt::format("RUSTC_WRAPPER is set ({})", wrapper);
+    return result;
+  }
+  result.isolated = true;
+  return result;
+}
+
+std::string build_setup_identity()
+{
+  const char* wrapper = std::getenv("RUSTC_WRAPPER");
+  return fmt::format("compile isolated {}, programs isolated {}, RUSTC_WRAPPER {}", compile_isolation().isolated,
+                     isolation_available(), wrapper != nullptr ? fmt::format("'{}'", wrapper) : "unset");
+}
+
+void prepare_cargo_home(const std::filesystem::path& home)
+{
+  namespace fs = std::filesystem;
+  const auto seeded = home / "snipcheck-seeded";
+  std::error_code ec;
+  if (fs::exists(seeded, ec)) {
+    return;
+  }
+  const auto user_home = home_folder("CARGO_HOME", ".cargo");
+  for (const auto* folder : {"registry/cache", "registry/index"}) {
+    const auto from = user_home / folder;
+    for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      std::error_code link_ec;
+      if (!it->is_regular_file(link_ec) || it->is_symlink(link_ec)) {
+        continue;
+      }
+      const auto link = home / folder / fs::relative(it->path(), from, link_ec);
+      fs::create_directories(link.parent_path(), link_ec);
+      fs::create_symlink(it->path(), link, link_ec); // one that cannot be made is downloaded again
+    }
+    ec.clear();
+  }
+  fs::create_directories(home, ec);
+  text::write_file_atomically(seeded, "The user's registry/cache and registry/index, linked (snipcheck).\n");
+}
+
 Command cargo_command(const CargoSettings& settings, const std::string& subcommand,
                       const std::vector<std::string>& arguments)
 {
@@ -163,10 +220,13 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
   if (!settings.toolchain_bin.empty()) {
     command.set_env["RUSTC"] = (settings.toolchain_bin / "rustc").string();
   }
+  if (!settings.cargo_home.empty()) {
+    command.set_env["CARGO_HOME"] = std::filesystem::absolute(settings.cargo_home).string();
+  }
   command.limits = compiler_limits();
   // A RUSTC_WRAPPER (sccache) only caches, but needs its own files, server and
   // network: with one, cargo runs without isolation (README).
-  if (isolation_available() && command.set_env.count("RUSTC_WRAPPER") == 0) {
+  if (compile_isolation().isolated) {
     command.sandbox.view = compiler_view(settings);
     command.sandbox.new_network_namespace = settings.offline;
     command.set_env["TMPDIR"] = "/tmp";

@@ -25,7 +25,18 @@ struct CargoSettings
   // The toolchain's own bin/ (ResolvedToolchain::bin): cargo and rustc run from
   // there, without rustup's proxies. Empty: `cargo [+toolchain]` from PATH.
   std::filesystem::path toolchain_bin;
+  // cargo's CARGO_HOME, private to the build folder (see prepare_cargo_home);
+  // empty: the user's.
+  std::filesystem::path cargo_home;
 };
+
+// Creates the private CARGO_HOME `home` of crates.io mode once, seeded from
+// the user's: each of the user's downloaded crates (`registry/cache`) and
+// index entries (`registry/index`) becomes a symbolic link, which cargo reads
+// but, isolated, cannot write through (the user's are mounted read-only). New
+// downloads, unpacked sources, git checkouts and cargo's locks land in `home`
+// only; no config.toml or credentials are copied.
+void prepare_cargo_home(const std::filesystem::path& home);
 
 // `cargo [+toolchain] <subcommand> --message-format=json ...` with a clean,
 // reproducible environment: of the caller's, only PATH, HOME, the toolchain's
@@ -33,9 +44,9 @@ struct CargoSettings
 // CARGO_PROFILE_*, no secret for `env!`); no colours, no incremental; limits
 // on memory and time. Where the machine allows, cargo runs isolated (see
 // isolation_available()): it sees the system, the toolchain, `readable` and,
-// writable, its workspace and target folder only, so a listing's
-// `include_str!` reaches nothing else, and no `.cargo/config.toml` above the
-// build folder (or in CARGO_HOME) applies; offline, it has no network.
+// writable, its workspace, target folder and private CARGO_HOME only, so a
+// listing's `include_str!` reaches nothing else, and no `.cargo/config.toml`
+// above the build folder (or in CARGO_HOME) applies; offline, it has no network.
 Command cargo_command(const CargoSettings& settings, const std::string& subcommand,
                       const std::vector<std::string>& arguments);
 
@@ -74,6 +85,21 @@ bool is_summary_message(const CompilerMessage& message);
 
 // The caller's environment as it may reach cargo and rustc (see cargo_command).
 std::map<std::string, std::string> toolchain_environment();
+
+// Whether cargo_command runs cargo and rustc isolated on this machine, and if
+// not, why: no private namespaces, or a RUSTC_WRAPPER (which needs its own
+// files and network).
+struct CompileIsolation
+{
+  bool isolated = false;
+  std::string why_not;
+};
+CompileIsolation compile_isolation();
+
+// What of the caller's setup changes what a listing's build and run can see
+// or do: whether compiling and running are isolated, and the compiler
+// wrapper. A cached verdict is keyed on it (docs/internals.md).
+std::string build_setup_identity();
 
 // A toolchain as rustup resolves it, once per run.
 struct ResolvedToolchain

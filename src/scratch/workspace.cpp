@@ -25,17 +25,6 @@ struct Package
   std::map<std::string, std::string> dep_owner; // dependency -> listing id that asked first
 };
 
-std::string dependencies_signature(const std::vector<Dependency>& deps)
-{
-  std::vector<std::string> parts;
-  for (const auto& dependency : deps) {
-    parts.push_back(fmt::format("{} {} {} {}", dependency.name, dependency.version, fmt::join(dependency.features, ","),
-                                dependency.default_features));
-  }
-  std::sort(parts.begin(), parts.end());
-  return fmt::format("{}", fmt::join(parts, ";"));
-}
-
 // Bin listings share a package only with listings of the same chapter,
 // edition and crates: a listing must not see crates that only others declare.
 std::string package_name_for(const Unit& unit)
@@ -53,7 +42,7 @@ std::string package_name_for(const Unit& unit)
   }
   auto package = fmt::format("ch{:02}-e{}", unit.listing->chapter, unit.edition);
   if (!unit.deps.empty()) {
-    package += "-d" + text::fnv1a_hex(dependencies_signature(unit.deps)).substr(0, 8);
+    package += "-d" + text::fnv1a_hex(dependencies_fingerprint(unit.deps)).substr(0, 8);
   }
   return package;
 }
@@ -310,11 +299,27 @@ std::string target_name(const std::string& listing_id)
   return name;
 }
 
+std::string dependencies_fingerprint(const std::vector<Dependency>& deps)
+{
+  std::vector<std::string> parts;
+  for (const auto& dependency : deps) {
+    auto features = dependency.features;
+    std::sort(features.begin(), features.end());
+    features.erase(std::unique(features.begin(), features.end()), features.end());
+    // Not the content hash: an edit of a path crate changes what is built, not how it resolves.
+    parts.push_back(fmt::format("{} v={} f={} d={} p={} g={} b={} t={} r={} n={}", dependency.name, dependency.version,
+                                fmt::join(features, ","), dependency.default_features, dependency.path.string(),
+                                dependency.git, dependency.branch, dependency.tag, dependency.rev, dependency.package));
+  }
+  std::sort(parts.begin(), parts.end());
+  return fmt::format("{}", fmt::join(parts, ";"));
+}
+
 std::string batch_name(const std::vector<const Unit*>& members)
 {
   std::string material;
   for (const auto* unit : members) {
-    material += fmt::format("{}\n{}\n{}\n{}\n", unit->listing->id, unit->edition, dependencies_signature(unit->deps),
+    material += fmt::format("{}\n{}\n{}\n{}\n", unit->listing->id, unit->edition, dependencies_fingerprint(unit->deps),
                             unit->source.text);
   }
   const auto edition = members.empty() ? std::string() : members.front()->edition;

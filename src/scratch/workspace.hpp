@@ -51,6 +51,12 @@ struct Unit
   bool test_harness = false;
 };
 
+// Everything cargo resolves of a listing's crates (name, source, version,
+// features, default-features), in a fixed order. Cargo unifies the features of
+// a crate over every package of one build, so only listings with equal
+// fingerprints may share a package, a batch or a cargo invocation.
+std::string dependencies_fingerprint(const std::vector<Dependency>& deps);
+
 // A batch's target name, derived from everything that is compiled into it.
 std::string batch_name(const std::vector<const Unit*>& members);
 

@@ -1,0 +1,1 @@
+pub const ANSWER: i32 = 42;
