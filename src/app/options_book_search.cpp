@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+
 namespace snipcheck::app {
 
 namespace {
@@ -119,6 +121,12 @@ BookSettings find_book_settings(const std::string& given_book, const fs::path& s
     // A book given from a folder whose snipcheck.toml is for another book: that
     // file's other settings still apply, as they always have (the bundled book's tests).
     found.config = here_config;
+  }
+  if (here_config && here_book && found.config != here_config) {
+    const auto note = fmt::format("{} is not read: its `book` is {}", here_config->string(), here_book->string());
+    if (std::find(found.notes.begin(), found.notes.end(), note) == found.notes.end()) {
+      found.notes.push_back(note);
+    }
   }
   if (found.config) {
     found.notes.push_back(fmt::format("settings: {}", found.config->string()));
