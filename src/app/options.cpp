@@ -15,8 +15,6 @@
 
 namespace snipcheck::app {
 
-namespace {
-
 std::optional<std::filesystem::path> find_config(std::filesystem::path folder)
 {
   folder = std::filesystem::absolute(folder);
@@ -32,6 +30,8 @@ std::optional<std::filesystem::path> find_config(std::filesystem::path folder)
     folder = folder.parent_path();
   }
 }
+
+namespace {
 
 // Reads one setting or table of snipcheck.toml, collecting every problem.
 class ConfigReader
@@ -308,9 +308,13 @@ bool read_setting(Options& options, const toml::key& key, const toml::node& node
 
 Options load_defaults(const std::filesystem::path& start)
 {
+  return load_config(find_config(start), std::filesystem::absolute(start));
+}
+
+Options load_config(const std::optional<std::filesystem::path>& config, const std::filesystem::path& default_base)
+{
   Options options;
-  const auto config = find_config(start);
-  const auto base = config ? config->parent_path() : std::filesystem::absolute(start);
+  const auto base = config ? config->parent_path() : default_base;
   options.expected = base / "expected";
   options.build_dir = base / ".snipcheck";
   if (!config) {

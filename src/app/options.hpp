@@ -60,6 +60,7 @@ struct Options
   // The book's [dependencies], available to every listing (path crates absolute).
   std::vector<scratch::Dependency> dependencies;
   std::optional<ToolchainPin> toolchain_pin; // set when `toolchains` came from the book's pin
+  std::vector<std::string> settings_notes;   // which book and snipcheck.toml were chosen, and why (-v)
 };
 
 // The command line's settings as CLI11 read them, before any is checked.
@@ -108,6 +109,26 @@ ReportRequest parse_report_request(const std::string& text);
 // Finds snipcheck.toml from `start` upwards and applies it to the defaults;
 // relative paths in it are relative to its folder. Throws InputError.
 Options load_defaults(const std::filesystem::path& start);
+// `config` applied to the defaults; without one, expected/ and .snipcheck/ are in `base`.
+Options load_config(const std::optional<std::filesystem::path>& config, const std::filesystem::path& base);
+// The nearest snipcheck.toml in `folder` or above it.
+std::optional<std::filesystem::path> find_config(std::filesystem::path folder);
+
+// The book of a run and the snipcheck.toml that configures it (docs/settings.md,
+// "Which book, which snipcheck.toml"): --book, else the nearest snipcheck.toml
+// with `book` or the nearest book.toml walking up from `start`.
+struct BookSettings
+{
+  std::filesystem::path book;                  // empty: the config's `book` (or none at all)
+  std::optional<std::filesystem::path> config; // the snipcheck.toml to read
+  std::filesystem::path base;                  // where expected/ and .snipcheck/ are without a config
+  std::vector<std::string> notes;              // for -v
+};
+BookSettings find_book_settings(const std::string& given_book, const std::filesystem::path& start);
+
+// The installed toolchain nearest to a missing `channel` ("nightly-2026-08-20"):
+// same channel, closest date; read from $RUSTUP_HOME/toolchains.
+std::optional<std::string> nearest_installed_toolchain(const std::string& channel);
 
 // The toolchain the book pins: rust-toolchain or rust-toolchain.toml in the
 // book's folder or above, as rustup finds it. Throws InputError when malformed.

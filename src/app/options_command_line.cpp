@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace snipcheck::app {
 
 namespace {
@@ -78,9 +80,11 @@ void check_editions_reports_and_shard(Options& options, const CommandLine& given
 
 Options merge_command_line(const CommandLine& given, const fs::path& start, MissingExpected missing_expected)
 {
-  auto options = load_defaults(start);
-  if (!given.book.empty())
-    options.book = given.book;
+  const auto found = find_book_settings(given.book, start);
+  auto options = load_config(found.config, found.base);
+  if (!found.book.empty())
+    options.book = found.book;
+  options.settings_notes = found.notes;
   if (!given.expected.empty())
     use_expected(options, given.expected, missing_expected);
   if (!given.build_dir.empty())
@@ -90,7 +94,12 @@ Options merge_command_line(const CommandLine& given, const fs::path& start, Miss
   if (!given.editions.empty())
     options.editions = given.editions;
   use_jobs_and_timeout(options, given);
-  if (options.toolchains.empty() && !options.book.empty()) {
+  const char* rustup_toolchain = std::getenv("RUSTUP_TOOLCHAIN");
+  if (options.toolchains.empty() && rustup_toolchain != nullptr && *rustup_toolchain != '\0') {
+    // rustup puts its environment variable before any rust-toolchain file.
+    options.toolchains = {rustup_toolchain};
+    options.settings_notes.push_back(fmt::format("toolchain: {} (RUSTUP_TOOLCHAIN)", rustup_toolchain));
+  } else if (options.toolchains.empty() && !options.book.empty()) {
     // Neither the command line nor snipcheck.toml chose: the book's own pin, as rustup would.
     options.toolchain_pin = find_toolchain_pin(options.book);
     if (options.toolchain_pin) {

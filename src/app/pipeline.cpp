@@ -44,9 +44,14 @@ std::vector<ToolchainInfo> resolve_toolchains(const Options& options, cargo::Com
       info.bin = std::move(resolved.bin);
     } catch (const Fatal&) {
       if (options.toolchain_pin && name == options.toolchain_pin->channel) {
+        const auto nearest = nearest_installed_toolchain(name);
+        const auto instead =
+            nearest ? fmt::format("choose the nearest installed one with --toolchain {0} (or RUSTUP_TOOLCHAIN={0})",
+                                  *nearest)
+                    : std::string("choose another with --toolchain");
         throw Fatal(fmt::format("the book pins toolchain `{0}` in {1}, and it is not installed.\n"
-                                "Install it with `rustup toolchain install {0}`, or choose another with --toolchain",
-                                name, options.toolchain_pin->file.string()));
+                                "Install it with `rustup toolchain install {0}`, or {2}",
+                                name, options.toolchain_pin->file.string(), instead));
       }
       throw;
     }
@@ -106,7 +111,9 @@ void report_unresolved_dependency(const BuildItem& item, ListingResult& result,
 LoadedBook load_book(const Options& options)
 {
   if (options.book.empty()) {
-    throw InputError({}, 0, "no book given: pass --book PATH or set `book` in snipcheck.toml");
+    throw InputError({}, 0,
+                     "no book given: no book.toml (mdBook) here or above, and no snipcheck.toml with `book`; "
+                     "pass --book PATH, or write a snipcheck.toml with `snipcheck init`");
   }
   LoadedBook loaded{book::read_book(options.book), check::load_expectations(options.expected)};
   if (loaded.book.listings.empty()) {
@@ -345,6 +352,9 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
   auto build_setup = std::async(std::launch::async, [] { return cargo::build_setup_identity(); });
   auto plan = plan_run(options);
+  for (const auto& notice : plan.loaded.book.notices) {
+    log(fmt::format("notice: {}", notice.to_string()));
+  }
   CheckRun run;
   run.book = std::move(plan.loaded.book); // the selected listings stay where they are
   run.toolchains = toolchains.get();

@@ -190,22 +190,38 @@ private:
       skip_blanks(pos);
       environment.language = language_name(read_group(m_lines, m_line, pos, '{', '}').value_or(""));
     } else if (*name == "verbatim" || *name == "Verbatim" || *name == "comment") {
-      read_body(environment); // text about LaTeX, not code listings
+      std::vector<ListingLine> skipped; // text about LaTeX, not code listings
+      if (!read_body(environment, skipped)) {
+        m_book.problems.push_back(never_closed(environment));
+      }
       return true;
     } else {
       return false;
     }
     environment.is_rust = lowercase(environment.language) == "rust";
-    add_listing(environment, read_body(environment));
+    std::vector<ListingLine> lines;
+    const bool closed = read_body(environment, lines);
+    add_listing(environment, std::move(lines));
+    if (!closed) {
+      // As with a Markdown fence: the listing runs to the end of the file, and is not built.
+      m_book.listings.back().problems.push_back(never_closed(environment));
+    }
     return true;
+  }
+
+  InputProblem never_closed(const Environment& environment) const
+  {
+    return {m_path, environment.begin_line,
+            fmt::format("\\begin{{{}}} is never closed (add \\end{{{}}} after the code)", environment.name,
+                        environment.name)};
   }
 
   // The environment's lines up to \end{name}; text before \end on its line
   // belongs to the listing, text after \begin[...] on its line does not.
-  std::vector<ListingLine> read_body(const Environment& environment)
+  // False when the file ends first: every line to its end is taken.
+  bool read_body(const Environment& environment, std::vector<ListingLine>& lines)
   {
     const auto end = fmt::format("\\end{{{}}}", environment.name);
-    std::vector<ListingLine> lines;
     while (++m_line < m_lines.size()) {
       const auto& line = m_lines[m_line];
       const auto at = line.find(end);
@@ -213,13 +229,11 @@ private:
         if (!text::trim(line.substr(0, at)).empty()) {
           lines.push_back({line.substr(0, at), line_number()});
         }
-        return lines;
+        return true;
       }
       lines.push_back({line, line_number()});
     }
-    throw InputError(m_path, environment.begin_line,
-                     fmt::format("\\begin{{{}}} is never closed (add \\end{{{}}} after the code)", environment.name,
-                                 environment.name));
+    return false;
   }
 
   // \lstinputlisting[language=Rust,firstline=3,lastline=9]{file.rs}, \inputminted[...]{rust}{file.rs}

@@ -332,6 +332,9 @@ Book read_book(const std::filesystem::path& path)
   try {
     auto book = read_book_as_given(shown(path));
     book.path = shown(book.path);
+    for (auto& notice : book.notices) {
+      notice.file = shown(notice.file);
+    }
     for (auto& listing : book.listings) {
       for (auto& file : listing.files) {
         file = shown(file);

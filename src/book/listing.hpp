@@ -80,6 +80,8 @@ struct Book
   std::vector<Listing> listings;
   // Bad input outside any listing (an include in prose): reported, the rest is checked, exit 2.
   std::vector<InputProblem> problems;
+  // Worth saying, not wrong (a missing mdBook chapter read as empty): stderr, exit code unaffected.
+  std::vector<InputProblem> notices;
   // Every `mod x` a Rust listing declares: another listing's `x::` or `use x::`
   // names a module it left out, not a crate.
   std::set<std::string> module_names;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <variant>
 
 namespace snipcheck::book {
@@ -128,18 +129,20 @@ private:
     return m_last_fence_end + 1;
   }
 
-  // CommonMark closes a forgotten fence at the end of the document; that
-  // swallows the rest of the chapter, so it is reported instead.
-  static void require_closed(const ExpandedText& document, const MarkdownCodeBlock& block, int close_line)
+  // CommonMark closes a forgotten fence at the end of the document: the block
+  // is still that listing, and the missing fence is its problem (exit 2).
+  static std::optional<InputProblem> unclosed(const ExpandedText& document, const MarkdownCodeBlock& block,
+                                              int close_line)
   {
     const std::string marker(3, block.fence_char);
-    if (close_line > static_cast<int>(document.lines.size()) ||
-        origin(document, close_line).text.find(marker) == std::string::npos) {
-      const auto& fence = origin(document, block.fence_line);
-      throw InputError(
-          file_of(document, fence), fence.line,
-          fmt::format("code fence opened here is never closed (add a line with {} after the code)", marker));
+    if (close_line <= static_cast<int>(document.lines.size()) &&
+        origin(document, close_line).text.find(marker) != std::string::npos) {
+      return std::nullopt;
     }
+    const auto& fence = origin(document, block.fence_line);
+    return InputProblem{
+        file_of(document, fence), fence.line,
+        fmt::format("code fence opened here is never closed (add a line with {} after the code)", marker)};
   }
 
   // The block's lines at their real files and lines; Rust lines as rustdoc maps them (hidden `# ` lines).
@@ -176,9 +179,7 @@ private:
     const auto& fence_origin = origin(document, block.fence_line);
     const int close_line = block.first_line + static_cast<int>(block.lines.size());
     m_last_fence_end = block.fenced ? close_line : close_line - 1;
-    if (block.fenced) {
-      require_closed(document, block, close_line);
-    }
+    const auto never_closed = block.fenced ? unclosed(document, block, close_line) : std::nullopt;
 
     const auto lang = block.fenced ? parse_lang_string(block.info) : LangString{};
     Listing listing;
@@ -187,7 +188,9 @@ private:
     listing.section = numbering.section();
     listing.files = {file_of(document, fence_origin)};
     listing.fence_line = fence_origin.line;
-    if (block.fenced && origin(document, close_line).file_index == fence_origin.file_index) {
+    if (never_closed) {
+      listing.problems.push_back(*never_closed);
+    } else if (block.fenced && origin(document, close_line).file_index == fence_origin.file_index) {
       listing.close_line = origin(document, close_line).line;
     }
     listing.is_rust = lang.is_rust;

@@ -23,8 +23,9 @@ Book read_markdown_file(const std::filesystem::path& path);
 Book parse_markdown_file(std::string_view content, const std::filesystem::path& path);
 
 // Adds the code blocks of Markdown documents to `book` as Listings, one
-// document after another, numbering them book-wide. Throws InputError for a
-// fence that is never closed or a listing id used twice.
+// document after another, numbering them book-wide. A fence that is never
+// closed is its listing's problem (the block runs to the document's end);
+// a listing id used twice throws InputError.
 class MarkdownListings
 {
 public:

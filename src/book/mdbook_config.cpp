@@ -30,6 +30,14 @@ MdbookConfig read_mdbook_config(const std::filesystem::path& book_toml)
     }
     config.edition = *value;
   }
+  if (const auto* node = document.at_path("build.create-missing").node()) {
+    const auto value = node->value<bool>();
+    if (!value) {
+      throw InputError(book_toml, static_cast<int>(node->source().begin.line),
+                       "`build.create-missing` must be true or false");
+    }
+    config.create_missing = *value;
+  }
   return config;
 }
 

@@ -34,20 +34,30 @@ Book read_mdbook(const std::filesystem::path& folder)
   book.edition = config.edition;
   MarkdownListings listings(book);
   std::set<std::string> seen;
+  std::vector<InputProblem> missing;
   for (const auto& entry : parse_summary(summary)) {
     const auto file = (source / entry.path).lexically_normal();
     if (entry.path.empty() || !seen.insert(file.string()).second) {
       continue; // a draft chapter has no file yet; `./a.md` and `a.md` are one chapter
     }
     if (!fs::is_regular_file(file, ec)) {
-      throw InputError(summary_path, entry.line,
-                       fmt::format("chapter `{}` links to `{}`, which does not exist", entry.title, entry.path));
+      // mdBook would create it empty (create-missing); an empty chapter has no listings.
+      missing.push_back({summary_path, entry.line,
+                         fmt::format("chapter `{}` links to `{}`, which does not exist{}", entry.title, entry.path,
+                                     config.create_missing
+                                         ? ": read as an empty chapter, as mdBook creates it ([build] create-missing)"
+                                         : " ([build] create-missing = false in book.toml)")});
+      continue;
     }
     const auto content_file = text::read_file(file);
     const auto content = text::strip_utf8_bom(content_file);
     check_markdown_text(content, file);
     listings.add_chapter(expand_mdbook_links(content, file), entry.number, entry.title);
   }
+  if (!config.create_missing && !missing.empty()) {
+    throw InputError(std::move(missing));
+  }
+  book.notices = std::move(missing);
   return book;
 }
 

@@ -23,7 +23,7 @@ struct RawLine
 struct Fence
 {
   int open_line = 0;
-  int close_line = 0;
+  int close_line = 0; // 0: never closed, the block runs to the end of the book
   std::string info;
   std::vector<RawLine> body;
   int chapter = 0;
@@ -182,7 +182,7 @@ std::vector<NumberedLine> strip_gutter(const std::vector<RawLine>& body)
   return lines;
 }
 
-std::vector<Fence> find_fences(const std::vector<std::string>& lines, const std::filesystem::path& path)
+std::vector<Fence> find_fences(const std::vector<std::string>& lines)
 {
   std::vector<Fence> fences;
   int chapter = 0;
@@ -232,8 +232,8 @@ std::vector<Fence> find_fences(const std::vector<std::string>& lines, const std:
     }
   }
   if (open) {
-    throw InputError(path, open->open_line,
-                     "code fence opened here is never closed (add a line with ``` after the listing)");
+    // As CommonMark reads it: the block runs to the end of the book, and is reported as that listing's problem.
+    fences.push_back(std::move(*open));
   }
   return fences;
 }
@@ -319,7 +319,7 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
     throw InputError(path, *bad_line, "invalid UTF-8; save the book as UTF-8");
   }
   const auto lines = text::split_lines(content);
-  const auto fences = find_fences(lines, path);
+  const auto fences = find_fences(lines);
 
   Book book;
   book.path = path;
@@ -344,6 +344,10 @@ Book parse_text_book(std::string_view content, const std::filesystem::path& path
       i = add_numbered_lines(fences, i, lines, listing);
     }
     listing.close_line = fences[i].close_line; // the last fragment's, after a page break
+    if (listing.close_line == 0) {
+      listing.problems.push_back({path, fences[i].open_line,
+                                  "code fence opened here is never closed (add a line with ``` after the listing)"});
+    }
     listing.ordinal = ++ordinals[listing.section];
     listing.id = make_listing_id(listing.chapter, listing.section, listing.ordinal);
     book.listings.push_back(std::move(listing));

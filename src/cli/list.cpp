@@ -42,13 +42,24 @@ int list_command(const app::Options& options)
   if (!options.quiet) {
     fmt::print("{} listings\n", plan.selected.size());
   }
+  // Bad input found while reading (an unclosed fence, a missing include): said, then exit 2.
+  std::vector<InputProblem> problems = plan.loaded.book.problems;
+  for (const auto* listing : plan.selected) {
+    problems.insert(problems.end(), listing->problems.begin(), listing->problems.end());
+  }
+  for (const auto& notice : plan.loaded.book.notices) {
+    fmt::print(stderr, "notice: {}\n", notice.to_string());
+  }
+  for (const auto& problem : problems) {
+    fmt::print(stderr, "error: {}\n", problem.to_string());
+  }
   if (options.inventory) {
     // What each ignored block does today: built, never judged.
     auto runner = cargo::make_process_runner();
     const auto probed = app::probe_ignored(options, plan, *runner, verbose_log(options));
     fmt::print("{}", probed ? "\n" + report::ignored_inventory(*probed) : "\nno ignored blocks without a claim\n");
   }
-  return exit_ok;
+  return problems.empty() ? exit_ok : exit_bad_input;
 }
 
 } // namespace snipcheck::cli

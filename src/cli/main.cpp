@@ -71,7 +71,13 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
   if (arguments.merge_option->count() > 0)
     given.merge = arguments.merge;
   given.selectors = std::move(selectors);
-  return app::merge_command_line(given, std::filesystem::current_path(), missing_expected);
+  auto options = app::merge_command_line(given, std::filesystem::current_path(), missing_expected);
+  if (options.verbose && !options.quiet) {
+    for (const auto& note : options.settings_notes) {
+      fmt::print(stderr, "note: {}\n", note);
+    }
+  }
+  return options;
 }
 
 bool use_color(const app::Options& options)
@@ -137,7 +143,8 @@ void add_commands(CLI::App& cli, Commands& commands)
   commands.show->add_option("ID", commands.show_id, "Listing id")->required();
   commands.bless = cli.add_subcommand("bless", "Record today's outcomes in expected/");
   commands.bless->add_option("selectors", commands.bless_selectors, "What to bless");
-  commands.bless->add_flag("--dry-run", commands.bless_dry_run, "Print the changes to expected/ as a diff; write nothing");
+  commands.bless->add_flag("--dry-run", commands.bless_dry_run,
+                           "Print the changes to expected/ as a diff; write nothing");
   commands.errata =
       cli.add_subcommand("errata", "The errata report: each listing wrong in the book, its error and fix");
   commands.errata->add_option("selectors", commands.errata_selectors, "Which listings");

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 
 namespace snipcheck::report {
@@ -143,6 +145,40 @@ std::string github_escape_property(std::string_view text)
   return out;
 }
 
+namespace {
+
+// GitHub places an annotation by its path from the repository root:
+// GITHUB_WORKSPACE, else the git work tree holding the file, else the current
+// folder. A file outside that root is named absolutely, never with `../`.
+std::string github_path(const std::filesystem::path& file)
+{
+  namespace fs = std::filesystem;
+  const auto real = [](const fs::path& path) {
+    std::error_code ec;
+    auto resolved = fs::weakly_canonical(fs::absolute(path), ec);
+    resolved = ec ? fs::absolute(path).lexically_normal() : resolved;
+    return resolved.has_filename() ? resolved : resolved.parent_path();
+  };
+  const auto absolute = real(file);
+  fs::path root;
+  std::error_code ec;
+  if (const char* workspace = std::getenv("GITHUB_WORKSPACE"); workspace != nullptr && *workspace != '\0') {
+    root = real(workspace);
+  } else {
+    for (auto folder = absolute.parent_path(); root.empty(); folder = folder.parent_path()) {
+      if (fs::exists(folder / ".git", ec)) { // a folder, or a file in a worktree
+        root = folder;
+      } else if (folder == folder.parent_path()) {
+        root = real(fs::current_path(ec));
+      }
+    }
+  }
+  const auto relative = absolute.lexically_relative(root);
+  return relative.empty() || *relative.begin() == ".." ? absolute.string() : relative.string();
+}
+
+} // namespace
+
 std::string github_annotations(const check::CheckRun& run)
 {
   std::string out;
@@ -160,14 +196,15 @@ std::string github_annotations(const check::CheckRun& run)
       placed = true;
       const auto code = diagnostic.code.empty() ? std::string() : fmt::format("[{}]", diagnostic.code);
       out += fmt::format("::error file={},line={},col={},title={}::{}\n",
-                         github_escape_property(diagnostic.book_file.string()), diagnostic.book_line, diagnostic.column,
-                         github_escape_property(title),
+                         github_escape_property(github_path(diagnostic.book_file)), diagnostic.book_line,
+                         diagnostic.column, github_escape_property(title),
                          github_escape_data(fmt::format("error{}: {}\n{}", code, diagnostic.message, summary)));
     }
     if (!placed) {
-      out += fmt::format("::error file={},line={},endLine={},title={}::{}\n",
-                         github_escape_property(result.listing->files.front().string()), result.listing->first_line(),
-                         result.listing->last_line(), github_escape_property(title), github_escape_data(summary));
+      out +=
+          fmt::format("::error file={},line={},endLine={},title={}::{}\n",
+                      github_escape_property(github_path(result.listing->files.front())), result.listing->first_line(),
+                      result.listing->last_line(), github_escape_property(title), github_escape_data(summary));
     }
   }
   return out;

@@ -21,7 +21,8 @@ protected:
 
   Finished snipcheck(const std::string& arguments, const fs::path& dir, const std::string& prefix = "") const
   {
-    return run_shell(prefix + " '" + binary.string() + "' " + arguments, dir, m_temp);
+    // RUSTUP_TOOLCHAIN would win over the book's pin (docs/settings.md): not the caller's.
+    return run_shell("env -u RUSTUP_TOOLCHAIN " + prefix + " '" + binary.string() + "' " + arguments, dir, m_temp);
   }
 
   fs::path copy_corpus_mdbook() const

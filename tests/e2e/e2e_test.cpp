@@ -140,11 +140,21 @@ TEST_F(EndToEnd, ListShowsEveryListingAtItsBookLines)
   EXPECT_NE(run.out.find("36 listings"), std::string::npos);
 }
 
-TEST_F(EndToEnd, UnclosedFenceIsBadInput)
+// As CommonMark reads it, an unclosed fence runs to the end of the book: that
+// listing is bad input (exit 2), every other listing is checked and reported.
+TEST_F(EndToEnd, UnclosedFenceIsBadInputOfItsListingOnly)
 {
-  const auto run = snipcheck("--book '" + (source_dir / "tests/e2e/books/unclosed.txt").string() + "' list", m_temp);
+  const auto book = "--book '" + (source_dir / "tests/e2e/books/unclosed.txt").string() + "'";
+  auto run = snipcheck(book + " --build-dir b --report json=report.json", m_temp);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("unclosed.txt:5: code fence opened here is never closed"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("unclosed.txt:11: code fence opened here is never closed"), std::string::npos) << run.out;
+  const auto report = json::parse(read_file(m_temp / "report.json"));
+  EXPECT_EQ(result(report, "ch01/1.1-1")["status"], "pass") << report.dump(1);
+  EXPECT_EQ(result(report, "ch01/1.2-1")["status"], "fail") << report.dump(1);
+  run = snipcheck(book + " list", m_temp);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.out.find("ch01/1.1-1"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("unclosed.txt:11: code fence opened here is never closed"), std::string::npos) << run.err;
 }
 
 TEST_F(EndToEnd, UnknownFieldInExpectedIsBadInputWithFileAndLine)
@@ -231,8 +241,10 @@ TEST_F(EndToEnd, JunitValidatesAndGithubAnnotationsPointAtBookLines)
 {
   const auto book = copy_of_book("5 impl<'a> Parser<'a> {", "5 impl<'a> Parsr<'a> {");
   const auto junit = m_temp / "junit.xml";
+  // Outside the repository root (no GITHUB_WORKSPACE, no git work tree, not below the current folder): absolute.
   const auto run = check_bundled("--book '" + book.string() + "' --edition 2021,2024 --report junit='" +
-                                 junit.string() + "' --report github");
+                                     junit.string() + "' --report github",
+                                 "-u GITHUB_WORKSPACE");
   EXPECT_EQ(run.exit_code, 1);
   const auto schema = source_dir / "tests" / "data" / "junit.xsd";
   const auto validate = "xmllint --noout --schema '" + schema.string() + "' '" + junit.string() + "' 2>/dev/null";
@@ -245,6 +257,30 @@ TEST_F(EndToEnd, JunitValidatesAndGithubAnnotationsPointAtBookLines)
   const std::string annotation =
       "::error file=" + book.string() + ",line=305,col=10,title=snipcheck ch02/2.3-2 [stable 2021]::";
   EXPECT_NE(run.out.find(annotation), std::string::npos) << run.out;
+}
+
+// GitHub places an annotation by its path from the repository root, wherever
+// the checkout and the current folder are: GITHUB_WORKSPACE, else the git work
+// tree holding the book; never `../`.
+TEST_F(EndToEnd, GithubAnnotationPathsAreFromTheRepositoryRoot)
+{
+  const auto repository = m_temp / "repository";
+  fs::create_directories(repository / ".git");
+  fs::create_directories(repository / "docs");
+  fs::rename(copy_of_book("5 impl<'a> Parser<'a> {", "5 impl<'a> Parsr<'a> {"), repository / "docs/book.txt");
+  const auto check = [&](const std::string& environment) {
+    return check_bundled("--book '" + (repository / "docs/book.txt").string() + "' 2.3 --report github", environment);
+  };
+  const std::string at_line = ",line=305,col=10,title=snipcheck ch02/2.3-2";
+  auto run = check("-u GITHUB_WORKSPACE");
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("::error file=docs/book.txt" + at_line), std::string::npos) << run.out;
+  run = check("GITHUB_WORKSPACE='" + (repository / "docs").string() + "/'");
+  EXPECT_NE(run.out.find("::error file=book.txt" + at_line), std::string::npos) << run.out;
+  run = check("GITHUB_WORKSPACE='" + source_dir.string() + "'"); // the book is outside it
+  EXPECT_NE(run.out.find("::error file=" + (repository / "docs/book.txt").string() + at_line), std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("file=.."), std::string::npos) << run.out;
 }
 
 TEST_F(EndToEnd, ShardsTogetherCheckEveryListingOnce)

@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 namespace snipcheck::report {
 namespace {
 
@@ -63,15 +68,62 @@ TEST(CiReports, JunitHasASuitePerChapterAndACasePerRustListing)
 )x");
 }
 
+// GITHUB_WORKSPACE for one test: annotations name files from the repository root.
+class GithubWorkspace
+{
+public:
+  explicit GithubWorkspace(const std::filesystem::path& root) { ::setenv("GITHUB_WORKSPACE", root.c_str(), 1); }
+  GithubWorkspace(const GithubWorkspace&) = delete;
+  GithubWorkspace& operator=(const GithubWorkspace&) = delete;
+  ~GithubWorkspace() { ::unsetenv("GITHUB_WORKSPACE"); }
+};
+
 TEST(CiReports, GithubAnnotatesEachFailureAtItsErrorOrItsListing)
 {
   const testing::ReportFixture fixture;
-  EXPECT_EQ(github_annotations(fixture.run), R"x(::error file=book.md,line=9,col=18,title=snipcheck ch01/1.1-2 [stable 2021]::error[E0308]: mismatched types%0Aexpected to compile, but it failed to compile with [E0308]
+  const GithubWorkspace workspace(std::filesystem::current_path()); // the fixture's book.md is relative to it
+  EXPECT_EQ(
+      github_annotations(fixture.run),
+      R"x(::error file=book.md,line=9,col=18,title=snipcheck ch01/1.1-2 [stable 2021]::error[E0308]: mismatched types%0Aexpected to compile, but it failed to compile with [E0308]
 ::error file=book.md,line=29,endLine=29,title=snipcheck ch02/2.1-2 [stable 2021]::claims does_not_compile (fence at book.md:28), but it compiles (as a program); remove `does_not_compile` from the fence (and `ignore`, so rustdoc checks it)
 ::error file=book.md,line=33,endLine=33,title=snipcheck ch02/2.1-3 [stable 2021]::not checked, the environment failed: cargo was killed by signal 9
 ::error file=book.md,line=37,endLine=37,title=snipcheck ch02/2.1-4 [stable 2021]::stale: the listing changed since it was annotated (fingerprint 0123abcd recorded, 4567ef01 now); it now compiles, annotated as compile; review it, then `snipcheck bless` it
 ::error file=book.md,line=41,endLine=41,title=snipcheck ch03/3.1-1 [stable 2021]::printed something else than the output block at book.md:44-44 shows
 )x");
+}
+
+// The repository root is GITHUB_WORKSPACE, else the git work tree holding the
+// file, else the current folder; a file outside it is absolute, never `../`.
+TEST(CiReports, GithubPathsAreFromTheRepositoryRoot)
+{
+  namespace fs = std::filesystem;
+  const auto folder = fs::temp_directory_path() / ("snipcheck-github-paths-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  fs::create_directories(folder / "repository/.git");
+  fs::create_directories(folder / "repository/docs");
+  std::ofstream(folder / "repository/docs/book.md") << "";
+  testing::ReportFixture fixture;
+  for (auto& result : fixture.run.results) {
+    for (auto& diagnostic : result.observed.diagnostics) {
+      diagnostic.book_file = folder / "repository/docs/book.md";
+    }
+  }
+  const auto first_file = [&] {
+    const auto annotations = github_annotations(fixture.run);
+    const auto at = annotations.find("file=") + 5;
+    return annotations.substr(at, annotations.find(",line=") - at);
+  };
+  ::unsetenv("GITHUB_WORKSPACE");
+  EXPECT_EQ(first_file(), "docs/book.md");
+  {
+    const GithubWorkspace workspace(folder / "repository/docs/");
+    EXPECT_EQ(first_file(), "book.md");
+  }
+  {
+    const GithubWorkspace workspace(folder / "elsewhere");
+    EXPECT_EQ(first_file(), (folder / "repository/docs/book.md").string());
+  }
+  fs::remove_all(folder);
 }
 
 } // namespace

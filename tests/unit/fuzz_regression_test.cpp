@@ -144,9 +144,11 @@ TEST(FuzzAdversarial, OnlyFences)
     EXPECT_TRUE(listing.lines.empty());
     EXPECT_FALSE(listing.is_rust); // no tag, no gutter
   }
-  const auto problems = replay(fuzz::text_book, "```\n```\n```\n");
-  ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].line, 3); // the fence that never closes
+  EXPECT_TRUE(replay(fuzz::text_book, "```\n```\n```\n").empty());
+  const auto open = read("```\n```\n```\n");
+  ASSERT_EQ(open.listings.size(), 2u);
+  ASSERT_EQ(open.listings[1].problems.size(), 1u);
+  EXPECT_EQ(open.listings[1].problems[0].line, 3); // the fence that never closes: its listing's problem
 }
 
 TEST(FuzzAdversarial, HundredThousandLineListing)

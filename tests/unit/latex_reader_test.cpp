@@ -96,13 +96,21 @@ TEST(LatexBook, CommentsAndVerbatimAreNotListings)
 
 TEST(LatexBook, UnclosedEnvironmentOrMissingInputIsBadInput)
 {
-  try {
-    parse_latex_file("\\chapter{A}\n\\begin{lstlisting}[language=Rust]\nlet x = 1;\n", "book.tex");
-    FAIL() << "an unclosed environment was accepted";
-  } catch (const InputError& error) {
-    EXPECT_EQ(error.problems().front().line, 2);
-    EXPECT_NE(error.problems().front().message.find("never closed"), std::string::npos);
-  }
+  // An unclosed environment runs to the end of the file: its listing's problem, the others stand.
+  const auto book = parse_latex_file("\\chapter{A}\n\\begin{lstlisting}[language=Rust]\nfn a() {}\n"
+                                     "\\end{lstlisting}\n\\begin{lstlisting}[language=Rust]\nlet x = 1;\n",
+                                     "book.tex");
+  ASSERT_EQ(book.listings.size(), 2u);
+  EXPECT_TRUE(book.listings[0].problems.empty());
+  ASSERT_EQ(book.listings[1].problems.size(), 1u);
+  EXPECT_EQ(book.listings[1].problems.front().line, 5);
+  EXPECT_NE(book.listings[1].problems.front().message.find("\\begin{lstlisting} is never closed"), std::string::npos);
+  EXPECT_EQ(book.listings[1].visible_text(), "let x = 1;\n");
+  // An unclosed verbatim holds no listing: a problem of the book.
+  const auto verbatim = parse_latex_file("\\chapter{A}\n\\begin{verbatim}\ntext\n", "book.tex");
+  EXPECT_TRUE(verbatim.listings.empty());
+  ASSERT_EQ(verbatim.problems.size(), 1u);
+  EXPECT_EQ(verbatim.problems.front().line, 2);
   try {
     parse_latex_file("\n\\lstinputlisting[language=Rust]{missing.rs}\n", "book.tex");
     FAIL() << "a missing input file was accepted";

@@ -229,15 +229,17 @@ TEST(MarkdownFile, NumbersChaptersAndSectionsFromHeadings)
   EXPECT_EQ(book.listings[9].section, "7");
 }
 
-TEST(MarkdownFile, RejectsAnUnclosedFenceAndDuplicateIds)
+TEST(MarkdownFile, AnUnclosedFenceIsItsListingsProblemAndDuplicateIdsAreRejected)
 {
-  try {
-    parse_markdown_file("# T\n\n```rust\nlet x = 1;\n", "book.md");
-    FAIL() << "an unclosed fence was accepted";
-  } catch (const InputError& error) {
-    EXPECT_EQ(error.problems().front().line, 3);
-    EXPECT_NE(error.problems().front().message.find("never closed"), std::string::npos);
-  }
+  // As CommonMark reads it: the block runs to the end of the document, and the listings before it stand.
+  const auto book = parse_markdown_file("# T\n\n```rust\nfn a() {}\n```\n\n```rust\nlet x = 1;\n\nprose\n", "book.md");
+  ASSERT_EQ(book.listings.size(), 2u);
+  EXPECT_TRUE(book.listings[0].problems.empty());
+  ASSERT_EQ(book.listings[1].problems.size(), 1u);
+  EXPECT_EQ(book.listings[1].problems.front().line, 7);
+  EXPECT_NE(book.listings[1].problems.front().message.find("never closed"), std::string::npos);
+  EXPECT_EQ(book.listings[1].last_line(), 10);
+  EXPECT_TRUE(book.problems.empty());
   try {
     parse_markdown_file("```rust,id=a\n```\n\n```rust {id=a}\n```\n", "book.md");
     FAIL() << "a duplicate id was accepted";
@@ -436,7 +438,7 @@ TEST(Mdbook, ReadsTheCorpusBookInSummaryOrder)
   EXPECT_EQ(book.listings[7].fence_line, 1);
 }
 
-TEST(Mdbook, DefaultsTo2015AndReportsBrokenLinksInSummary)
+TEST(Mdbook, DefaultsTo2015AndReadsMissingChaptersAsMdbookCreatesThem)
 {
   const auto dir = fs::temp_directory_path() / ("snipcheck-mdbook-" + std::to_string(::getpid()));
   fs::create_directories(dir / "src");
@@ -444,14 +446,26 @@ TEST(Mdbook, DefaultsTo2015AndReportsBrokenLinksInSummary)
   std::ofstream(dir / "src" / "SUMMARY.md") << "# Summary\n\n- [One](one.md)\n";
   std::ofstream(dir / "src" / "one.md") << "# One\n\n```rust\n```\n";
   EXPECT_EQ(read_mdbook(dir).edition, "2015");
-  std::ofstream(dir / "src" / "SUMMARY.md") << "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n";
+  // A missing chapter is empty, as mdBook creates it ([build] create-missing): a notice for each.
+  std::ofstream(dir / "src" / "SUMMARY.md") << "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n- [Six](six.md)\n";
+  const auto created = read_mdbook(dir);
+  EXPECT_EQ(created.listings.size(), 1u);
+  ASSERT_EQ(created.notices.size(), 2u);
+  EXPECT_EQ(created.notices[0].file.filename(), "SUMMARY.md");
+  EXPECT_EQ(created.notices[0].line, 4);
+  EXPECT_EQ(created.notices[1].line, 5);
+  EXPECT_FALSE(fs::exists(dir / "src" / "two.md"));
+  std::ofstream(dir / "book.toml") << "[book]\ntitle = \"t\"\n[build]\ncreate-missing = false\n";
   try {
     read_mdbook(dir);
-    FAIL() << "a missing chapter was accepted";
+    FAIL() << "a missing chapter was accepted with create-missing = false";
   } catch (const InputError& error) {
+    ASSERT_EQ(error.problems().size(), 2u); // every missing file, not only the first
     EXPECT_EQ(error.problems().front().file.filename(), "SUMMARY.md");
     EXPECT_EQ(error.problems().front().line, 4);
+    EXPECT_EQ(error.problems().back().line, 5);
   }
+  std::ofstream(dir / "book.toml") << "[book]\ntitle = \"t\"\n";
   std::ofstream(dir / "src" / "SUMMARY.md") << "- [One](one.md)\n";
   std::ofstream(dir / "src" / "one.md") << "# One\n\n```rust\n{{#include gone.rs}}\n```\n";
   {

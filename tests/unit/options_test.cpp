@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <unistd.h>
 
@@ -119,6 +120,62 @@ TEST_F(Settings, TheBooksToolchainPinIsFoundAsRustupFindsIt)
   pin = find_toolchain_pin(m_dir / "book");
   ASSERT_TRUE(pin);
   EXPECT_EQ(pin->channel, "nightly-2024-05-01");
+}
+
+// A missing pin is answered with the installed toolchain nearest to it: same
+// channel, closest date (rustup's toolchains folder names them with the host).
+TEST_F(Settings, TheNearestInstalledToolchainIsOfTheSameChannelAndClosestDate)
+{
+  for (const auto* name : {"stable-x86_64-unknown-linux-gnu", "nightly-x86_64-unknown-linux-gnu",
+                           "nightly-2026-01-02-x86_64-unknown-linux-gnu", "nightly-2026-08-01-x86_64-unknown-linux-gnu",
+                           "beta-2026-08-19-x86_64-unknown-linux-gnu", "1.80.1-x86_64-unknown-linux-gnu",
+                           "1.85.0-x86_64-unknown-linux-gnu"}) {
+    fs::create_directories(m_dir / "rustup/toolchains" / name);
+  }
+  const char* before = std::getenv("RUSTUP_HOME");
+  const std::string saved = before != nullptr ? before : "";
+  ::setenv("RUSTUP_HOME", (m_dir / "rustup").c_str(), 1);
+  EXPECT_EQ(nearest_installed_toolchain("nightly-2026-08-20"), "nightly-2026-08-01");
+  EXPECT_EQ(nearest_installed_toolchain("nightly-2025-12-30"), "nightly-2026-01-02");
+  EXPECT_EQ(nearest_installed_toolchain("beta-2026-01-01"), "beta-2026-08-19");
+  EXPECT_EQ(nearest_installed_toolchain("1.81.0"), "1.80.1");
+  EXPECT_EQ(nearest_installed_toolchain("1.90"), "1.85.0");
+  EXPECT_EQ(nearest_installed_toolchain("my-custom"), std::nullopt);
+  fs::remove_all(m_dir / "rustup/toolchains/nightly-2026-01-02-x86_64-unknown-linux-gnu");
+  fs::remove_all(m_dir / "rustup/toolchains/nightly-2026-08-01-x86_64-unknown-linux-gnu");
+  EXPECT_EQ(nearest_installed_toolchain("nightly-2026-08-20"), "nightly"); // undated: after every dated one
+  if (before != nullptr) {
+    ::setenv("RUSTUP_HOME", saved.c_str(), 1);
+  } else {
+    ::unsetenv("RUSTUP_HOME");
+  }
+}
+
+// Which book and which snipcheck.toml (docs/settings.md): nearest first, as cargo finds Cargo.toml.
+TEST_F(Settings, TheBookIsTheNearestBookTomlOrConfiguredBook)
+{
+  write("book/book.toml", "[book]\ntitle = \"T\"\n");
+  fs::create_directories(m_dir / "book/src/deep");
+  auto found = find_book_settings("", m_dir / "book/src/deep");
+  EXPECT_EQ(fs::absolute(found.book), m_dir / "book");
+  EXPECT_EQ(found.config, std::nullopt);
+  EXPECT_EQ(found.base, m_dir / "book");
+  // A snipcheck.toml above that names this book is its config; one naming another book is not.
+  write("snipcheck.toml", "book = \"book\"\n");
+  found = find_book_settings("", m_dir / "book/src");
+  EXPECT_EQ(found.config, m_dir / "snipcheck.toml");
+  write("snipcheck.toml", "book = \"other.md\"\n");
+  found = find_book_settings("", m_dir / "book/src");
+  EXPECT_EQ(fs::absolute(found.book), m_dir / "book");
+  EXPECT_EQ(found.config, std::nullopt);
+  // From the folder of that snipcheck.toml, it is nearer than the mdBook below: its book.
+  found = find_book_settings("", m_dir);
+  EXPECT_TRUE(found.book.empty());
+  EXPECT_EQ(found.config, m_dir / "snipcheck.toml");
+  // --book DIR: DIR's own snipcheck.toml, not the current folder's for another book.
+  write("book/snipcheck.toml", "timeout = 3\n");
+  found = find_book_settings((m_dir / "book").string(), m_dir);
+  EXPECT_EQ(found.config, m_dir / "book/snipcheck.toml");
 }
 
 } // namespace

@@ -116,17 +116,16 @@ TEST_F(BundledBook, IdsFollowInnermostSectionAndOrdinal)
   EXPECT_EQ(find(*s_book, "ch09/9.3-1").chapter, 9);
 }
 
-TEST(TextReader, UnclosedFenceNamesItsLine)
+TEST(TextReader, UnclosedFenceIsItsListingsProblemAtItsLine)
 {
-  const std::string book = "Chapter 1\n\nTitle\n\n1.1 Section\n\n```\n1 fn main() {}\n";
-  try {
-    parse_text_book(book, "book.txt");
-    FAIL() << "expected an InputError";
-  } catch (const InputError& error) {
-    ASSERT_EQ(error.problems().size(), 1u);
-    EXPECT_EQ(error.problems()[0].line, 7);
-    EXPECT_NE(error.problems()[0].message.find("never closed"), std::string::npos);
-  }
+  const std::string text = "Chapter 1\n\nTitle\n\n1.1 Section\n\n```\n1 fn a() {}\n```\n\n```\n1 fn main() {}\n";
+  const auto book = parse_text_book(text, "book.txt");
+  ASSERT_EQ(book.listings.size(), 2u);
+  EXPECT_TRUE(book.listings[0].problems.empty());
+  ASSERT_EQ(book.listings[1].problems.size(), 1u);
+  EXPECT_EQ(book.listings[1].problems[0].line, 11);
+  EXPECT_NE(book.listings[1].problems[0].message.find("never closed"), std::string::npos);
+  EXPECT_EQ(book.listings[1].visible_text(), "fn main() {}\n"); // the block runs to the end of the book
 }
 
 TEST(TextReader, InvalidUtf8NamesItsLine)
