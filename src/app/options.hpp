@@ -60,6 +60,8 @@ struct Options
   // The book's [dependencies], available to every listing (path crates absolute).
   std::vector<scratch::Dependency> dependencies;
   std::optional<ToolchainPin> toolchain_pin; // set when `toolchains` came from the book's pin
+  // `include-roots`: folders besides the book's project that includes may read from (absolute).
+  std::vector<std::filesystem::path> include_roots;
 };
 
 // The command line's settings as CLI11 read them, before any is checked.

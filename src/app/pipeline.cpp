@@ -103,12 +103,21 @@ void report_unresolved_dependency(const BuildItem& item, ListingResult& result,
 
 } // namespace
 
+book::ReadSettings book_read_settings(const Options& options)
+{
+  const auto config_folder = options.config_file.empty() ? std::filesystem::path() : options.config_file.parent_path();
+  auto roots = book::project_roots(options.book, config_folder);
+  roots.insert(roots.end(), options.include_roots.begin(), options.include_roots.end());
+  return {roots};
+}
+
 LoadedBook load_book(const Options& options)
 {
   if (options.book.empty()) {
     throw InputError({}, 0, "no book given: pass --book PATH or set `book` in snipcheck.toml");
   }
-  LoadedBook loaded{book::read_book(options.book), check::load_expectations(options.expected)};
+  LoadedBook loaded{book::read_book(options.book, book_read_settings(options)),
+                    check::load_expectations(options.expected)};
   if (loaded.book.listings.empty()) {
     throw InputError(options.book, 0, "no code listings found in the book");
   }

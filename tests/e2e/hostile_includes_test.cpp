@@ -122,8 +122,8 @@ TEST_F(HostileIncludes, MdbookIncludesOutsideTheProjectOrOfSpecialFilesAreThatLi
     const auto& result = find_result(report, id);
     EXPECT_EQ(result["status"], "fail") << result.dump(1);
     const auto message = result["message"].get<std::string>();
-    const auto at = fmt::format("src/ch01.md:{}: cannot include `{}`", line_of(chapter, "{{#include " + include),
-                                include);
+    const auto at =
+        fmt::format("src/ch01.md:{}: cannot include `{}`", line_of(chapter, "{{#include " + include), include);
     EXPECT_NE(message.find(at), std::string::npos) << id << ": " << message;
     EXPECT_NE(message.find(why), std::string::npos) << id << ": " << message;
     EXPECT_FALSE(result["actual"].contains("stdout")) << id << " was run: " << result.dump(1);
@@ -147,8 +147,8 @@ TEST_F(HostileIncludes, MdbookIncludesOutsideTheProjectOrOfSpecialFilesAreThatLi
     EXPECT_EQ(read_file(m_temp / "report.json").find(secret), std::string::npos) << secret;
   }
   for (const auto* id : {"absolute", "symlink-out"}) {
-    const auto show = snipcheck("--book project/mdbook --expected expected --build-dir build show " + std::string(id),
-                                m_temp);
+    const auto show =
+        snipcheck("--book project/mdbook --expected expected --build-dir build show " + std::string(id), m_temp);
     EXPECT_EQ(show.out.find(passwd_line), std::string::npos) << show.out;
     EXPECT_EQ(show.out.find(outside_secret), std::string::npos) << show.out;
   }
@@ -170,7 +170,8 @@ TEST_F(HostileIncludes, LatexInputListingsStayInsideTheBooksFolder)
     const auto& result = find_result(report, id);
     EXPECT_EQ(result["status"], "fail") << result.dump(1);
     const auto message = result["message"].get<std::string>();
-    const auto at = fmt::format("book.tex:{}: \\lstinputlisting cannot read `{}`", line_of(tex, "{" + file + "}"), file);
+    const auto at =
+        fmt::format("book.tex:{}: \\lstinputlisting cannot read `{}`", line_of(tex, "{" + file + "}"), file);
     EXPECT_NE(message.find(at), std::string::npos) << id << ": " << message;
     EXPECT_NE(message.find(why), std::string::npos) << id << ": " << message;
   };
@@ -281,8 +282,7 @@ TEST_F(BlessSymlinks, ASymlinkLeavingExpectedIsRefusedAndItsTargetUntouched)
   const auto run = bless();
   EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
   EXPECT_NE(run.err.find("expected/ch01.toml"), std::string::npos) << run.err;
-  EXPECT_NE(run.err.find("outside " + fs::canonical(m_temp / "book/expected").string()), std::string::npos)
-      << run.err;
+  EXPECT_NE(run.err.find("outside " + fs::canonical(m_temp / "book/expected").string()), std::string::npos) << run.err;
   EXPECT_EQ(read_file(m_temp / "outside/victim.toml"), "# not the book's\n");
   EXPECT_TRUE(fs::is_symlink(expected_file()));
 }
