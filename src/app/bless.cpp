@@ -4,6 +4,7 @@
 #include "check/bless_lock.hpp"
 #include "check/result.hpp"
 #include "util/errors.hpp"
+#include "util/paths.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -20,7 +21,25 @@ namespace fs = std::filesystem;
 
 using Updates = std::map<fs::path, std::vector<check::BlessUpdate>>; // by file name in expected/
 
-// Edits the files of `folder` (named as under `shown` in messages) under its lock.
+// A file of expected/ that is a symlink is written through (it stays a
+// symlink) only when its target, dangling or not, lies inside expected/:
+// bless never writes elsewhere. Throws InputError naming the file.
+void check_stays_inside(const fs::path& expected, const fs::path& name)
+{
+  const auto file = expected / name;
+  const auto target = text::write_target(file);
+  std::error_code ec;
+  const auto folder = fs::weakly_canonical(fs::absolute(expected, ec), ec);
+  if (target != file && !util::is_within(target, folder)) {
+    throw InputError(file, 0,
+                     fmt::format("is a symlink to {}, outside {}; bless writes only inside the expected/ folder "
+                                 "(make the file a regular file, or link inside that folder)",
+                                 target.string(), folder.string()));
+  }
+}
+
+// Edits the files of `folder` (named as under `shown` in messages, and
+// confined to `shown`, the real expected/ of a dry run's copy) under its lock.
 // Returns the changes made, one line each.
 std::vector<std::string> apply(const fs::path& folder, const fs::path& shown, const Updates& updates,
                                const fs::path& book)
@@ -30,6 +49,9 @@ std::vector<std::string> apply(const fs::path& folder, const fs::path& shown, co
   }
   const check::ExpectedFolderLock lock(folder);
   check::remove_abandoned_temporaries(folder);
+  for (const auto& [name, file_updates] : updates) {
+    check_stays_inside(shown, name); // every file before the first is written
+  }
   std::vector<std::string> changes;
   for (const auto& [name, file_updates] : updates) {
     const auto path = folder / name;
@@ -46,9 +68,9 @@ std::vector<std::string> apply(const fs::path& folder, const fs::path& shown, co
 }
 
 // Entries whose listing is gone from the book: removed, each printed with what it said.
-Updates orphan_removals(const fs::path& book_path, const fs::path& folder)
+Updates orphan_removals(const Options& options, const fs::path& folder)
 {
-  const auto book = book::read_book(book_path);
+  const auto book = book::read_book(options.book, book_read_settings(options));
   const auto annotations = check::load_expectations(folder);
   const auto matched = check::match_annotations(annotations, book);
   Updates removals;
@@ -282,7 +304,7 @@ BlessOutcome bless(const Options& options, DryRun dry_run, const Log& log, const
     effective.expected = scratch->expected();
   }
   Blesser blesser(options, effective.expected, notes, dry_run);
-  if (const auto removals = orphan_removals(effective.book, effective.expected); !removals.empty()) {
+  if (const auto removals = orphan_removals(effective, effective.expected); !removals.empty()) {
     blesser.write(removals);
   }
   auto runner = cargo::make_process_runner();

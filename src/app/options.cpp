@@ -82,6 +82,26 @@ public:
     return values;
   }
 
+  // Existing folders, relative to snipcheck.toml: a string or an array of strings.
+  std::vector<std::filesystem::path> folders(const toml::node& node, std::string_view key, std::string_view example)
+  {
+    std::vector<std::filesystem::path> result;
+    for (const auto& value : strings(node, key, example)) {
+      auto folder = (m_base / value).lexically_normal();
+      if (!folder.has_filename() && folder.has_relative_path()) {
+        folder = folder.parent_path(); // ".." normalises to "parent/"
+      }
+      std::error_code ec;
+      if (!std::filesystem::is_directory(folder, ec)) {
+        problem(node, fmt::format("`{}`: {} is not a folder (a path is relative to {})", key, folder.string(),
+                                  m_config.filename().string()));
+        continue;
+      }
+      result.push_back(std::move(folder));
+    }
+    return result;
+  }
+
   std::vector<scratch::Dependency> dependencies(const toml::table& table);
 
 private:
@@ -288,6 +308,8 @@ bool read_setting(Options& options, const toml::key& key, const toml::node& node
     options.toolchains = reader.strings(node, "toolchain", "\"stable\" or [\"stable\", \"nightly\"]");
   } else if (key == "timeout" || key == "jobs" || key == "merge") {
     read_number_or_switch(options, key, node, reader);
+  } else if (key == "include-roots") {
+    options.include_roots = reader.folders(node, "include-roots", "\"../listings\" or [\"..\", \"/srv/shared\"]");
   } else if (key == "registry") {
     read_registry(options, node, reader);
   } else if (key == "markdown") {
@@ -328,7 +350,7 @@ Options load_config(const std::optional<std::filesystem::path>& config, const st
     if (!read_setting(options, key, node, reader, problems)) {
       problems.push_back({*config, static_cast<int>(key.source().begin.line),
                           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
-                                      "timeout, jobs, merge, [registry], [dependencies], [markdown])",
+                                      "timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown])",
                                       key.str())});
     }
   }

@@ -108,6 +108,14 @@ void report_unresolved_dependency(const BuildItem& item, ListingResult& result,
 
 } // namespace
 
+book::ReadSettings book_read_settings(const Options& options)
+{
+  const auto config_folder = options.config_file.empty() ? std::filesystem::path() : options.config_file.parent_path();
+  auto roots = book::project_roots(options.book, config_folder);
+  roots.insert(roots.end(), options.include_roots.begin(), options.include_roots.end());
+  return {roots};
+}
+
 LoadedBook load_book(const Options& options)
 {
   if (options.book.empty()) {
@@ -115,7 +123,8 @@ LoadedBook load_book(const Options& options)
                      "no book given: no book.toml (mdBook) here or above, and no snipcheck.toml with `book`; "
                      "pass --book PATH, or write a snipcheck.toml with `snipcheck init`");
   }
-  LoadedBook loaded{book::read_book(options.book), check::load_expectations(options.expected)};
+  LoadedBook loaded{book::read_book(options.book, book_read_settings(options)),
+                    check::load_expectations(options.expected)};
   if (loaded.book.listings.empty()) {
     throw InputError(options.book, 0, "no code listings found in the book");
   }

@@ -45,6 +45,11 @@ struct LoadedBook
 };
 LoadedBook load_book(const Options& options);
 
+// The readers' settings: includes may read inside the book's project (its
+// folder and snipcheck.toml's, each widened to its git work tree) and the
+// `include-roots` of snipcheck.toml.
+book::ReadSettings book_read_settings(const Options& options);
+
 CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log,
                    const ProgressFn& progress = {});
 

@@ -32,9 +32,10 @@ struct Environment
 class LatexReader
 {
 public:
-  LatexReader(std::string_view content, const fs::path& path)
+  LatexReader(std::string_view content, const fs::path& path, std::vector<fs::path> include_roots)
     : m_lines(text::split_lines(content))
     , m_path(path)
+    , m_include_roots(std::move(include_roots))
   {
     m_book.path = path;
     m_book.format = Format::latex;
@@ -261,12 +262,20 @@ private:
     environment.is_rust = lowercase(environment.language) == "rust";
     const auto target = m_path.parent_path() / std::string(text::trim(*file));
     std::error_code ec;
-    if (!fs::is_regular_file(target, ec)) {
+    if (!fs::exists(target, ec)) {
       throw InputError(m_path, environment.begin_line,
                        fmt::format("\\{} names `{}`, which does not exist ({})", command, text::trim(*file),
                                    target.lexically_normal().string()));
     }
-    const auto content = std::string(text::strip_utf8_bom(text::read_file(target)));
+    const auto included = read_included_file(target, m_include_roots);
+    if (included.refusal) {
+      add_listing(
+          environment, {}, target.lexically_normal(),
+          InputProblem{m_path, environment.begin_line,
+                       fmt::format("\\{} cannot read `{}`: {}", command, text::trim(*file), *included.refusal)});
+      return;
+    }
+    const auto content = std::string(text::strip_utf8_bom(included.text));
     if (auto bad_line = text::first_invalid_utf8_line(content)) {
       throw InputError(target, *bad_line, "invalid UTF-8; save the file as UTF-8");
     }
@@ -288,7 +297,7 @@ private:
   }
 
   void add_listing(const Environment& environment, std::vector<ListingLine> lines,
-                   std::optional<fs::path> input = std::nullopt)
+                   std::optional<fs::path> input = std::nullopt, std::optional<InputProblem> problem = std::nullopt)
   {
     Listing listing;
     listing.chapter = m_chapter;
@@ -307,6 +316,9 @@ private:
       }
     }
     listing.lines = std::move(lines);
+    if (problem) {
+      listing.problems.push_back(std::move(*problem)); // not built: its result is the problem
+    }
     listing.ordinal = ++m_ordinals[{listing.chapter, listing.section}];
     listing.id = make_listing_id(listing.chapter, listing.section, listing.ordinal);
     m_book.listings.push_back(std::move(listing));
@@ -314,6 +326,7 @@ private:
 
   std::vector<std::string> m_lines;
   fs::path m_path;
+  std::vector<fs::path> m_include_roots; // where \lstinputlisting may read from
   std::size_t m_line = 0;
   Book m_book;
   int m_chapter = 0;
@@ -326,7 +339,7 @@ private:
 
 } // namespace
 
-Book parse_latex_file(std::string_view content, const std::filesystem::path& path)
+Book parse_latex_file(std::string_view content, const std::filesystem::path& path, const ReadSettings& settings)
 {
   content = text::strip_utf8_bom(content);
   if (text::looks_binary(content)) {
@@ -335,16 +348,16 @@ Book parse_latex_file(std::string_view content, const std::filesystem::path& pat
   if (auto bad_line = text::first_invalid_utf8_line(content)) {
     throw InputError(path, *bad_line, "invalid UTF-8; save the book as UTF-8");
   }
-  return LatexReader(content, path).read();
+  return LatexReader(content, path, include_roots_for(settings, path)).read();
 }
 
-Book read_latex_file(const std::filesystem::path& path)
+Book read_latex_file(const std::filesystem::path& path, const ReadSettings& settings)
 {
   const auto content = text::read_file(path);
   if (text::is_blank(content)) {
     throw InputError(path, 0, "the book is empty");
   }
-  return parse_latex_file(content, path);
+  return parse_latex_file(content, path, settings);
 }
 
 } // namespace snipcheck::book

@@ -277,12 +277,12 @@ std::string make_listing_id(int chapter, const std::string& section, int ordinal
 
 namespace {
 
-Book read_book_as_given(const std::filesystem::path& path)
+Book read_book_as_given(const std::filesystem::path& path, const ReadSettings& settings)
 {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     if (std::filesystem::exists(path / "book.toml")) {
-      return read_mdbook(path);
+      return read_mdbook(path, settings);
     }
     throw InputError(path, 0, "is a folder without book.toml; pass a book file or an mdBook folder");
   }
@@ -294,7 +294,7 @@ Book read_book_as_given(const std::filesystem::path& path)
     return read_markdown_file(path);
   }
   if (extension == ".tex") {
-    return read_latex_file(path);
+    return read_latex_file(path, settings);
   }
   return read_text_book(path);
 }
@@ -318,7 +318,7 @@ std::filesystem::path display_path(const std::filesystem::path& path, const std:
   return relative;
 }
 
-Book read_book(const std::filesystem::path& path)
+Book read_book(const std::filesystem::path& path, const ReadSettings& settings)
 {
   // Every path the book reports (reports, JUnit file=, GitHub annotations,
   // error messages) is made here, once: relative to the working folder and
@@ -330,7 +330,7 @@ Book read_book(const std::filesystem::path& path)
     return ec ? file.lexically_normal() : display_path(file, working_folder);
   };
   try {
-    auto book = read_book_as_given(shown(path));
+    auto book = read_book_as_given(shown(path), settings);
     book.path = shown(book.path);
     for (auto& notice : book.notices) {
       notice.file = shown(notice.file);

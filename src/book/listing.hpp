@@ -3,6 +3,7 @@
 // A Listing is one fenced block, rebuilt as the book's reader sees it, with the
 // source line of every line so later stages can report at the book's own lines.
 
+#include "book/include_roots.hpp"
 #include "util/errors.hpp"
 
 #include <filesystem>
@@ -89,8 +90,9 @@ struct Book
 
 // Reads a book in any supported format, chosen from the path (a folder with
 // book.toml, *.md, *.tex, anything else as plain text). Throws InputError.
-// The paths in the Book and its errors are display_path()s.
-Book read_book(const std::filesystem::path& path);
+// The paths in the Book and its errors are display_path()s. Includes read
+// only inside `settings`' roots (default: the book's project).
+Book read_book(const std::filesystem::path& path, const ReadSettings& settings = {});
 
 // The tokens of Rust code as the fingerprint sees them: comments and
 // whitespace dropped, literals kept byte for byte, one token per punctuation

@@ -100,8 +100,9 @@ std::vector<SourceLine> lines_in_range(const std::vector<SourceLine>& raw, const
 class Expander
 {
 public:
-  explicit Expander(ExpandedText& out)
+  Expander(ExpandedText& out, std::vector<fs::path> roots)
     : m_out(out)
+    , m_roots(std::move(roots))
   {}
 
   int file_index(const fs::path& path)
@@ -119,17 +120,18 @@ public:
 
 private:
   std::vector<SourceLine> render(const Link& link, const SourceLine& at, const fs::path& base, int depth);
-  std::vector<SourceLine> read_lines(const fs::path& path);
+  std::vector<SourceLine> lines_of(const fs::path& path, std::string_view content);
 
   ExpandedText& m_out;
+  std::vector<fs::path> m_roots; // where includes may read from
 };
 
-std::vector<SourceLine> Expander::read_lines(const fs::path& path)
+std::vector<SourceLine> Expander::lines_of(const fs::path& path, std::string_view content)
 {
   const int index = file_index(path);
   std::vector<SourceLine> lines;
   int number = 0;
-  for (auto& text : text::split_lines(text::strip_utf8_bom(text::read_file(path)))) {
+  for (auto& text : text::split_lines(text::strip_utf8_bom(content))) {
     lines.push_back({std::move(text), index, ++number});
   }
   return lines;
@@ -140,7 +142,7 @@ std::vector<SourceLine> Expander::render(const Link& link, const SourceLine& at,
   if (link.kind == LinkKind::title) {
     return {};
   }
-  const auto where = m_out.files[static_cast<std::size_t>(at.file_index)]; // a copy: read_lines may grow `files`
+  const auto where = m_out.files[static_cast<std::size_t>(at.file_index)]; // a copy: lines_of may grow `files`
   if (depth >= max_depth) {
     m_out.problems.push_back({where, at.line,
                               fmt::format("`{}` is included more than {} levels deep; do the includes form a cycle?",
@@ -149,13 +151,18 @@ std::vector<SourceLine> Expander::render(const Link& link, const SourceLine& at,
   }
   const auto target = base / link.path;
   std::error_code ec;
-  if (!fs::is_regular_file(target, ec)) {
+  if (!fs::exists(target, ec)) {
     m_out.problems.push_back(
         {where, at.line,
          fmt::format("cannot include `{}`: no such file ({})", link.path, target.lexically_normal().string())});
     return {};
   }
-  const auto raw = read_lines(target);
+  const auto included = read_included_file(target, m_roots);
+  if (included.refusal) {
+    m_out.problems.push_back({where, at.line, fmt::format("cannot include `{}`: {}", link.path, *included.refusal)});
+    return {};
+  }
+  const auto raw = lines_of(target, included.text);
   if (link.kind == LinkKind::playground) {
     return playground_block(link, at, raw);
   }
@@ -243,12 +250,13 @@ ExpandedText unexpanded_text(std::string_view content, const std::filesystem::pa
   return result;
 }
 
-ExpandedText expand_mdbook_links(std::string_view content, const std::filesystem::path& path)
+ExpandedText expand_mdbook_links(std::string_view content, const std::filesystem::path& path,
+                                 const ReadSettings& settings)
 {
   auto chapter = unexpanded_text(content, path);
   ExpandedText result;
   result.files = {path};
-  Expander expander(result);
+  Expander expander(result, include_roots_for(settings, path));
   result.lines = expander.expand(chapter.lines, path.parent_path(), 0);
   return result;
 }

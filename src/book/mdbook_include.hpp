@@ -5,6 +5,7 @@
 // anchor or range as hidden `# ` lines. Format: mdBook's guide, "mdBook-specific
 // features"; behaviour after mdBook's src/preprocess/links.rs and src/utils/string.rs.
 
+#include "book/include_roots.hpp"
 #include "util/errors.hpp"
 
 #include <filesystem>
@@ -34,10 +35,14 @@ struct ExpandedText
 };
 
 // The chapter's text without mdBook links: every line keeps its real file and
-// line. A missing file or anchor, or includes nested deeper than mdBook
-// allows (10), is a problem at the including file and line (`problems`); the
-// link expands to nothing, as in mdBook, so the rest of the chapter is read.
-ExpandedText expand_mdbook_links(std::string_view content, const std::filesystem::path& path);
+// line. A missing file or anchor, includes nested deeper than mdBook allows
+// (10), or a file that may not be read (outside `settings`' include roots, by
+// default the chapter's project; not a regular file; too large:
+// book/include_roots.hpp) is a problem at the including file and line
+// (`problems`); the link expands to nothing, as in mdBook, so the rest of the
+// chapter is read.
+ExpandedText expand_mdbook_links(std::string_view content, const std::filesystem::path& path,
+                                 const ReadSettings& settings = {});
 
 // The chapter as written, one SourceLine per line, nothing expanded (what
 // rustdoc sees when given the file).

@@ -15,8 +15,9 @@ namespace snipcheck::book {
 
 namespace fs = std::filesystem;
 
-Book read_mdbook(const std::filesystem::path& folder)
+Book read_mdbook(const std::filesystem::path& folder, const ReadSettings& settings)
 {
+  const ReadSettings confined{include_roots_for(settings, folder)};
   const auto config = read_mdbook_config(folder / "book.toml");
   const auto source = folder / config.source_folder;
   const auto summary_path = source / "SUMMARY.md";
@@ -40,7 +41,7 @@ Book read_mdbook(const std::filesystem::path& folder)
     if (entry.path.empty() || !seen.insert(file.string()).second) {
       continue; // a draft chapter has no file yet; `./a.md` and `a.md` are one chapter
     }
-    if (!fs::is_regular_file(file, ec)) {
+    if (!fs::exists(file, ec)) {
       // mdBook would create it empty (create-missing); an empty chapter has no listings.
       missing.push_back({summary_path, entry.line,
                          fmt::format("chapter `{}` links to `{}`, which does not exist{}", entry.title, entry.path,
@@ -49,10 +50,16 @@ Book read_mdbook(const std::filesystem::path& folder)
                                          : " ([build] create-missing = false in book.toml)")});
       continue;
     }
-    const auto content_file = text::read_file(file);
-    const auto content = text::strip_utf8_bom(content_file);
+    // A chapter is read as an include is: `[x](../../../etc/passwd)` may not be.
+    const auto chapter = read_included_file(file, confined.include_roots);
+    if (chapter.refusal) {
+      throw InputError(summary_path, entry.line,
+                       fmt::format("chapter `{}` links to `{}`, which cannot be read: {}", entry.title, entry.path,
+                                   *chapter.refusal));
+    }
+    const auto content = text::strip_utf8_bom(chapter.text);
     check_markdown_text(content, file);
-    listings.add_chapter(expand_mdbook_links(content, file), entry.number, entry.title);
+    listings.add_chapter(expand_mdbook_links(content, file, confined), entry.number, entry.title);
   }
   if (!config.create_missing && !missing.empty()) {
     throw InputError(std::move(missing));

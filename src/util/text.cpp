@@ -12,7 +12,9 @@
 #include <fstream>
 #include <sstream>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace snipcheck::text {
@@ -178,30 +180,107 @@ int LineIndex::line_of(const char* pointer) const
   return line_of(static_cast<std::size_t>(pointer - m_text.data()));
 }
 
-std::string read_file(const std::filesystem::path& path)
+namespace {
+
+// Closes the file it holds.
+class OpenFile
 {
+public:
+  explicit OpenFile(int fd)
+    : m_fd(fd)
+  {}
+  ~OpenFile()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
+// A kernel file system's files (/proc, /sys, ...) show the machine, not a
+// book, and their size (0) says nothing about what reading them gives.
+bool on_kernel_file_system(int fd)
+{
+  struct statfs file_system
+  {
+  };
+  if (::fstatfs(fd, &file_system) != 0) {
+    return false;
+  }
+  switch (file_system.f_type) {
+  case PROC_SUPER_MAGIC:
+  case SYSFS_MAGIC:
+  case DEBUGFS_MAGIC:
+  case TRACEFS_MAGIC:
+  case SECURITYFS_MAGIC:
+  case CGROUP_SUPER_MAGIC:
+  case CGROUP2_SUPER_MAGIC: return true;
+  default: return false;
+  }
+}
+
+[[noreturn]] void too_large(const std::filesystem::path& path)
+{
+  throw InputError(path, 0, fmt::format("is larger than {} MiB; is it really a text file?", max_file_size >> 20));
+}
+
+} // namespace
+
+std::string read_file(const std::filesystem::path& path, LastLink last_link)
+{
+  const bool follow = last_link == LastLink::follow;
   std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
+  const auto status = follow ? std::filesystem::status(path, ec) : std::filesystem::symlink_status(path, ec);
+  if (!follow && std::filesystem::is_symlink(status)) {
+    throw InputError(path, 0, "is a symbolic link, which is not followed here");
+  }
+  // Refused before it is opened: opening a FIFO blocks until a writer comes, a device may act.
   if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
     throw InputError(path, 0, "is not a regular file (a device, a pipe or a folder); pass a file");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // O_NONBLOCK: should it have become a FIFO since, opening it does not wait.
+  const OpenFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW)));
+  struct stat opened
+  {
+  };
+  if (file.fd() < 0 || ::fstat(file.fd(), &opened) != 0) {
     throw InputError(path, 0, fmt::format("cannot read: {}", std::strerror(errno)));
   }
-  // Bounded, in case the file grows while it is read (or is a special file after all).
+  if (!S_ISREG(opened.st_mode)) {
+    throw InputError(path, 0, "is not a regular file (a device, a pipe or a folder); pass a file");
+  }
+  if (on_kernel_file_system(file.fd())) {
+    throw InputError(path, 0, "is a file of /proc or /sys (the machine's, not a book's); pass a file");
+  }
+  if (static_cast<std::uintmax_t>(opened.st_size) > max_file_size) {
+    too_large(path);
+  }
   std::string content;
+  content.reserve(static_cast<std::size_t>(opened.st_size));
+  // Bounded still, in case the file grows while it is read.
   std::array<char, 65536> buffer{};
-  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
-    content.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  while (true) {
+    const auto got = ::read(file.fd(), buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      throw InputError(path, 0, fmt::format("cannot read: {}", std::strerror(errno)));
+    }
+    if (got == 0) {
+      return content;
+    }
+    content.append(buffer.data(), static_cast<std::size_t>(got));
     if (content.size() > max_file_size) {
-      throw InputError(path, 0, fmt::format("is larger than {} MiB; is it really a text file?", max_file_size >> 20));
+      too_large(path);
     }
   }
-  if (in.bad()) {
-    throw InputError(path, 0, fmt::format("cannot read: {}", std::strerror(errno)));
-  }
-  return content;
 }
 
 namespace {
@@ -221,20 +300,26 @@ bool write_all(int fd, std::string_view content)
   return true;
 }
 
-// The file a write to `path` lands in: through a symlink, its target.
+} // namespace
+
 std::filesystem::path write_target(const std::filesystem::path& path)
 {
+  constexpr int max_links = 40; // the kernel's limit (ELOOP)
+  auto target = path;
   std::error_code ec;
-  if (std::filesystem::is_symlink(path, ec) && std::filesystem::exists(path, ec)) {
-    auto target = std::filesystem::canonical(path, ec);
-    if (!ec) {
-      return target;
+  for (int links = 0; links < max_links && std::filesystem::is_symlink(target, ec); ++links) {
+    const auto next = std::filesystem::read_symlink(target, ec);
+    if (ec) {
+      return path;
     }
+    target = next.is_absolute() ? next : target.parent_path() / next;
   }
-  return path;
+  if (target == path) {
+    return path;
+  }
+  auto resolved = std::filesystem::weakly_canonical(target, ec);
+  return ec ? target.lexically_normal() : resolved;
 }
-
-} // namespace
 
 namespace {
 

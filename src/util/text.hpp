@@ -52,11 +52,19 @@ private:
 };
 
 // Reads a regular file of at most `max_file_size` bytes; anything else (a
-// device, a FIFO, a larger file) and unreadable files throw InputError.
+// device, a FIFO, a file of /proc or /sys, a larger file) and unreadable files
+// throw InputError. The size is checked before a byte is read, and a FIFO is
+// never opened. LastLink::refuse: a symlink named by `path` itself is refused
+// (for a path already resolved and checked, see book/include_roots.hpp).
 constexpr std::uintmax_t max_file_size = 1ULL << 30;
-std::string read_file(const std::filesystem::path& path);
-// Writes to a temporary file beside `path` and renames it over `path`, so a
-// crash leaves either the old file or the new one. Throws Fatal.
+enum class LastLink { follow, refuse };
+std::string read_file(const std::filesystem::path& path, LastLink last_link = LastLink::follow);
+// Where a write to `path` lands: through symlinks (dangling ones too, so a
+// write creates their target and they stay symlinks), else `path` itself.
+std::filesystem::path write_target(const std::filesystem::path& path);
+// Writes to a temporary file beside write_target(path) and renames it over
+// that, so a crash leaves either the old file or the new one, and a symlink
+// stays a symlink. Throws Fatal.
 // `new_file_mode` (less the umask) applies only when the file does not exist yet.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content,
                            unsigned new_file_mode = 0666);

@@ -199,16 +199,16 @@ TEST_F(BlessEndToEnd, ConcurrentBlessesLoseNoChange)
 
 TEST_F(BlessEndToEnd, BlessKeepsCommentsLineEndingsModeAndSymlinks)
 {
-  // expected/ch01.toml is a symlink into a shared folder, CRLF, mode 600, and
-  // its entry says the wrong thing with a comment after it: the listing
-  // compiles (and, as the entry says compile-fail, is not run).
-  fs::create_directories(m_temp / "shared");
-  fs::create_directories(m_temp / "expected");
-  const auto target = m_temp / "shared/ch01.toml";
+  // expected/ch01.toml is a symlink into a shared folder (inside expected/:
+  // bless writes nowhere else), CRLF, mode 600, and its entry says the wrong
+  // thing with a comment after it: the listing compiles (and, as the entry
+  // says compile-fail, is not run).
+  fs::create_directories(m_temp / "expected/shared");
+  const auto target = m_temp / "expected/shared/ch01.toml";
   write(target, "# Chapter 1\r\n[\"ch01/1.1-4\"]\r\nexpect = \"compile-fail\"  # why it fails\r\n"
                 "errors = [\"E0000\"]\r\nreason = \"hand-written\"\r\n");
   ::chmod(target.c_str(), 0600);
-  fs::create_symlink("../shared/ch01.toml", m_temp / "expected/ch01.toml");
+  fs::create_symlink("shared/ch01.toml", m_temp / "expected/ch01.toml");
   const auto run = snipcheck("bless ch01/1.1-4");
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("expect \"compile-fail\" -> \"compile\"\n"), std::string::npos) << run.out;
@@ -222,7 +222,7 @@ TEST_F(BlessEndToEnd, BlessKeepsCommentsLineEndingsModeAndSymlinks)
   };
   ASSERT_EQ(::stat(target.c_str(), &status), 0);
   EXPECT_EQ(status.st_mode & 07777, 0600u);
-  for (const auto& folder : {m_temp / "expected", m_temp / "shared"}) {
+  for (const auto& folder : {m_temp / "expected", m_temp / "expected/shared"}) {
     for (const auto& entry : fs::directory_iterator(folder)) {
       EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
     }

@@ -1,0 +1,3 @@
+pub fn inside() -> u32 {
+    1
+}
