@@ -4,6 +4,7 @@
 #include "check/inventory.hpp"
 #include "check/output_block.hpp"
 #include "report/terminal.hpp"
+#include "util/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -53,7 +54,10 @@ void add_claim_fields(nlohmann::json& expected, nlohmann::json& actual, const ch
     actual["form"] = observed.form;
   }
   if (!observed.failing_tests.empty()) {
-    actual["failing_tests"] = observed.failing_tests;
+    auto& names = actual["failing_tests"] = nlohmann::json::array();
+    for (const auto& name : observed.failing_tests) {
+      names.push_back(text::lossy_utf8(name)); // read from the test binary's output
+    }
   }
 }
 
