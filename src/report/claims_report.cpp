@@ -3,6 +3,7 @@
 #include "check/claims.hpp"
 #include "check/inventory.hpp"
 #include "check/output_block.hpp"
+#include "report/escape.hpp"
 #include "report/terminal.hpp"
 #include "util/utf8.hpp"
 
@@ -142,9 +143,11 @@ std::string output_block_fixes(const check::CheckRun& run)
         !result.expectation.output_block) {
       continue;
     }
+    // The block holds what the program printed: quoted, as in the failure details.
     text += fmt::format("{}: the output block of {} should read (snipcheck never edits the book):\n{}", mismatch->where,
                         result.listing->id,
-                        check::corrected_output_block(*result.expectation.output_block, result.observed));
+                        quoted_lines(check::corrected_output_block(*result.expectation.output_block, result.observed),
+                                     "  | "));
   }
   return text;
 }

@@ -112,7 +112,10 @@ TEST_F(HostileOutput, EveryListingIsReportedAndNothingItPrintsForgesALineOrReach
   for (const auto& line : command_lines(run.out)) {
     EXPECT_TRUE(line.starts_with("::error file=")) << line;
     const auto title = line.find(",title=snipcheck ");
-    ASSERT_NE(title, std::string::npos) << line;
+    if (title == std::string::npos) {
+      ADD_FAILURE() << "forged: " << line;
+      continue;
+    }
     const auto id_start = title + std::string(",title=snipcheck ").size();
     annotated.insert(line.substr(id_start, line.find(' ', id_start) - id_start));
   }
