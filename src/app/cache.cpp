@@ -1,6 +1,7 @@
 #include "app/cache.hpp"
 
 #include "util/text.hpp"
+#include "util/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -60,6 +61,59 @@ std::string registry_digest(const std::filesystem::path& registry)
   return fmt::format("{}:{}", registry.string(), text::fnv1a_hex(fmt::format("{}", fmt::join(crates, "\n"))));
 }
 
+constexpr std::string_view base64_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64_encode(std::string_view bytes)
+{
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const auto count = std::min<std::size_t>(3, bytes.size() - i);
+    unsigned group = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      group = (group << 8) | (k < count ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      out += k <= count ? base64_digits[(group >> (18 - 6 * k)) & 0x3F] : '=';
+    }
+  }
+  return out;
+}
+
+std::string base64_decode(std::string_view text)
+{
+  std::string out;
+  unsigned group = 0;
+  int bits = 0;
+  for (const char c : text) {
+    const auto digit = base64_digits.find(c);
+    if (digit == std::string_view::npos) {
+      continue; // '=' padding
+    }
+    group = (group << 6) | static_cast<unsigned>(digit);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((group >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+// A JSON string is UTF-8, and a listing's output (or a message quoting it)
+// may be any bytes: those go in as {"base64": ...}, so a cached result holds
+// exactly the bytes a fresh run compares.
+json bytes_to_json(const std::string& bytes)
+{
+  return text::is_valid_utf8(bytes) ? json(bytes) : json{{"base64", base64_encode(bytes)}};
+}
+
+std::string bytes_from_json(const json& value)
+{
+  return value.is_object() ? base64_decode(value.at("base64").get<std::string>()) : value.get<std::string>();
+}
+
+} // namespace
+
 std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
 {
   static const std::string binary = own_binary_identity();
@@ -91,26 +145,26 @@ json observed_to_json(const check::Observed& observed)
   for (const auto& d : observed.diagnostics) {
     diagnostics.push_back({{"level", d.level},
                            {"code", d.code},
-                           {"message", d.message},
-                           {"book_file", d.book_file.string()},
+                           {"message", bytes_to_json(d.message)},
+                           {"book_file", bytes_to_json(d.book_file.string())},
                            {"book_line", d.book_line},
                            {"listing_line", d.listing_line},
                            {"other_listing_lines", d.other_listing_lines},
                            {"prelude_line", d.prelude_line},
                            {"column", d.column},
-                           {"rendered", d.rendered}});
+                           {"rendered", bytes_to_json(d.rendered)}});
   }
   json result{{"build", static_cast<int>(observed.build)},
               {"diagnostics", std::move(diagnostics)},
-              {"command", observed.command},
-              {"environment_problem", observed.environment_problem}};
+              {"command", bytes_to_json(observed.command)},
+              {"environment_problem", bytes_to_json(observed.environment_problem)}};
   if (observed.run) {
     const auto& run = *observed.run;
     result["run"] = {{"kind", static_cast<int>(run.status.kind)},
                      {"code", run.status.code},
                      {"signal", run.status.signal},
-                     {"stdout", run.stdout_text},
-                     {"stderr", run.stderr_text},
+                     {"stdout", bytes_to_json(run.stdout_text)},
+                     {"stderr", bytes_to_json(run.stderr_text)},
                      {"truncated", run.truncated}};
   }
   return result;
@@ -124,26 +178,26 @@ check::Observed observed_from_json(const json& value)
     check::Diagnostic diagnostic;
     diagnostic.level = d.at("level");
     diagnostic.code = d.at("code");
-    diagnostic.message = d.at("message");
-    diagnostic.book_file = d.at("book_file").get<std::string>();
+    diagnostic.message = bytes_from_json(d.at("message"));
+    diagnostic.book_file = bytes_from_json(d.at("book_file"));
     diagnostic.book_line = d.at("book_line");
     diagnostic.listing_line = d.at("listing_line");
     diagnostic.other_listing_lines = d.at("other_listing_lines").get<std::vector<int>>();
     diagnostic.prelude_line = d.at("prelude_line");
     diagnostic.column = d.at("column");
-    diagnostic.rendered = d.at("rendered");
+    diagnostic.rendered = bytes_from_json(d.at("rendered"));
     observed.diagnostics.push_back(std::move(diagnostic));
   }
-  observed.command = value.at("command");
-  observed.environment_problem = value.at("environment_problem");
+  observed.command = bytes_from_json(value.at("command"));
+  observed.environment_problem = bytes_from_json(value.at("environment_problem"));
   if (value.contains("run")) {
     const auto& run = value["run"];
     check::RunOutput output;
     output.status.kind = static_cast<cargo::ExitStatus::Kind>(run.at("kind").get<int>());
     output.status.code = run.at("code");
     output.status.signal = run.at("signal");
-    output.stdout_text = run.at("stdout");
-    output.stderr_text = run.at("stderr");
+    output.stdout_text = bytes_from_json(run.at("stdout"));
+    output.stderr_text = bytes_from_json(run.at("stderr"));
     output.truncated = run.at("truncated");
     observed.run = std::move(output);
   }
@@ -196,9 +250,14 @@ void ResultCache::store(const std::string& key, const check::Observed& observed)
   if (std::filesystem::create_directories(m_folder, ec)) {
     std::filesystem::permissions(m_folder, std::filesystem::perms::owner_all, ec);
   }
+  std::string entry;
+  try {
+    entry = observed_to_json(observed).dump();
+  } catch (const json::type_error&) {
+    return; // a text that is not UTF-8 and not marked as bytes: not cached, never stored altered
+  }
   const auto path = m_folder / (key + ".json");
-  const auto body = observed_to_json(observed).dump();
-  text::write_file_atomically(path, entry_header(key, body) + body);
+  text::write_file_atomically(path, entry_header(key, entry) + entry);
   std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
 }
 

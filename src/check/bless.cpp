@@ -2,6 +2,7 @@
 
 #include "check/compare.hpp"
 #include "check/result.hpp"
+#include "util/utf8.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -50,6 +51,9 @@ BlessDecision decide_update(const book::Listing& listing, const Expectation& exp
   const auto& recorded = record->expect;
   update.errors = record->errors;
   if (recorded == "run" && expectation.stdout_text) {
+    if (!text::is_valid_utf8(observed.run->stdout_text)) {
+      return {std::nullopt, "its output is not valid UTF-8, which an expected/ file (TOML) cannot hold"};
+    }
     update.stdout_text = observed.run->stdout_text; // only where a maintainer chose to pin it
   }
   // Written out even when the fence says the same: an entry that lists errors

@@ -32,7 +32,9 @@ void write_reports(const app::CheckRun& run, const app::Options& options)
 {
   for (const auto& request : options.reports) {
     if (request.format == "json") {
-      text::write_file_atomically(request.path, report::json_report(run).dump(2) + "\n", private_report);
+      // Every text is UTF-8 by now (json_report); `replace` keeps a slip from ending the run.
+      const auto json = report::json_report(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+      text::write_file_atomically(request.path, json + "\n", private_report);
     } else if (request.format == "junit") {
       text::write_file_atomically(request.path, report::junit_report(run), private_report);
     } else if (request.format == "github") {

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 
 #include "app/pipeline.hpp"
+#include "report/escape.hpp"
 #include "report/terminal.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -36,7 +37,7 @@ void print_as_compiled(const app::ListingResult& result)
     } else if (origin.origin == scratch::Origin::epilogue) {
       tag = "epilogue";
     }
-    fmt::print("{:>12} | {}\n", tag, lines[k]);
+    fmt::print("{:>12} | {}\n", tag, report::terminal_safe(lines[k]));
   }
 }
 
@@ -53,7 +54,7 @@ int show_command(const app::Options& options, const Output& output)
     for (std::size_t k = 0; k < listing.lines.size(); ++k) {
       const auto& line = listing.lines[k];
       if (!line.hidden) {
-        fmt::print("{:>12} | {}\n", fmt::format("{} [{}]", line.source_line, k + 1), line.text);
+        fmt::print("{:>12} | {}\n", fmt::format("{} [{}]", line.source_line, k + 1), report::terminal_safe(line.text));
       }
     }
     const auto& expectation = result.expectation;
@@ -72,11 +73,13 @@ int show_command(const app::Options& options, const Output& output)
       print_as_compiled(result);
     }
     fmt::print("\nresult: {}\n", report::status_line(result, report::Style{output.color, options.verbose}, false));
+    // rustc's rendering and the program's output quote the listing: never at the start of a line.
     for (const auto& diagnostic : result.observed.diagnostics) {
-      fmt::print("{}", diagnostic.rendered);
+      fmt::print("{}", report::quoted_lines(diagnostic.rendered, "  | "));
     }
     if (result.observed.run) {
-      fmt::print("stdout:\n{}\nstderr:\n{}\n", result.observed.run->stdout_text, result.observed.run->stderr_text);
+      fmt::print("stdout:\n{}stderr:\n{}", report::quoted_lines(result.observed.run->stdout_text, "  | "),
+                 report::quoted_lines(result.observed.run->stderr_text, "  | "));
     }
     if (result.status() == check::Status::error) {
       return exit_environment;

@@ -1,5 +1,6 @@
 #include "report/ci_reports.hpp"
 
+#include "report/escape.hpp"
 #include "report/terminal.hpp"
 
 #include <fmt/format.h>
@@ -37,21 +38,23 @@ std::pair<std::string, int> book_position(const check::ListingResult& result)
 
 std::string xml_escape(std::string_view text)
 {
+  // XML 1.0 forbids most control characters even as references, and U+FFFE
+  // and U+FFFF; the document says UTF-8, so the text must be UTF-8.
+  auto valid = escape_controls(text, "\t\n");
+  for (const auto* noncharacter : {"\xEF\xBF\xBE", "\xEF\xBF\xBF"}) {
+    for (auto at = valid.find(noncharacter); at != std::string::npos; at = valid.find(noncharacter, at)) {
+      valid.replace(at, 3, "\xEF\xBF\xBD");
+    }
+  }
   std::string out;
-  for (const char c : text) {
+  for (const char c : valid) {
     switch (c) {
     case '&': out += "&amp;"; break;
     case '<': out += "&lt;"; break;
     case '>': out += "&gt;"; break;
     case '"': out += "&quot;"; break;
     case '\'': out += "&apos;"; break;
-    default:
-      // XML 1.0 forbids most control characters, even escaped.
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-        out += '?';
-      } else {
-        out += c;
-      }
+    default: out += c;
     }
   }
   return out;
@@ -118,7 +121,7 @@ std::string junit_report(const check::CheckRun& run)
 std::string github_escape_data(std::string_view text)
 {
   std::string out;
-  for (const char c : text) {
+  for (const char c : escape_controls(text, "\t\n\r")) {
     if (c == '%')
       out += "%25";
     else if (c == '\r')

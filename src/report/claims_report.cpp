@@ -3,7 +3,9 @@
 #include "check/claims.hpp"
 #include "check/inventory.hpp"
 #include "check/output_block.hpp"
+#include "report/escape.hpp"
 #include "report/terminal.hpp"
+#include "util/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -53,7 +55,10 @@ void add_claim_fields(nlohmann::json& expected, nlohmann::json& actual, const ch
     actual["form"] = observed.form;
   }
   if (!observed.failing_tests.empty()) {
-    actual["failing_tests"] = observed.failing_tests;
+    auto& names = actual["failing_tests"] = nlohmann::json::array();
+    for (const auto& name : observed.failing_tests) {
+      names.push_back(text::lossy_utf8(name)); // read from the test binary's output
+    }
   }
 }
 
@@ -138,9 +143,11 @@ std::string output_block_fixes(const check::CheckRun& run)
         !result.expectation.output_block) {
       continue;
     }
+    // The block holds what the program printed: quoted, as in the failure details.
     text += fmt::format("{}: the output block of {} should read (snipcheck never edits the book):\n{}", mismatch->where,
                         result.listing->id,
-                        check::corrected_output_block(*result.expectation.output_block, result.observed));
+                        quoted_lines(check::corrected_output_block(*result.expectation.output_block, result.observed),
+                                     "  | "));
   }
   return text;
 }

@@ -1,5 +1,6 @@
 #include "report/errata.hpp"
 
+#include "report/escape.hpp"
 #include "report/terminal.hpp"
 
 #include <fmt/format.h>
@@ -81,13 +82,13 @@ std::string errata_report(const check::CheckRun& run)
       const auto code = diagnostic.code.empty() ? std::string() : fmt::format("[{}]", diagnostic.code);
       if (diagnostic.book_line > 0) {
         text += fmt::format("- line {} (listing line {}): error{}: {}\n", diagnostic.book_line, diagnostic.listing_line,
-                            code, diagnostic.message);
+                            code, continued_lines(diagnostic.message, "  | "));
       } else {
-        text += fmt::format("- error{}: {}\n", code, diagnostic.message);
+        text += fmt::format("- error{}: {}\n", code, continued_lines(diagnostic.message, "  | "));
       }
     }
     if (!any) {
-      text += fmt::format("**Today:** {}\n", result.explanation());
+      text += fmt::format("**Today:** {}\n", continued_lines(result.explanation(), "  | "));
     }
     text += fmt::format("\n**Fix.** {}\n", result.expectation.fix.value_or("(none recorded)"));
     if (result.status() != check::Status::pass) {

@@ -2,6 +2,7 @@
 
 #include "report/claims_report.hpp"
 #include "report/errata.hpp"
+#include "util/utf8.hpp"
 
 namespace snipcheck::report {
 
@@ -9,9 +10,16 @@ namespace {
 
 using nlohmann::json;
 
+// A JSON string is UTF-8; a listing's output, a message quoting it or a file
+// name may be any bytes, so every such text goes in lossily (U+FFFD).
+json lossy(std::string_view text)
+{
+  return json(text::lossy_utf8(text));
+}
+
 json nullable(const std::optional<std::string>& value)
 {
-  return value ? json(*value) : json(nullptr);
+  return value ? lossy(*value) : json(nullptr);
 }
 
 json diagnostics_json(const check::Observed& observed)
@@ -20,11 +28,11 @@ json diagnostics_json(const check::Observed& observed)
   for (const auto& diagnostic : observed.diagnostics) {
     json entry{{"level", diagnostic.level},
                {"code", diagnostic.code.empty() ? json(nullptr) : json(diagnostic.code)},
-               {"message", diagnostic.message},
+               {"message", lossy(diagnostic.message)},
                {"book_line", diagnostic.book_line > 0 ? json(diagnostic.book_line) : json(nullptr)},
                {"listing_line", diagnostic.listing_line > 0 ? json(diagnostic.listing_line) : json(nullptr)},
                {"column", diagnostic.column > 0 ? json(diagnostic.column) : json(nullptr)},
-               {"file", diagnostic.book_file.string()}};
+               {"file", lossy(diagnostic.book_file.string())}};
     if (diagnostic.prelude_line > 0) {
       entry["prelude_line"] = diagnostic.prelude_line;
     }
@@ -46,22 +54,25 @@ json result_json(const check::ListingResult& result)
                 {"erratum", nullable(expectation.erratum)},
                 {"fix", nullable(expectation.fix)}};
   if (expectation.stdout_text) {
-    expected["stdout"] = *expectation.stdout_text;
+    expected["stdout"] = lossy(*expectation.stdout_text);
   }
   json actual = nullptr;
   if (observed.build != check::Observed::Build::not_built || !observed.environment_problem.empty()) {
     actual = json{{"outcome", observed.outcome_name()},
                   {"errors", observed.error_codes()},
                   {"diagnostics", diagnostics_json(observed)},
-                  {"stdout", observed.run ? json(observed.run->stdout_text) : json(nullptr)},
+                  {"stdout", observed.run ? lossy(observed.run->stdout_text) : json(nullptr)},
                   {"exit_code", observed.run && observed.run->status.kind == cargo::ExitStatus::Kind::exited
                                     ? json(observed.run->status.code)
                                     : json(nullptr)}};
+    if (observed.run && !text::is_valid_utf8(observed.run->stdout_text)) {
+      actual["stdout_lossy"] = true; // `stdout` shows each invalid sequence as U+FFFD
+    }
     if (observed.run && observed.run->status.kind == cargo::ExitStatus::Kind::signaled) {
       actual["signal"] = observed.run->status.signal;
     }
     if (!observed.environment_problem.empty()) {
-      actual["environment_problem"] = observed.environment_problem;
+      actual["environment_problem"] = lossy(observed.environment_problem);
     }
     add_claim_fields(expected, actual, result);
   }
@@ -70,7 +81,7 @@ json result_json(const check::ListingResult& result)
               {"section", listing.section},
               {"ordinal", listing.ordinal},
               {"source",
-               {{"file", listing.files.front().string()},
+               {{"file", lossy(listing.files.front().string())},
                 {"fence_line", listing.fence_line},
                 {"first_line", listing.first_line()},
                 {"last_line", listing.last_line()}}},
@@ -80,10 +91,11 @@ json result_json(const check::ListingResult& result)
               {"expected", std::move(expected)},
               {"actual", std::move(actual)},
               {"status", check::status_name(status)},
-              {"message", result.explanation()},
+              {"message", lossy(result.explanation())},
               // Why a skipped listing was not checked: the annotation's reason, or what the
               // build lacked ("needs crate x, which is not available: ...").
-              {"skip_reason", status == check::Status::skip ? json(check::skip_reason(result.verdict)) : json(nullptr)},
+              {"skip_reason",
+               status == check::Status::skip ? lossy(check::skip_reason(result.verdict)) : json(nullptr)},
               {"cached", observed.cached},
               {"duration_ms", result.duration.count()}};
 }
@@ -122,7 +134,7 @@ json json_report(const check::CheckRun& run)
     results.push_back(result_json(result));
   }
   return json{{"schema", "snipcheck-report/1"},
-              {"book", run.book.path.string()},
+              {"book", lossy(run.book.path.string())},
               {"toolchains", std::move(toolchains)},
               {"editions", run.editions},
               {"summary",

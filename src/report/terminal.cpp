@@ -1,6 +1,8 @@
 #include "report/terminal.hpp"
 
+#include "report/escape.hpp"
 #include "report/json_report.hpp"
+#include "util/utf8.hpp"
 
 #include <fmt/color.h>
 #include <fmt/format.h>
@@ -11,6 +13,10 @@
 namespace snipcheck::report {
 
 namespace {
+
+// Where a listing's own text (its output, a compiler message quoting it) goes
+// on lines of its own: never at the start of a line (report/escape.hpp).
+constexpr std::string_view quote_prefix = "  | ";
 
 std::string paint(const Style& style, fmt::text_style text_style, std::string_view text)
 {
@@ -37,21 +43,24 @@ std::string diagnostic_line(const check::Diagnostic& diagnostic, const Style& st
                            diagnostic.level == "error" ? fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold
                                                        : fmt::fg(fmt::terminal_color::yellow),
                            diagnostic.level + code);
+  // rustc's message may quote the listing (compile_error!, a string literal), newlines and all.
+  const auto message = continued_lines(diagnostic.message, "    | ");
   if (diagnostic.book_line > 0) {
-    return fmt::format("  {}:{}:{}: {}: {} [listing line {}]", diagnostic.book_file.string(), diagnostic.book_line,
-                       diagnostic.column, level, diagnostic.message, diagnostic.listing_line);
+    return fmt::format("  {}:{}:{}: {}: {} [listing line {}]", terminal_safe(diagnostic.book_file.string()),
+                       diagnostic.book_line, diagnostic.column, level, message, diagnostic.listing_line);
   }
   if (diagnostic.prelude_line > 0) {
-    return fmt::format("  (scaffolding prelude, line {}): {}: {}", diagnostic.prelude_line, level, diagnostic.message);
+    return fmt::format("  (scaffolding prelude, line {}): {}: {}", diagnostic.prelude_line, level, message);
   }
-  return fmt::format("  (outside the listing): {}: {}", level, diagnostic.message);
+  return fmt::format("  (outside the listing): {}: {}", level, message);
 }
 
 } // namespace
 
 std::string location(const book::Listing& listing)
 {
-  return fmt::format("{}:{}-{}", listing.files.front().string(), listing.first_line(), listing.last_line());
+  return fmt::format("{}:{}-{}", terminal_safe(listing.files.front().string()), listing.first_line(),
+                     listing.last_line());
 }
 
 std::string status_line(const check::ListingResult& result, const Style& style, bool show_cell)
@@ -70,7 +79,7 @@ std::string status_line(const check::ListingResult& result, const Style& style, 
   } else if (status != check::Status::pass && status != check::Status::not_rust) {
     // One line per listing: the details, when longer, come under "failures".
     const auto why = result.explanation();
-    note = " - " + why.substr(0, why.find('\n'));
+    note = " - " + terminal_safe(why.substr(0, why.find('\n')));
   }
   return fmt::format("{} {:<16} {:<13} {}{}{}{}", paint(style, status_style(status), fmt::format("{:<9}", label)),
                      result.listing->id, check::outcome_name(result.expectation.outcome), location(*result.listing),
@@ -82,14 +91,14 @@ std::string failure_details(const check::ListingResult& result, const Style& sty
   const auto& expectation = result.expectation;
   std::string text = fmt::format("{} {} at {}\n", paint(style, fmt::emphasis::bold, "----"), result.listing->id,
                                  location(*result.listing));
-  text += fmt::format("  {}\n", result.explanation());
+  text += fmt::format("  {}\n", continued_lines(result.explanation(), quote_prefix));
   text += fmt::format("  expected: {}", check::outcome_name(expectation.outcome));
   if (expectation.errors) {
     text += fmt::format(" [{}]", fmt::join(*expectation.errors, ", "));
   }
   text += fmt::format(" (from {})\n", expectation.from);
   if (expectation.reason) {
-    text += fmt::format("  reason: {}\n", *expectation.reason);
+    text += fmt::format("  reason: {}\n", continued_lines(*expectation.reason, quote_prefix));
   }
   for (const auto& diagnostic : result.observed.diagnostics) {
     if (diagnostic.level == "error") {
@@ -97,10 +106,14 @@ std::string failure_details(const check::ListingResult& result, const Style& sty
     }
   }
   if (const auto* mismatch = std::get_if<check::verdict::OutputMismatch>(&result.verdict)) {
-    text += mismatch->diff;
+    text += quoted_lines(mismatch->diff, quote_prefix);
   }
-  if (result.observed.run && !result.observed.run->status.success()) {
-    text += fmt::format("  stderr:\n{}\n", result.observed.run->stderr_text);
+  const auto& run = result.observed.run;
+  if (run && !run->status.success()) {
+    text += fmt::format("  stderr:\n{}", quoted_lines(run->stderr_text, quote_prefix));
+  }
+  if (run && (!text::is_valid_utf8(run->stdout_text) || !text::is_valid_utf8(run->stderr_text))) {
+    text += "  (its output is not valid UTF-8: each invalid sequence is shown as U+FFFD)\n";
   }
   if (style.verbose && !result.observed.command.empty()) {
     text += fmt::format("  built with: {}\n", result.observed.command);

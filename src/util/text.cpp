@@ -1,6 +1,7 @@
 #include "util/text.hpp"
 
 #include "util/errors.hpp"
+#include "util/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -104,40 +105,14 @@ std::optional<int> first_invalid_utf8_line(std::string_view text)
 {
   int line = 1;
   for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '\n') {
+    const auto sequence = utf8_sequence_at(text, i);
+    if (!sequence.valid) {
+      return line;
+    }
+    if (text[i] == '\n') {
       ++line;
     }
-    int continuation = 0;
-    // The range the second byte must fall in (Unicode table 3-7): it rules out
-    // overlong forms, surrogates (ED A0..BF) and code points above U+10FFFF.
-    unsigned char second_low = 0x80;
-    unsigned char second_high = 0xBF;
-    if (byte < 0x80) {
-      continuation = 0;
-    } else if (byte >= 0xC2 && byte <= 0xDF) {
-      continuation = 1;
-    } else if (byte >= 0xE0 && byte <= 0xEF) {
-      continuation = 2;
-      second_low = byte == 0xE0 ? 0xA0 : 0x80;
-      second_high = byte == 0xED ? 0x9F : 0xBF;
-    } else if (byte >= 0xF0 && byte <= 0xF4) {
-      continuation = 3;
-      second_low = byte == 0xF0 ? 0x90 : 0x80;
-      second_high = byte == 0xF4 ? 0x8F : 0xBF;
-    } else {
-      return line;
-    }
-    if (i + continuation >= text.size() && continuation > 0) {
-      return line;
-    }
-    for (int k = 1; k <= continuation; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80 || (k == 1 && (next < second_low || next > second_high))) {
-        return line;
-      }
-    }
-    i += continuation + 1;
+    i += sequence.length;
   }
   return std::nullopt;
 }

@@ -133,7 +133,7 @@ TEST_F(Claims, AStaleOutputBlockIsReportedAtItsLinesWithADiff)
   const auto message = stale["message"].get<std::string>();
   EXPECT_TRUE(message.starts_with("printed something else than the output block at ")) << message;
   EXPECT_TRUE(message.ends_with("output.md:27-28 shows")) << message;
-  EXPECT_NE(s_run.out.find("-The value of x is: 12\n+The value of x is: 10\n"), std::string::npos) << s_run.out;
+  EXPECT_NE(s_run.out.find("  | -The value of x is: 12\n  | +The value of x is: 10\n"), std::string::npos) << s_run.out;
   EXPECT_EQ(result("transcript")["expected"]["output_block"]["transcript"], true);
   EXPECT_FALSE(result("prose-between")["expected"].contains("output_block"));
 }
@@ -171,7 +171,8 @@ TEST_F(Claims, BlessPrintsTheRightOutputBlockAndLeavesTheBookAlone)
   EXPECT_EQ(text::read_file(copy / "src/output.md"), before);
   EXPECT_NE(blessed.out.find("output.md:27-28: the output block of stale-output should read"), std::string::npos)
       << blessed.out << blessed.err;
-  EXPECT_NE(blessed.out.find("```text\nThe value of x is: 5\nThe value of x is: 10\n```"), std::string::npos)
+  EXPECT_NE(blessed.out.find("  | ```text\n  | The value of x is: 5\n  | The value of x is: 10\n  | ```"),
+            std::string::npos)
       << blessed.out;
 }
 

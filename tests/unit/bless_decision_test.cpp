@@ -70,6 +70,21 @@ TEST(BlessDecision, APanicWhereTheBookSaysRunIsRecordedAsRunFail)
   EXPECT_FALSE(decision.update->stdout_text); // bless pins no output a maintainer did not ask for
 }
 
+TEST(BlessDecision, OutputThatIsNotUtf8IsNotPinned)
+{
+  const auto listing = rust_listing("fn main() {}");
+  auto expectation = expectation_for(listing, nullptr, book::Format::markdown);
+  expectation.stdout_text = "old\n"; // pinned by a maintainer
+  Observed ran;
+  ran.build = Observed::Build::compiled;
+  ran.run = RunOutput{{cargo::ExitStatus::Kind::exited, 0}, "new \xFF\n", "", false};
+  const auto decision = decide_update(listing, expectation, ran);
+  EXPECT_FALSE(decision.update); // TOML cannot hold the bytes; U+FFFD would never match them
+  EXPECT_NE(decision.refusal.find("not valid UTF-8"), std::string::npos) << decision.refusal;
+  ran.run->stdout_text = "new\n";
+  ASSERT_TRUE(decide_update(listing, expectation, ran).update);
+}
+
 TEST(BlessDecision, AMovedEntryIsRenamedAndKeepsAnOlderFingerprintThatStillMatches)
 {
   const auto listing = rust_listing("fn main() {}");

@@ -57,10 +57,10 @@ TEST(CiReports, JunitHasASuitePerChapterAndACasePerRustListing)
       <failure type="fail" message="printed something else than the output block at book.md:44-44 shows">---- ch03/3.1-1 at book.md:41-41
   printed something else than the output block at book.md:44-44 shows
   expected: run (from fence)
---- expected
-+++ actual
--hello
-+hullo
+  | --- expected
+  | +++ actual
+  | -hello
+  | +hullo
 </failure>
     </testcase>
   </testsuite>

@@ -50,9 +50,9 @@ TEST(ClaimsReport, OutputBlockFixShowsWhatTheProgramPrints)
 {
   const testing::ReportFixture fixture;
   EXPECT_EQ(output_block_fixes(fixture.run), R"x(book.md:44-44: the output block of ch03/3.1-1 should read (snipcheck never edits the book):
-```text
-hullo
-```
+  | ```text
+  | hullo
+  | ```
 )x");
 }
 

@@ -9,7 +9,7 @@ namespace {
 TEST(Reports, XmlEscaping)
 {
   EXPECT_EQ(xml_escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
-  EXPECT_EQ(xml_escape(std::string("bell\x07")), "bell?");
+  EXPECT_EQ(xml_escape(std::string("bell\x07")), "bell\\u{7}");
 }
 
 TEST(Reports, GithubEscaping)

@@ -51,10 +51,10 @@ TEST(TerminalReport, FailureDetailsPlaceTheErrorsAtTheBookLines)
   EXPECT_EQ(failure_details(fixture.result("ch03/3.1-1"), Style{}), R"(---- ch03/3.1-1 at book.md:41-41
   printed something else than the output block at book.md:44-44 shows
   expected: run (from fence)
---- expected
-+++ actual
--hello
-+hullo
+  | --- expected
+  | +++ actual
+  | -hello
+  | +hullo
 )");
 }
 
