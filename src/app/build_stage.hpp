@@ -43,6 +43,7 @@ struct BuildSettings
   int jobs = 0;                             // cargo's --jobs; 0: cargo's default
   MergeListings merge = MergeListings::yes; // no: every listing is a target of its own
   RunSettings run;                          // for the programs it built
+  double compile_timeout_seconds = 180;     // wall clock per target's rustc; 0: none
 };
 
 // Whether what a listing did as part of a batch stands; if not, it is built

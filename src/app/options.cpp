@@ -1,6 +1,7 @@
 #include "app/options.hpp"
 
 #include "app/markdown_options.hpp"
+#include "scratch/path_crates.hpp"
 
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -106,13 +107,6 @@ private:
   std::vector<InputProblem>& m_problems;
 };
 
-bool valid_crate_name(std::string_view name)
-{
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-  });
-}
-
 // The files of a path crate, hashed in name order: an edit to the book's
 // helper crate must not be answered from the cache.
 std::string folder_hash(const std::filesystem::path& folder)
@@ -153,7 +147,13 @@ bool ConfigReader::dependency_field(scratch::Dependency& dependency, const toml:
   const auto& name = dependency.name;
   for (const auto& [field, member] : string_fields) {
     if (key == field) {
-      return string_value(value, name, field, dependency.*member);
+      const bool valid = string_value(value, name, field, dependency.*member);
+      if (const auto wrong =
+              field == "package" && valid ? scratch::crate_name_problem(dependency.package) : std::nullopt) {
+        problem(value, fmt::format("dependency `{}`: `package`: {}", name, *wrong));
+        return false;
+      }
+      return valid;
     }
   }
   if (key == "path") {
@@ -219,6 +219,24 @@ std::optional<scratch::Dependency> ConfigReader::dependency(std::string_view nam
   }
   if (!dependency.path.empty() && valid) {
     dependency.content_hash = folder_hash(dependency.path);
+    // cargo reads the crates it uses by path too: each must exist (and is hashed).
+    const auto crates = scratch::path_crates(dependency.path);
+    for (auto wrong : crates.problems) {
+      wrong.message = fmt::format("{} (a crate that dependency `{}` of {} uses)", wrong.message, name,
+                                  m_config.filename().string());
+      m_problems.push_back(std::move(wrong));
+      valid = false;
+    }
+    std::string more;
+    for (std::size_t k = 1; k < crates.folders.size(); ++k) {
+      more += crates.folders[k].string() + " " + folder_hash(crates.folders[k]) + "\n";
+    }
+    for (const auto& manifest : crates.manifests) {
+      more += manifest.string() + " " + text::fnv1a_hex(text::read_file(manifest)) + "\n";
+    }
+    if (!more.empty()) {
+      dependency.content_hash += "+" + text::fnv1a_hex(more);
+    }
   }
   return valid ? std::optional(dependency) : std::nullopt;
 }
@@ -227,8 +245,8 @@ std::vector<scratch::Dependency> ConfigReader::dependencies(const toml::table& t
 {
   std::vector<scratch::Dependency> result;
   for (const auto& [name, spec] : table) {
-    if (!valid_crate_name(name.str())) {
-      problem(spec, fmt::format("`{}` is not a crate name (letters, digits, `-` and `_`)", name.str()));
+    if (const auto wrong = scratch::crate_name_problem(name.str())) {
+      problem(spec, *wrong);
       continue;
     }
     if (auto dependency = this->dependency(name.str(), spec)) {
@@ -268,6 +286,12 @@ void read_number_or_switch(Options& options, const toml::key& key, const toml::n
       options.timeout_seconds = *value;
     } else {
       reader.problem(node, *timeout_problem(0, GivenIn::config));
+    }
+  } else if (key == "compile-timeout") {
+    if (auto value = node.value<double>(); value && !compile_timeout_problem(*value, GivenIn::config)) {
+      options.compile_timeout_seconds = *value;
+    } else {
+      reader.problem(node, *compile_timeout_problem(0, GivenIn::config));
     }
   } else if (key == "jobs") {
     if (const auto* value = node.as_integer(); value != nullptr && !jobs_problem(value->get(), GivenIn::config)) {
@@ -314,7 +338,7 @@ bool read_setting(Options& options, const toml::key& key, const toml::node& node
     }
   } else if (key == "toolchain") {
     options.toolchains = reader.strings(node, "toolchain", "\"stable\" or [\"stable\", \"nightly\"]");
-  } else if (key == "timeout" || key == "jobs" || key == "merge") {
+  } else if (key == "timeout" || key == "compile-timeout" || key == "jobs" || key == "merge") {
     read_number_or_switch(options, key, node, reader);
   } else if (key == "registry") {
     read_registry(options, node, reader);
@@ -352,7 +376,7 @@ Options load_defaults(const std::filesystem::path& start)
     if (!read_setting(options, key, node, reader, problems)) {
       problems.push_back({*config, static_cast<int>(key.source().begin.line),
                           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
-                                      "timeout, jobs, merge, [registry], [dependencies], [markdown])",
+                                      "timeout, compile-timeout, jobs, merge, [registry], [dependencies], [markdown])",
                                       key.str())});
     }
   }

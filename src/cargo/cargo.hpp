@@ -6,6 +6,7 @@
 
 #include "cargo/process.hpp"
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,6 +26,8 @@ struct CargoSettings
   // The toolchain's own bin/ (ResolvedToolchain::bin): cargo and rustc run from
   // there, without rustup's proxies. Empty: `cargo [+toolchain]` from PATH.
   std::filesystem::path toolchain_bin;
+  // Wall-clock limit of each listing's rustc (see compile_limit.hpp); unset: none.
+  std::optional<std::chrono::milliseconds> compile_timeout;
 };
 
 // `cargo [+toolchain] <subcommand> --message-format=json ...` with a clean,
