@@ -1,5 +1,6 @@
 #include "app/build_pass.hpp"
 
+#include "cargo/compile_limit.hpp"
 #include "check/normalize.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -181,7 +182,11 @@ check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pa
       has_error = has_error || message.level == "error";
     }
   }
-  if (has_error) {
+  const bool timed_out = std::any_of(observed.diagnostics.begin(), observed.diagnostics.end(),
+                                     [](const check::Diagnostic& d) { return d.code == cargo::compile_timeout_code; });
+  if (timed_out) {
+    observed.build = check::Observed::Build::timed_out;
+  } else if (has_error) {
     observed.build = check::Observed::Build::failed;
   } else if (pass.messages.built.contains(written.path.string())) {
     observed.build = check::Observed::Build::compiled;

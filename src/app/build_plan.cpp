@@ -34,6 +34,15 @@ std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std
   return targets;
 }
 
+std::vector<PlannedTarget> split_timed_out_batch(const PlannedTarget& batch)
+{
+  std::vector<PlannedTarget> parts;
+  for (const auto member : batch.members) {
+    parts.push_back({{member}, false});
+  }
+  return parts;
+}
+
 std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
                                               const std::set<std::size_t>& members_with_errors)
 {

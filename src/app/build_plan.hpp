@@ -59,4 +59,11 @@ std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std
 std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
                                               const std::set<std::size_t>& members_with_errors);
 
+// A batch whose rustc hit the compile-time limit: every member alone, all in
+// the next pass. The limit is per target, so those built alone in parallel
+// find every culprit in one more pass (two limits in all, where bisecting into
+// quarters would take four for a batch of 48), and each other member gets
+// its own verdict.
+std::vector<PlannedTarget> split_timed_out_batch(const PlannedTarget& batch);
+
 } // namespace snipcheck::app

@@ -2,6 +2,8 @@
 
 #include "app/build_pass.hpp"
 #include "app/run_programs.hpp"
+#include "cargo/compile_limit.hpp"
+#include "scratch/path_crates.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -232,7 +234,7 @@ private:
     }
     share_build_time(round, started);
     const auto failed_batches = batches_with_errors(round, workspace, pass);
-    auto next = split_failed_batches(round, failed_batches);
+    auto next = split_failed_batches(round, failed_batches, batches_timed_out(round, workspace, pass));
     const auto built = observe_round(round, workspace, pass, failed_batches);
     run_round_programs(built, next);
     return next;
@@ -247,15 +249,29 @@ private:
     settings.toolchain_bin = m_cell.toolchain->bin;
     settings.cargo_home = std::filesystem::absolute(m_settings.build_dir / "cargo-home");
     settings.offline = !m_settings.registry_directory.empty();
+    if (m_settings.compile_timeout_seconds > 0) {
+      settings.compile_timeout =
+          std::chrono::milliseconds(static_cast<long long>(m_settings.compile_timeout_seconds * 1000));
+    }
     if (settings.offline) {
       settings.readable.push_back(m_settings.registry_directory); // cargo's view of the machine holds it
     }
-    // A book's own crates (`path = ...` dependencies) are read, never written.
+    // A book's own crates (`path = ...` dependencies) are read, never written;
+    // so are the crates they use by path, and the workspace manifest they inherit from.
     std::set<std::filesystem::path> local_crates;
+    std::set<std::filesystem::path> readable;
     for (const auto& unit : round.units) {
       for (const auto& dependency : unit.deps) {
-        if (!dependency.path.empty() && local_crates.insert(dependency.path).second) {
-          settings.readable.push_back(dependency.path);
+        if (dependency.path.empty() || !local_crates.insert(dependency.path).second) {
+          continue;
+        }
+        const auto crates = scratch::path_crates(dependency.path);
+        for (const auto* paths : {&crates.folders, &crates.manifests}) {
+          for (const auto& path : *paths) {
+            if (readable.insert(path).second) {
+              settings.readable.push_back(path);
+            }
+          }
         }
       }
     }
@@ -296,12 +312,34 @@ private:
     return failed_batches;
   }
 
-  std::vector<PlannedTarget> split_failed_batches(const Round& round, const FailedBatches& failed_batches)
+  // Batches whose rustc hit the compile-time limit (they are among the failed ones too).
+  static std::set<std::size_t> batches_timed_out(const Round& round, const scratch::Workspace& workspace,
+                                                 const CargoPass& pass)
+  {
+    std::set<std::size_t> timed_out;
+    for (const auto& message : pass.messages.messages) {
+      if (!cargo::is_compile_timeout(message)) {
+        continue;
+      }
+      for (const auto& written : workspace.units) {
+        if (written.merged() && written.path.string() == message.target_src_path) {
+          timed_out.insert(round.item_target.at(round.item_of(written)));
+        }
+      }
+    }
+    return timed_out;
+  }
+
+  std::vector<PlannedTarget> split_failed_batches(const Round& round, const FailedBatches& failed_batches,
+                                                  const std::set<std::size_t>& timed_out)
   {
     std::vector<PlannedTarget> next;
     for (const auto& [target, with_errors] : failed_batches) {
-      const auto parts = split_failed_batch(round.targets[target], with_errors);
-      m_log(fmt::format("rustc reported errors in a batch of {} listings; building them again as {} targets",
+      const bool slow = timed_out.contains(target);
+      const auto parts =
+          slow ? split_timed_out_batch(round.targets[target]) : split_failed_batch(round.targets[target], with_errors);
+      m_log(fmt::format("{} in a batch of {} listings; building them again as {} targets",
+                        slow ? "rustc hit the compile-time limit" : "rustc reported errors",
                         round.targets[target].members.size(), parts.size()));
       next.insert(next.end(), parts.begin(), parts.end());
     }

@@ -43,6 +43,7 @@ struct BuildSettings
   int jobs = 0;                             // cargo's --jobs; 0: cargo's default
   MergeListings merge = MergeListings::yes; // no: every listing is a target of its own
   RunSettings run;                          // for the programs it built
+  double compile_timeout_seconds = 180;     // wall clock per target's rustc; 0: none
   // registry_digest() of the local registry: cargo never rebuilds a registry
   // crate whose content changed at the same version, so a target folder
   // built from another digest is emptied first.

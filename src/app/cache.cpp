@@ -134,6 +134,7 @@ std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
   if (context.test_harness) {
     material += "test harness\n";
   }
+  material += fmt::format("compile limit {}\n", context.compile_timeout_seconds);
   material += unit.source.text;
   // Two 64-bit hashes over different material make accidental collisions negligible.
   return text::fnv1a_hex(material) + text::fnv1a_hex(material + unit.listing->id);
@@ -238,8 +239,8 @@ std::optional<check::Observed> ResultCache::load(const std::string& key) const
 
 void ResultCache::store(const std::string& key, const check::Observed& observed) const
 {
-  if (observed.build == check::Observed::Build::not_built) {
-    return;
+  if (observed.build == check::Observed::Build::not_built || observed.build == check::Observed::Build::timed_out) {
+    return; // a compile timeout depends on the machine's load: a clean run decides it each time
   }
   if (observed.run && observed.run->status.kind != cargo::ExitStatus::Kind::exited &&
       observed.run->status.kind != cargo::ExitStatus::Kind::signaled) {

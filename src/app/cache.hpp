@@ -20,9 +20,10 @@ struct CacheContext
 {
   std::string rustc_verbose_version; // `rustc -vV`, whole
   std::filesystem::path registry_directory;
-  bool runs = false;           // the listing is executed after building
-  double timeout_seconds = 0;  // part of how it runs
-  bool test_harness = false;   // built with --test and run as a test binary
+  bool runs = false;                  // the listing is executed after building
+  double timeout_seconds = 0;         // part of how it runs
+  bool test_harness = false;          // built with --test and run as a test binary
+  double compile_timeout_seconds = 0; // what compiled within it may not within a smaller one
   std::string registry_digest; // registry_digest(registry_directory), once per run
   std::string build_setup;     // cargo::build_setup_identity(): isolation, RUSTC_WRAPPER
 };

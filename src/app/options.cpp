@@ -2,6 +2,7 @@
 
 #include "app/markdown_options.hpp"
 #include "app/path_crate_hash.hpp"
+#include "scratch/path_crates.hpp"
 
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -125,11 +126,6 @@ private:
   std::vector<InputProblem>& m_problems;
 };
 
-bool valid_crate_name(std::string_view name)
-{
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-  });
 }
 
 // The string fields of a dependency table, as in Cargo.toml (`path` is read apart).
@@ -145,7 +141,13 @@ bool ConfigReader::dependency_field(scratch::Dependency& dependency, const toml:
   const auto& name = dependency.name;
   for (const auto& [field, member] : string_fields) {
     if (key == field) {
-      return string_value(value, name, field, dependency.*member);
+      const bool valid = string_value(value, name, field, dependency.*member);
+      if (const auto wrong =
+              field == "package" && valid ? scratch::crate_name_problem(dependency.package) : std::nullopt) {
+        problem(value, fmt::format("dependency `{}`: `package`: {}", name, *wrong));
+        return false;
+      }
+      return valid;
     }
   }
   if (key == "path") {
@@ -211,6 +213,14 @@ std::optional<scratch::Dependency> ConfigReader::dependency(std::string_view nam
   }
   if (!dependency.path.empty() && valid) {
     dependency.content_hash = path_crate_hash(dependency.path);
+    // cargo reads the crates it uses by path too: each must exist (and is hashed).
+    const auto crates = scratch::path_crates(dependency.path);
+    for (auto wrong : crates.problems) {
+      wrong.message = fmt::format("{} (a crate that dependency `{}` of {} uses)", wrong.message, name,
+                                  m_config.filename().string());
+      m_problems.push_back(std::move(wrong));
+      valid = false;
+    }
   }
   return valid ? std::optional(dependency) : std::nullopt;
 }
@@ -219,8 +229,8 @@ std::vector<scratch::Dependency> ConfigReader::dependencies(const toml::table& t
 {
   std::vector<scratch::Dependency> result;
   for (const auto& [name, spec] : table) {
-    if (!valid_crate_name(name.str())) {
-      problem(spec, fmt::format("`{}` is not a crate name (letters, digits, `-` and `_`)", name.str()));
+    if (const auto wrong = scratch::crate_name_problem(name.str())) {
+      problem(spec, *wrong);
       continue;
     }
     if (auto dependency = this->dependency(name.str(), spec)) {
@@ -260,6 +270,12 @@ void read_number_or_switch(Options& options, const toml::key& key, const toml::n
       options.timeout_seconds = *value;
     } else {
       reader.problem(node, *timeout_problem(0, GivenIn::config));
+    }
+  } else if (key == "compile-timeout") {
+    if (auto value = node.value<double>(); value && !compile_timeout_problem(*value, GivenIn::config)) {
+      options.compile_timeout_seconds = *value;
+    } else {
+      reader.problem(node, *compile_timeout_problem(0, GivenIn::config));
     }
   } else if (key == "jobs") {
     if (const auto* value = node.as_integer(); value != nullptr && !jobs_problem(value->get(), GivenIn::config)) {
@@ -306,7 +322,7 @@ bool read_setting(Options& options, const toml::key& key, const toml::node& node
     }
   } else if (key == "toolchain") {
     options.toolchains = reader.strings(node, "toolchain", "\"stable\" or [\"stable\", \"nightly\"]");
-  } else if (key == "timeout" || key == "jobs" || key == "merge") {
+  } else if (key == "timeout" || key == "compile-timeout" || key == "jobs" || key == "merge") {
     read_number_or_switch(options, key, node, reader);
   } else if (key == "include-roots") {
     options.include_roots = reader.folders(node, "include-roots", "\"../listings\" or [\"..\", \"/srv/shared\"]");
@@ -350,7 +366,7 @@ Options load_config(const std::optional<std::filesystem::path>& config, const st
     if (!read_setting(options, key, node, reader, problems)) {
       problems.push_back({*config, static_cast<int>(key.source().begin.line),
                           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
-                                      "timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown])",
+                                      "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown])",
                                       key.str())});
     }
   }

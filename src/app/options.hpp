@@ -47,6 +47,7 @@ struct Options
   std::vector<std::string> editions;   // empty: the book's own
   int jobs = 0;                        // 0: cargo's default
   double timeout_seconds = 10;
+  double compile_timeout_seconds = 180; // wall clock per listing's rustc (README, "Running listings safely")
   bool use_cache = true;
   bool merge = true; // build a chapter's listings in one merged target (falls back per listing)
   bool verbose = false;
@@ -79,6 +80,8 @@ struct CommandLine
   std::optional<int> jobs;          // given: 0 and -1 are errors, not defaults
   std::optional<double> timeout;
   std::string timeout_text; // --timeout as typed, for its message
+  std::optional<double> compile_timeout;
+  std::string compile_timeout_text; // --compile-timeout as typed
   bool quiet = false;
   bool verbose = false;
   bool no_cache = false;
@@ -102,6 +105,7 @@ Options merge_command_line(const CommandLine& given, const std::filesystem::path
 enum class GivenIn { config, command_line };
 std::optional<std::string> jobs_problem(long long jobs, GivenIn given_in);
 std::optional<std::string> timeout_problem(double seconds, GivenIn given_in, std::string_view as_typed = {});
+std::optional<std::string> compile_timeout_problem(double seconds, GivenIn given_in, std::string_view as_typed = {});
 std::optional<std::string> edition_problem(const std::string& edition);
 // "K/N" with 1 <= K <= N; nothing when malformed.
 std::optional<Shard> parse_shard(std::string_view text);

@@ -50,6 +50,13 @@ void use_jobs_and_timeout(Options& options, const CommandLine& given)
     }
     options.timeout_seconds = *given.timeout;
   }
+  if (given.compile_timeout) {
+    if (const auto wrong =
+            compile_timeout_problem(*given.compile_timeout, GivenIn::command_line, given.compile_timeout_text)) {
+      throw InputError({}, 0, *wrong);
+    }
+    options.compile_timeout_seconds = *given.compile_timeout;
+  }
 }
 
 ColorChoice color_choice(const std::string& color)

@@ -52,6 +52,17 @@ std::optional<std::string> timeout_problem(double seconds, GivenIn given_in, std
              : fmt::format("--timeout {} must be a number of seconds above 0 and below a day (86400)", as_typed);
 }
 
+std::optional<std::string> compile_timeout_problem(double seconds, GivenIn given_in, std::string_view as_typed)
+{
+  if (seconds >= 1 && seconds < seconds_in_a_day) {
+    return std::nullopt;
+  }
+  return given_in == GivenIn::config
+             ? std::string("`compile-timeout` must be a number of seconds, at least 1 and below a day")
+             : fmt::format("--compile-timeout {} must be a number of seconds, at least 1 and below a day (86400)",
+                           as_typed);
+}
+
 std::optional<std::string> edition_problem(const std::string& edition)
 {
   if (util::is_edition(edition)) {

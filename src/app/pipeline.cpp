@@ -87,23 +87,23 @@ void relocate(check::Observed& observed, const book::Listing& listing)
 
 // A listing whose crate cargo could not resolve was not built: bad input at its
 // expected/ entry, or, for a crate of the book's [dependencies], at snipcheck.toml.
-void report_unresolved_dependency(const BuildItem& item, ListingResult& result,
-                                  const check::Annotations& annotations, const Options& options)
+void report_unresolved_dependency(const BuildItem& item, ListingResult& result, const check::Annotations& annotations,
+                                  const Options& options)
 {
   const auto& unresolved = *item.unresolved_dependency;
   const auto& own = result.expectation.deps;
   const bool own_dependency =
       std::any_of(own.begin(), own.end(), [&](const auto& d) { return d.name == unresolved.crate; });
   if (!own_dependency) {
-    throw InputError(options.config_file, 0,
-                     fmt::format("[dependencies] `{}` cannot be resolved by cargo:{}", unresolved.crate,
-                                 unresolved.cargo_error));
+    throw InputError(
+        options.config_file, 0,
+        fmt::format("[dependencies] `{}` cannot be resolved by cargo:{}", unresolved.crate, unresolved.cargo_error));
   }
   const auto* annotation = check::find_annotation(annotations, result.listing->id);
   result.bad_input.push_back({annotation != nullptr ? annotation->file : result.listing->files.front(),
                               annotation != nullptr ? annotation->line : result.listing->fence_line,
-                              fmt::format("`deps` asks for crate `{}`, which cargo cannot resolve:{}",
-                                          unresolved.crate, unresolved.cargo_error)});
+                              fmt::format("`deps` asks for crate `{}`, which cargo cannot resolve:{}", unresolved.crate,
+                                          unresolved.cargo_error)});
 }
 
 } // namespace
@@ -225,9 +225,12 @@ public:
       const auto verdict = check::compare(result.expectation, item.observed, result.listing->fingerprint());
       return std::holds_alternative<check::verdict::Pass>(verdict);
     };
-    BuildSettings settings{m_options.build_dir, m_options.registry_directory, m_options.jobs,
+    BuildSettings settings{m_options.build_dir,
+                           m_options.registry_directory,
+                           m_options.jobs,
                            m_options.merge ? MergeListings::yes : MergeListings::no,
-                           RunSettings{m_options.timeout_seconds, m_options.jobs}};
+                           RunSettings{m_options.timeout_seconds, m_options.jobs},
+                           m_options.compile_timeout_seconds};
     settings.registry_digest = m_identity.registry_digest;
     build_cell(work.items, {cell.toolchain, cell.edition}, settings, m_runner, m_log, stage_progress, accept);
     if (m_progress) {
@@ -307,7 +310,7 @@ private:
                      form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
                      !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
     CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
-                         m_options.timeout_seconds, item.unit.test_harness};
+                         m_options.timeout_seconds, item.unit.test_harness, m_options.compile_timeout_seconds};
     context.registry_digest = m_identity.registry_digest;
     context.build_setup = m_identity.build_setup;
     auto key = cache_key(item.unit, context);

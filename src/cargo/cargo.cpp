@@ -1,5 +1,7 @@
 #include "cargo/cargo.hpp"
 
+#include "cargo/compile_limit.hpp"
+
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -231,6 +233,7 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
     command.sandbox.new_network_namespace = settings.offline;
     command.set_env["TMPDIR"] = "/tmp";
   }
+  apply_compile_limit(command, settings.compile_timeout);
   return command;
 }
 
@@ -295,7 +298,7 @@ namespace {
 
 // `rustc [+toolchain] ARGUMENT` (or the given rustc), in the environment cargo will have.
 CommandResult run_rustc(CommandRunner& runner, const std::string& rustc, const std::string& toolchain,
-                    const std::string& argument, const std::vector<std::string>& more = {})
+                        const std::string& argument, const std::vector<std::string>& more = {})
 {
   Command command;
   command.argv = {rustc};

@@ -6,6 +6,7 @@
 
 #include "cargo/process.hpp"
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,6 +29,8 @@ struct CargoSettings
   // cargo's CARGO_HOME, private to the build folder (see prepare_cargo_home);
   // empty: the user's.
   std::filesystem::path cargo_home;
+  // Wall-clock limit of each listing's rustc (see compile_limit.hpp); unset: none.
+  std::optional<std::chrono::milliseconds> compile_timeout;
 };
 
 // Creates the private CARGO_HOME `home` of crates.io mode once, seeded from

@@ -81,6 +81,9 @@ std::optional<CellRecord> record_of(const Observed& observed, std::string& refus
 {
   switch (observed.build) {
   case Observed::Build::not_built: refusal = "it was not built"; return std::nullopt;
+  case Observed::Build::timed_out:
+    refusal = "it timed out while compiling; raise --compile-timeout, or mark it `skip` with a reason";
+    return std::nullopt;
   case Observed::Build::failed: return CellRecord{"compile-fail", observed.error_codes()};
   case Observed::Build::compiled:
     if (!observed.run) {
@@ -129,10 +132,10 @@ CellDecision decide_cell(const Cell& cell, const Observed& observed, const Cell&
   CellDecision decision;
   decision.key = other_edition ? "edition-" + cell.edition : "toolchain-" + cell.toolchain;
   if (other_edition && other_toolchain) {
-    decision.refusal = fmt::format("in {} {} it does otherwise than in {} {}; write `edition-{}` and "
-                                   "`toolchain-{}` tables by hand",
-                                   cell.toolchain, cell.edition, primary.toolchain, primary.edition, cell.edition,
-                                   cell.toolchain);
+    decision.refusal =
+        fmt::format("in {} {} it does otherwise than in {} {}; write `edition-{}` and "
+                    "`toolchain-{}` tables by hand",
+                    cell.toolchain, cell.edition, primary.toolchain, primary.edition, cell.edition, cell.toolchain);
     return decision;
   }
   decision.record = record_of(observed, decision.refusal);

@@ -230,6 +230,7 @@ std::string Observed::outcome_name() const
 {
   switch (build) {
   case Build::not_built: return "not-built";
+  case Build::timed_out: return "compile-timeout";
   case Build::failed: return "compile-fail";
   case Build::compiled:
     if (!run) {
@@ -257,6 +258,9 @@ Verdict compare(const Expectation& expectation, const Observed& observed, const 
   }
   if (observed.build == Observed::Build::not_built) {
     return verdict::EnvironmentFailure{observed.environment_problem};
+  }
+  if (observed.build == Observed::Build::timed_out) {
+    return verdict::TimedOut{true}; // whatever it claims: a listing whose build never ends is never a pass
   }
   if (const auto missing = unavailable_crates(expectation, observed); !missing.empty()) {
     // Whatever the listing claims, it cannot be checked without the crate; never a pass.
@@ -305,6 +309,7 @@ std::string explain(const Verdict& verdict)
               now = fmt::format("it now fails with [{}]", fmt::join(stale.errors, ", "));
               break;
             case Observed::Build::not_built: now = "it was not built"; break;
+            case Observed::Build::timed_out: now = "it timed out while compiling"; break;
             }
             return fmt::format(
                 "stale: the listing changed since it was annotated (fingerprint {} recorded, {} now); {}, "
@@ -313,9 +318,8 @@ std::string explain(const Verdict& verdict)
           },
           [](const verdict::UnexpectedSuccess& success) {
             return fmt::format("expected to fail with {}, but it compiled",
-                               success.expected_errors
-                                   ? fmt::format("[{}]", fmt::join(*success.expected_errors, ", "))
-                                   : std::string("an error"));
+                               success.expected_errors ? fmt::format("[{}]", fmt::join(*success.expected_errors, ", "))
+                                                       : std::string("an error"));
           },
           [](const verdict::UnexpectedFailure& failure) {
             return fmt::format("expected to {}, but it failed to compile with [{}]", outcome_name(failure.expected),
@@ -340,7 +344,12 @@ std::string explain(const Verdict& verdict)
           [](const verdict::UnexpectedRunSuccess&) {
             return std::string("expected to panic or exit non-zero, but it succeeded");
           },
-          [](const verdict::TimedOut&) { return std::string("timed out; the whole process tree was killed"); },
+          [](const verdict::TimedOut& timed_out) {
+            return std::string(timed_out.while_compiling
+                                   ? "timed out while compiling; rustc and every process it started were killed "
+                                     "(raise --compile-timeout if it is merely slow)"
+                                   : "timed out; the whole process tree was killed");
+          },
           [](const verdict::OutputMismatch& mismatch) {
             return mismatch.where.empty()
                        ? std::string("printed something else than expected")

@@ -40,7 +40,8 @@ struct RunOutput
 
 struct Observed
 {
-  enum class Build { compiled, failed, not_built };
+  // timed_out: rustc hit the compile-time limit (--compile-timeout) and was killed.
+  enum class Build { compiled, failed, not_built, timed_out };
   Build build = Build::not_built;
   std::vector<Diagnostic> diagnostics;
   std::optional<RunOutput> run;
@@ -54,7 +55,7 @@ struct Observed
   std::vector<std::string> failing_tests;
 
   std::set<std::string> error_codes() const; // uncoded errors count as "error"
-  std::string outcome_name() const;          // compile, compile-fail, run, run-fail, not-built
+  std::string outcome_name() const;          // compile, compile-fail, run, run-fail, not-built, compile-timeout
 };
 
 namespace verdict {
@@ -101,6 +102,7 @@ struct UnexpectedRunSuccess
 }; // expected a panic / non-zero exit
 struct TimedOut
 {
+  bool while_compiling = false; // rustc hit the compile-time limit; else the program its run's
 };
 struct OutputMismatch
 {
@@ -114,7 +116,7 @@ struct EnvironmentFailure
 struct BadInput
 {
   std::string message; // "src/ch04.md:23: anchor `x` not found ...": the book or its settings are wrong here
-}; // not built; status "fail", and the run exits 2
+};                     // not built; status "fail", and the run exits 2
 } // namespace verdict
 
 using Verdict =

@@ -1,5 +1,7 @@
 #include "check/expected_values.hpp"
 
+#include "scratch/workspace.hpp"
+
 #include <algorithm>
 
 namespace snipcheck::check::detail {
@@ -104,6 +106,11 @@ void read_dependencies(ProblemLog& log, std::string_view, const toml::node& node
     return;
   }
   for (const auto& [name, spec] : *table) {
+    // Checked here, at its line: cargo would reject it only after the workspace is written.
+    if (const auto wrong = scratch::crate_name_problem(name.str())) {
+      log.problem(name.source().begin.line > 0 ? name.source() : spec.source(), *wrong);
+      continue;
+    }
     Dependency dependency;
     dependency.name = std::string(name.str());
     if (auto version = spec.value<std::string>()) {

@@ -62,6 +62,10 @@ IgnoredToday describe_ignored(const Observed& observed)
     today.state = "compiles";
     today.summary = "compiles";
     return today;
+  case Observed::Build::timed_out:
+    today.state = "compile-timeout";
+    today.summary = "timed out while compiling";
+    return today;
   case Observed::Build::not_built:
     today.state = "not-built";
     today.summary = fmt::format("not built: {}", text::trim(observed.environment_problem));

@@ -22,10 +22,12 @@ struct CommonArguments
   app::CommandLine given;
   int jobs = 0;
   double timeout = 0;
+  double compile_timeout = 0;
   bool merge = true;
   // Given on the command line? (0, -1 and a missing --expected are errors, not defaults.)
   CLI::Option* jobs_option = nullptr;
   CLI::Option* timeout_option = nullptr;
+  CLI::Option* compile_timeout_option = nullptr;
   CLI::Option* merge_option = nullptr;
 };
 
@@ -43,6 +45,8 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   arguments.jobs_option = app.add_option("--jobs,-j", arguments.jobs,
                                          "Parallel jobs: cargo's, and programs run at once (default: one per core)");
   arguments.timeout_option = app.add_option("--timeout", arguments.timeout, "Seconds a listing may run (default 10)");
+  arguments.compile_timeout_option = app.add_option("--compile-timeout", arguments.compile_timeout,
+                                                    "Seconds a listing's compilation may take (default 180)");
   app.add_option("--report", given.reports, "FORMAT=PATH, repeatable: json=out.json, junit=out.xml, github")
       ->allow_extra_args(false);
   app.add_option("--color", given.color, "auto, always or never (NO_COLOR is honoured)")
@@ -67,6 +71,10 @@ app::Options merge(const CommonArguments& arguments, std::vector<std::string> se
   if (arguments.timeout_option->count() > 0) {
     given.timeout = arguments.timeout;
     given.timeout_text = arguments.timeout_option->as<std::string>();
+  }
+  if (arguments.compile_timeout_option->count() > 0) {
+    given.compile_timeout = arguments.compile_timeout;
+    given.compile_timeout_text = arguments.compile_timeout_option->as<std::string>();
   }
   if (arguments.merge_option->count() > 0)
     given.merge = arguments.merge;

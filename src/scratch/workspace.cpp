@@ -154,6 +154,13 @@ toml::table dependency_spec(const Dependency& dependency)
   return spec;
 }
 
+std::string as_toml_file(std::string_view comment, const toml::table& table)
+{
+  std::ostringstream out;
+  out << comment << table << "\n";
+  return out.str();
+}
+
 std::string manifest(const Package& package, const std::map<const Unit*, std::string>& target_names)
 {
   toml::table root;
@@ -174,9 +181,7 @@ std::string manifest(const Package& package, const std::map<const Unit*, std::st
     dependencies.insert(name, dependency_spec(dependency));
   }
   root.insert("dependencies", std::move(dependencies));
-  std::ostringstream out;
-  out << "# Written by snipcheck; rewritten on every run.\n" << root << "\n";
-  return out.str();
+  return as_toml_file("# Written by snipcheck; rewritten on every run.\n", root);
 }
 
 // One module per listing, and a `main` that runs the listing named by the
@@ -263,29 +268,52 @@ void write_package(const Package& package, const std::map<const Unit*, std::stri
 // The workspace's Cargo.toml over its packages, and its .cargo/config.toml.
 void write_workspace_files(Workspace& workspace, const std::filesystem::path& registry_directory)
 {
+  // Written with toml++, which quotes and escapes every string (a registry
+  // folder may hold a quote or a backslash).
   const auto& root = workspace.root;
-  std::string members;
+  toml::array members;
   for (const auto& name : workspace.packages) {
-    members += fmt::format("  \"{}\",\n", name);
+    members.push_back(name);
   }
+  toml::table manifest{{"workspace", toml::table{{"resolver", "2"}, {"members", std::move(members)}}},
+                       {"profile", toml::table{{"dev", toml::table{{"debug", 0}}}}}};
   workspace.manifests_changed |= !std::filesystem::exists(root / "Cargo.lock");
-  workspace.manifests_changed |= text::write_file_if_changed(
-      root / "Cargo.toml", fmt::format("# Written by snipcheck; rewritten on every run.\n[workspace]\n"
-                                       "resolver = \"2\"\nmembers = [\n{}]\n\n"
-                                       "# Debug assertions stay on (as in rustdoc); debug info only costs time.\n"
-                                       "[profile.dev]\ndebug = 0\n",
-                                       members));
+  workspace.manifests_changed |=
+      text::write_file_if_changed(root / "Cargo.toml", as_toml_file("# Written by snipcheck; rewritten on every run.\n"
+                                                                    "# Debug assertions stay on (as in rustdoc); debug "
+                                                                    "info only costs time.\n",
+                                                                    manifest));
   std::string config;
   if (!registry_directory.empty()) {
-    config = fmt::format("# Crates come from a local directory registry, offline.\n"
-                         "[source.crates-io]\nreplace-with = \"local-registry\"\n\n"
-                         "[source.local-registry]\ndirectory = \"{}\"\n",
-                         registry_directory.string());
+    const toml::table sources{
+        {"source", toml::table{{"crates-io", toml::table{{"replace-with", "local-registry"}}},
+                               {"local-registry", toml::table{{"directory", registry_directory.string()}}}}}};
+    config = as_toml_file("# Crates come from a local directory registry, offline.\n", sources);
   }
   text::write_file_if_changed(root / ".cargo" / "config.toml", config);
 }
 
 } // namespace
+
+std::optional<std::string> crate_name_problem(std::string_view name)
+{
+  const auto is_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (name.empty()) {
+    return std::string("a crate name cannot be empty");
+  }
+  if (name.size() > 64) {
+    return fmt::format("{:?} is not a crate name: it has more than 64 characters", name);
+  }
+  if (!is_letter(name.front()) && name.front() != '_') {
+    return fmt::format("{:?} is not a crate name: it must start with a letter or `_`", name);
+  }
+  const bool allowed = std::all_of(
+      name.begin(), name.end(), [&](char c) { return is_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '_'; });
+  if (!allowed) {
+    return fmt::format("{:?} is not a crate name: only letters, digits, `-` and `_` (ASCII)", name);
+  }
+  return std::nullopt;
+}
 
 std::string target_name(const std::string& listing_id)
 {

@@ -14,7 +14,9 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace snipcheck::scratch {
@@ -98,6 +100,11 @@ struct Workspace
   // The unit a message at `line` of `src_path` belongs to (merged targets hold several).
   const WrittenUnit* find_by_location(const std::string& src_path, int line) const;
 };
+
+// Why `name` cannot name a dependency in Cargo.toml, or nothing when it can.
+// cargo's rule (a letter or `_` first, then letters, digits, `-` and `_`),
+// in ASCII and at most 64 characters, as crates.io has them.
+std::optional<std::string> crate_name_problem(std::string_view name);
 
 // A target name derived from a listing id: "ch02/2.3-1" -> "ch02_2_3_1".
 std::string target_name(const std::string& listing_id);

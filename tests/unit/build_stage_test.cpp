@@ -1,8 +1,10 @@
 // The build stage through the CommandRunner seam: a fake cargo "compiles" the
 // scratch files it is asked for (a line holding BROKEN is a compile error at
-// that line, LINKFAIL an error without a span), and its executables record the
+// that line, LINKFAIL an error without a span, ENDLESS makes its target hit the
+// compile-time limit, as snipcheck's rustc wrapper reports it), and its executables record the
 // modules compiled into them, so a run of a stale binary is seen as such.
 #include "app/build_stage.hpp"
+#include "cargo/compile_limit.hpp"
 #include "fake_runner.hpp"
 #include "scratch/wrap.hpp"
 #include "util/text.hpp"
@@ -11,6 +13,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+#include <toml++/toml.h>
 
 #include <deque>
 #include <unistd.h>
@@ -71,23 +74,36 @@ private:
       const auto relative = std::filesystem::relative(path, command.working_dir).string();
       bool has_error = false;
       std::string modules;
+      if (text::read_file(path).find("ENDLESS") != std::string::npos) {
+        nlohmann::json message = {{"reason", "compiler-message"},
+                                  {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
+                                  {"message",
+                                   {{"level", "error"},
+                                    {"message", "compilation did not finish within the compile-time limit"},
+                                    {"code", {{"code", cargo::compile_timeout_code}}},
+                                    {"spans", nlohmann::json::array()},
+                                    {"children", nlohmann::json::array()},
+                                    {"rendered", "error: timed out\n"}}}};
+        out += message.dump() + "\n";
+        failed = true;
+        continue;
+      }
       for (std::size_t k = 0; k < lines.size(); ++k) {
         const int line = static_cast<int>(k) + 1;
         if (lines[k].find("BROKEN") != std::string::npos || lines[k].find("LINKFAIL") != std::string::npos) {
           has_error = true;
           nlohmann::json span = {{"file_name", relative}, {"line_start", line}, {"line_end", line},
-                                 {"column_start", 1},     {"column_end", 2},   {"is_primary", true}};
+                                 {"column_start", 1},     {"column_end", 2},    {"is_primary", true}};
           const bool linking = lines[k].find("LINKFAIL") != std::string::npos;
-          nlohmann::json message = {
-              {"reason", "compiler-message"},
-              {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
-              {"message",
-               {{"level", "error"},
-                {"message", linking ? "linking with `cc` failed" : "broken"},
-                {"code", nullptr},
-                {"spans", linking ? nlohmann::json::array() : nlohmann::json::array({span})},
-                {"children", nlohmann::json::array()},
-                {"rendered", "error: broken\n"}}}};
+          nlohmann::json message = {{"reason", "compiler-message"},
+                                    {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
+                                    {"message",
+                                     {{"level", "error"},
+                                      {"message", linking ? "linking with `cc` failed" : "broken"},
+                                      {"code", nullptr},
+                                      {"spans", linking ? nlohmann::json::array() : nlohmann::json::array({span})},
+                                      {"children", nlohmann::json::array()},
+                                      {"rendered", "error: broken\n"}}}};
           out += message.dump() + "\n";
         }
         if (lines[k].starts_with("mod ")) {
@@ -123,7 +139,9 @@ private:
     }
     const auto modules = text::split_lines(text::read_file(program));
     const std::string module = command.argv.size() > 1 ? command.argv[1] : "";
-    auto listed = [&](const std::string& name) { return std::find(modules.begin(), modules.end(), name) != modules.end(); };
+    auto listed = [&](const std::string& name) {
+      return std::find(modules.begin(), modules.end(), name) != modules.end();
+    };
     cargo::CommandResult result;
     if (!module.empty() && !listed(module)) {
       result = exited(2); // the dispatching main does not know it: a stale binary
@@ -174,7 +192,8 @@ protected:
   void build(std::vector<BuildItem>& items, FakeCargo& cargo, const AcceptBatchedRun& accept = {})
   {
     testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
-    build_cell(items, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, accept);
+    build_cell(
+        items, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, accept);
   }
 
   static bool ran_cleanly(const BuildItem& item)
@@ -237,6 +256,33 @@ TEST(BuildPlan, FailedBatchWithoutAnyListingToBlameIsBisected)
   EXPECT_EQ(parts[2], (PlannedTarget{{4, 5}, true}));
   EXPECT_EQ(parts[3], (PlannedTarget{{6, 7, 8}, true}));
   EXPECT_EQ(split_failed_batch({{5, 6}, true}, {}), (std::vector<PlannedTarget>{{{5}, false}, {{6}, false}}));
+}
+
+TEST(BuildPlan, BatchThatHitTheCompileLimitIsBuiltAgainMemberByMember)
+{
+  EXPECT_EQ(split_timed_out_batch({{3, 4, 5}, true}),
+            (std::vector<PlannedTarget>{{{3}, false}, {{4}, false}, {{5}, false}}));
+}
+
+TEST_F(BuildStage, AListingThatHitsTheCompileLimitIsFoundAndTheOthersGetTheirOwnResult)
+{
+  // The issue's const-eval loop: merged, its batch timed out and nobody was reported.
+  add_runnable(12, [](int k) { return k == 7 ? std::string("// ENDLESS\nprintln!(\"x\");") : "println!(\"y\");"; });
+  for (const auto merge : {MergeListings::yes, MergeListings::no}) {
+    m_settings.merge = merge;
+    auto built = items();
+    FakeCargo cargo;
+    build(built, cargo);
+    for (std::size_t k = 0; k < built.size(); ++k) {
+      if (k == 7) {
+        EXPECT_EQ(built[k].observed.build, check::Observed::Build::timed_out);
+      } else {
+        EXPECT_TRUE(ran_cleanly(built[k])) << k;
+      }
+    }
+    // Merged: the batch, then all twelve alone in one pass (two limits, not a bisection's four).
+    EXPECT_EQ(cargo.builds, merge == MergeListings::yes ? 2 : 1);
+  }
 }
 
 TEST_F(BuildStage, ABrokenListingDoesNotMakeItsBatchRunStaleBinaries)
@@ -327,6 +373,9 @@ TEST_F(BuildStage, ItsOwnSettingsReachCargoAndThePrograms)
   };
   EXPECT_TRUE(has_argument("--jobs=3"));
   EXPECT_TRUE(has_argument("--offline"));
+  // Each listing's rustc runs within the compile-time limit (compile_limit.hpp).
+  EXPECT_EQ(build.set_env.at(cargo::compile_limit_variable), "180000");
+  EXPECT_TRUE(build.set_env.contains("RUSTC_WORKSPACE_WRAPPER"));
   const auto& program = runner.commands[1];
   EXPECT_EQ(program.timeout, std::chrono::milliseconds(2500));
   EXPECT_EQ(program.limits.cpu_seconds, std::optional<std::size_t>(3));
@@ -351,11 +400,10 @@ TEST(Batches, BinaryWideAttributesAndSelfObservingCodeStayOutOfBatches)
        {"#[export_name = \"malloc\"]\npub extern \"C\" fn f() {}", "#[unsafe(no_mangle)]\npub fn g() {}",
         "#[link_section = \".init_array\"]\nstatic S: u8 = 0;", "#[used]\nstatic T: u8 = 0;",
         "#[global_allocator]\nstatic A: std::alloc::System = std::alloc::System;",
-        "#[macro_export]\nmacro_rules! m { () => {} }", "extern crate core;", "#![feature(never_type)]",
-        "mod garden;", "println!(\"{}\", line!());", "println!(\"{}\", std::any::type_name::<u8>());",
-        "let a: Vec<String> = std::env::args().collect();",
-        "unsafe extern \"C\" {\n    fn example_ffi(x: i32);\n}", "extern {\n    fn legacy();\n}",
-        "extern \"C\"\n{\n    fn f();\n}"}) {
+        "#[macro_export]\nmacro_rules! m { () => {} }", "extern crate core;", "#![feature(never_type)]", "mod garden;",
+        "println!(\"{}\", line!());", "println!(\"{}\", std::any::type_name::<u8>());",
+        "let a: Vec<String> = std::env::args().collect();", "unsafe extern \"C\" {\n    fn example_ffi(x: i32);\n}",
+        "extern {\n    fn legacy();\n}", "extern \"C\"\n{\n    fn f();\n}"}) {
     const auto listing = make_listing("ch01/1.1-1", code);
     EXPECT_FALSE(scratch::can_merge(scratch::wrap_listing(listing, {}))) << code;
   }
@@ -369,3 +417,44 @@ TEST(Batches, BinaryWideAttributesAndSelfObservingCodeStayOutOfBatches)
 
 } // namespace
 } // namespace snipcheck::app
+
+namespace snipcheck::scratch {
+namespace {
+
+TEST(Workspace, EveryStringOfTheGeneratedTomlIsEscaped)
+{
+  // A registry folder, a version and a feature holding quotes, a backslash and a
+  // newline: written raw, they would end the string and add TOML of their own.
+  const auto root = std::filesystem::temp_directory_path() / ("snipcheck-workspace-" + std::to_string(::getpid()));
+  const std::string registry = "/srv/reg\"istry\\x\n[patch]";
+  const std::string version = "1\"\n[patch.crates-io]";
+  auto listing = app::make_listing("ch01/1.1-1", "println!(\"e\");");
+  Unit unit{&listing, wrap_listing(listing, {}), CrateType::bin, "2021", {}};
+  unit.deps = {{"anyhow", version, {"std\"\nx = 1"}, true}};
+  const auto workspace = write_workspace({unit}, {root, registry});
+  const auto config = toml::parse_file((root / ".cargo/config.toml").string());
+  EXPECT_EQ(config["source"]["local-registry"]["directory"].value<std::string>(), registry);
+  EXPECT_EQ(config.size(), 1u);
+  const auto members = toml::parse_file((root / "Cargo.toml").string());
+  ASSERT_NE(members["workspace"]["members"].as_array(), nullptr);
+  EXPECT_EQ(members["workspace"]["members"].as_array()->size(), 1u);
+  const auto manifest = toml::parse_file((root / workspace.packages.front() / "Cargo.toml").string());
+  EXPECT_EQ(manifest["dependencies"]["anyhow"]["version"].value<std::string>(), version);
+  EXPECT_EQ(manifest["dependencies"]["anyhow"]["features"][0].value<std::string>(), "std\"\nx = 1");
+  EXPECT_FALSE(manifest.contains("patch"));
+  std::filesystem::remove_all(root);
+}
+
+TEST(Workspace, CrateNamesFollowCargosRule)
+{
+  for (const auto* good : {"serde", "serde_json", "tokio-util", "_private", "A1"}) {
+    EXPECT_EQ(crate_name_problem(good), std::nullopt) << good;
+  }
+  for (const auto* bad : {"", "a b", "1password", "-x", "x\"y", "x\ny", "caf\xc3\xa9", "a.b"}) {
+    EXPECT_NE(crate_name_problem(bad), std::nullopt) << bad;
+  }
+  EXPECT_NE(crate_name_problem(std::string(65, 'a')), std::nullopt);
+}
+
+} // namespace
+} // namespace snipcheck::scratch

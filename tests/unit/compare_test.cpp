@@ -99,6 +99,23 @@ TEST(Compare, EnvironmentFailureIsNeverAListingFailure)
   EXPECT_EQ(status_name(status_of(compare(expectation, observed, "f"))), "error");
 }
 
+TEST(Compare, ACompileTimeoutIsTheListingsFailureWhateverItExpects)
+{
+  Observed observed;
+  observed.build = Observed::Build::timed_out;
+  observed.diagnostics.push_back({"error", "snipcheck::compile-timeout", "did not finish"});
+  EXPECT_EQ(observed.outcome_name(), "compile-timeout");
+  for (const auto outcome : {Outcome::compile, Outcome::run, Outcome::compile_fail}) {
+    Expectation expectation;
+    expectation.outcome = outcome;
+    const auto verdict = compare(expectation, observed, "f");
+    ASSERT_TRUE(std::holds_alternative<verdict::TimedOut>(verdict)) << outcome_name(outcome);
+    EXPECT_TRUE(std::get<verdict::TimedOut>(verdict).while_compiling);
+    EXPECT_EQ(status_name(status_of(verdict)), "fail");
+    EXPECT_NE(explain(verdict).find("timed out while compiling"), std::string::npos);
+  }
+}
+
 TEST(Compare, StaleWinsOverEverythingButNotRust)
 {
   auto expectation = compile_fail({"E0106"});
@@ -184,18 +201,18 @@ TEST(CompileFailWithoutCodes, PassesOnAnyError)
             "pass");
   auto garden = fence(Outcome::compile_fail);
   garden.declared_names = {"garden"};
-  EXPECT_EQ(
-      status_name(status_of(compare(garden,
-                          failed_with_diagnostics({error_diagnostic("E0583", "file not found for module `garden`"),
-                                                   error_diagnostic("E0432", "unresolved import `garden`")}),
-                          "f"))),
-      "pass");
+  EXPECT_EQ(status_name(status_of(
+                compare(garden,
+                        failed_with_diagnostics({error_diagnostic("E0583", "file not found for module `garden`"),
+                                                 error_diagnostic("E0432", "unresolved import `garden`")}),
+                        "f"))),
+            "pass");
   // A misspelt std path is the listing's own error, not a missing crate.
-  EXPECT_EQ(
-      status_name(status_of(compare(
-          expectation,
-          failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `std::collections::HashMapp`")}), "f"))),
-      "pass");
+  EXPECT_EQ(status_name(status_of(compare(
+                expectation,
+                failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `std::collections::HashMapp`")}),
+                "f"))),
+            "pass");
 }
 
 TEST(UnavailableCrate, IsASkipWithItsReasonWhateverTheExpectation)
@@ -234,31 +251,33 @@ TEST(UnavailableCrate, NotWhenTheErrorIsTheListingsOwn)
   declares.declared_names = {"tokio"};
   EXPECT_EQ(status_name(status_of(compare(declares, tokio, "f"))), "fail");
   EXPECT_EQ(status_name(status_of(compare(run,
-                                failed_with_diagnostics({error_diagnostic(
-                                    "E0433", "cannot find module or crate `fmt` in this scope",
-                                    "help: consider importing this module\n  |\n1 + use std::fmt;\n")}),
-                                "f"))),
+                                          failed_with_diagnostics({error_diagnostic(
+                                              "E0433", "cannot find module or crate `fmt` in this scope",
+                                              "help: consider importing this module\n  |\n1 + use std::fmt;\n")}),
+                                          "f"))),
             "fail");
   EXPECT_EQ(status_name(status_of(compare(run,
-                                failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `garden`",
-                                                                          "help: a similar path exists")}),
-                                "f"))),
+                                          failed_with_diagnostics({error_diagnostic(
+                                              "E0432", "unresolved import `garden`", "help: a similar path exists")}),
+                                          "f"))),
             "fail");
   // std, core and alloc are always there.
-  EXPECT_EQ(
-      status_name(status_of(compare(run, failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `core`")}), "f"))),
-      "fail");
+  EXPECT_EQ(status_name(status_of(
+                compare(run, failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `core`")}), "f"))),
+            "fail");
   // Not only the crate: a real error besides it is reported.
-  EXPECT_EQ(status_name(status_of(compare(run,
-                                failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
-                                                         error_diagnostic("E0308", "mismatched types")}),
-                                "f"))),
+  EXPECT_EQ(status_name(
+                status_of(compare(run,
+                                  failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
+                                                           error_diagnostic("E0308", "mismatched types")}),
+                                  "f"))),
             "fail");
   // A compile_fail block without codes passes on that other error, as in rustdoc.
-  EXPECT_EQ(status_name(status_of(compare(fence(Outcome::compile_fail),
-                                failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
-                                                         error_diagnostic("E0308", "mismatched types")}),
-                                "f"))),
+  EXPECT_EQ(status_name(
+                status_of(compare(fence(Outcome::compile_fail),
+                                  failed_with_diagnostics({error_diagnostic("E0432", "unresolved import `panic_halt`"),
+                                                           error_diagnostic("E0308", "mismatched types")}),
+                                  "f"))),
             "pass");
 }
 

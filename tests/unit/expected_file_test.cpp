@@ -127,5 +127,15 @@ TEST(ExpectedFields, DependencyTables)
                 "2: dependency `x` needs a version", "2: dependency `y` must be a version string or a table"}));
 }
 
+TEST(ExpectedFields, DependencyNamesFollowCargosRule)
+{
+  // cargo would refuse them only after the workspace is written (exit 3); here, at their line.
+  EXPECT_EQ(messages_of("[\"a\"]\ndeps = { \"a b\" = \"1\" }\n"),
+            (Messages{"2: \"a b\" is not a crate name: only letters, digits, `-` and `_` (ASCII)"}));
+  EXPECT_EQ(messages_of("[\"a\"]\n\ndeps = { \"x\\n[patch]\" = \"1\", \"1x\" = \"1\", ok-name_2 = \"1\" }\n"),
+            (Messages{"3: \"1x\" is not a crate name: it must start with a letter or `_`",
+                      "3: \"x\\n[patch]\" is not a crate name: only letters, digits, `-` and `_` (ASCII)"}));
+}
+
 } // namespace
 } // namespace snipcheck::check

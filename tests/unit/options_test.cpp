@@ -96,6 +96,40 @@ TEST_F(Settings, MistakesAreNamedAtTheirLine)
   EXPECT_NE(problems[2].message.find("unknown field `feature`"), std::string::npos);
 }
 
+TEST_F(Settings, ABadCrateNameIsRefusedAtItsLine)
+{
+  const auto problems = problems_of("[dependencies]\nfutures = \"0.3\"\n\"a b\" = \"1\"\n"
+                                    "renamed = { package = \"q\\\"x\", version = \"1\" }\n");
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].line, 3);
+  EXPECT_NE(problems[0].message.find("\"a b\" is not a crate name"), std::string::npos) << problems[0].message;
+  EXPECT_EQ(problems[1].line, 4);
+  EXPECT_NE(problems[1].message.find("`package`: \"q\\\"x\" is not a crate name"), std::string::npos)
+      << problems[1].message;
+}
+
+TEST_F(Settings, ThePathCratesOfAPathCrateMustExistAndCountInItsHash)
+{
+  fs::create_directories(m_dir / "inner/src");
+  write("inner/Cargo.toml", "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n");
+  write("inner/src/lib.rs", "pub fn two() -> u32 { 2 }\n");
+  write("book/helpers/Cargo.toml", "[package]\nname = \"helpers\"\nversion = \"0.1.0\"\n\n"
+                                   "[target.'cfg(unix)'.dependencies]\ninner = { path = \"../../inner\" }\n");
+  write("book/snipcheck.toml", "[dependencies]\nhelpers = { path = \"helpers\" }\n");
+  const auto before = load_defaults(m_dir / "book").dependencies.at(0).content_hash;
+  write("inner/src/lib.rs", "pub fn two() -> u32 { 3 }\n");
+  EXPECT_NE(load_defaults(m_dir / "book").dependencies.at(0).content_hash, before) << "an edit in inner counts";
+
+  write("book/helpers/Cargo.toml", "[package]\nname = \"helpers\"\nversion = \"0.1.0\"\n\n"
+                                   "[build-dependencies]\ngone = { path = \"../gone\" }\n");
+  const auto problems = problems_of("[dependencies]\nhelpers = { path = \"helpers\" }\n");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].file, m_dir / "book/helpers/Cargo.toml");
+  EXPECT_EQ(problems[0].line, 6);
+  EXPECT_NE(problems[0].message.find("path dependency `gone`: no Cargo.toml in"), std::string::npos)
+      << problems[0].message;
+}
+
 TEST_F(Settings, ListingDepsAddToTheBooksAndReplaceTheSameCrate)
 {
   Options options;

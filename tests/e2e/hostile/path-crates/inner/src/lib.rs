@@ -1,0 +1,1 @@
+pub fn forty() -> u32 { 40 }
