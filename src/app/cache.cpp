@@ -61,6 +61,8 @@ std::string registry_digest(const std::filesystem::path& registry)
   return fmt::format("{}:{}", registry.string(), text::fnv1a_hex(fmt::format("{}", fmt::join(crates, "\n"))));
 }
 
+namespace {
+
 constexpr std::string_view base64_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string base64_encode(std::string_view bytes)

@@ -126,8 +126,6 @@ private:
   std::vector<InputProblem>& m_problems;
 };
 
-}
-
 // The string fields of a dependency table, as in Cargo.toml (`path` is read apart).
 constexpr std::pair<std::string_view, std::string scratch::Dependency::*> string_fields[] = {
     {"version", &scratch::Dependency::version}, {"git", &scratch::Dependency::git},
