@@ -1,7 +1,7 @@
 #include "app/options.hpp"
 
 #include "app/markdown_options.hpp"
-#include "app/path_crate_hash.hpp"
+#include "build/path_crate_hash.hpp"
 #include "scratch/path_crates.hpp"
 
 #include "util/errors.hpp"
@@ -210,7 +210,7 @@ std::optional<scratch::Dependency> ConfigReader::dependency(std::string_view nam
     valid = false;
   }
   if (!dependency.path.empty() && valid) {
-    dependency.content_hash = path_crate_hash(dependency.path);
+    dependency.content_hash = build::path_crate_hash(dependency.path);
     // cargo reads the crates it uses by path too: each must exist (and is hashed).
     const auto crates = scratch::path_crates(dependency.path);
     for (auto wrong : crates.problems) {

@@ -1,9 +1,9 @@
 #include "app/pipeline.hpp"
 
-#include "app/build_lock.hpp"
-#include "app/build_stage.hpp"
-#include "app/cache.hpp"
-#include "app/run_programs.hpp"
+#include "build/build_lock.hpp"
+#include "build/build_stage.hpp"
+#include "build/cache.hpp"
+#include "run/run_programs.hpp"
 #include "app/plan.hpp"
 #include "cargo/cargo.hpp"
 #include "check/test_mode.hpp"
@@ -87,7 +87,7 @@ void relocate(check::Observed& observed, const book::Listing& listing)
 
 // A listing whose crate cargo could not resolve was not built: bad input at its
 // expected/ entry, or, for a crate of the book's [dependencies], at snipcheck.toml.
-void report_unresolved_dependency(const BuildItem& item, ListingResult& result, const check::Annotations& annotations,
+void report_unresolved_dependency(const build::BuildItem& item, ListingResult& result, const check::Annotations& annotations,
                                   const Options& options)
 {
   const auto& unresolved = *item.unresolved_dependency;
@@ -155,7 +155,7 @@ struct Cell
 // What one cell still has to build: the items the cache could not answer.
 struct CellWork
 {
-  std::vector<BuildItem> items;
+  std::vector<build::BuildItem> items;
   std::vector<std::size_t> item_result; // item index -> result index
   std::vector<std::size_t> item_form;   // item index -> form index
   std::vector<std::string> item_keys;   // item index -> cache key
@@ -214,25 +214,25 @@ public:
     auto work = plan_cell(cell);
     const int cached = work.total - static_cast<int>(work.items.size());
     const auto name = check::cell_name(cell.toolchain->name, cell.edition);
-    const StageProgress stage_progress = [&](const std::string& phase, int finished) {
+    const build::StageProgress stage_progress = [&](const std::string& phase, int finished) {
       if (m_progress) {
         m_progress({name, phase, cached + finished, work.total});
       }
     };
     // A batched run that would not pass is confirmed alone before it is reported or cached.
-    const AcceptBatchedRun accept = [&](const BuildItem& item) {
+    const build::AcceptBatchedRun accept = [&](const build::BuildItem& item) {
       const auto& result = m_run.results[work.item_result[static_cast<std::size_t>(&item - work.items.data())]];
       const auto verdict = check::compare(result.expectation, item.observed, result.listing->fingerprint());
       return std::holds_alternative<check::verdict::Pass>(verdict);
     };
-    BuildSettings settings{m_options.build_dir,
+    build::BuildSettings settings{m_options.build_dir,
                            m_options.registry_directory,
                            m_options.jobs,
-                           m_options.merge ? MergeListings::yes : MergeListings::no,
-                           RunSettings{m_options.timeout_seconds, m_options.jobs},
+                           m_options.merge ? build::MergeListings::yes : build::MergeListings::no,
+                           run::RunSettings{m_options.timeout_seconds, m_options.jobs},
                            m_options.compile_timeout_seconds};
     settings.registry_digest = m_identity.registry_digest;
-    build_cell(work.items, {cell.toolchain, cell.edition}, settings, m_runner, m_log, stage_progress, accept);
+    build::build_cell(work.items, {cell.toolchain, cell.edition}, settings, m_runner, m_log, stage_progress, accept);
     if (m_progress) {
       m_progress({name, "done", work.total, work.total});
     }
@@ -299,7 +299,7 @@ private:
     auto& result = m_run.results[index];
     const auto& listing = *result.listing;
     const auto& form = m_forms[index][f];
-    BuildItem item;
+    build::BuildItem item;
     item.unit = unit_for(m_options, listing, result.expectation, form.wrap, result.edition);
     if (f == 0) {
       result.source = item.unit.source;
@@ -309,11 +309,11 @@ private:
     item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
                      form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
                      !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
-    CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
+    build::CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
                          m_options.timeout_seconds, item.unit.test_harness, m_options.compile_timeout_seconds};
     context.registry_digest = m_identity.registry_digest;
     context.build_setup = m_identity.build_setup;
-    auto key = cache_key(item.unit, context);
+    auto key = build::cache_key(item.unit, context);
     if (m_options.use_cache) {
       if (auto cached = m_cache.load(key)) {
         m_form_observed[index][f] = std::move(*cached);
@@ -348,7 +348,7 @@ private:
   const ProgressFn& m_progress;
   CheckRun& m_run;
   const LoadedBook& m_loaded;
-  const ResultCache m_cache;
+  const build::ResultCache m_cache;
   const BuildIdentity m_identity;
   std::vector<std::vector<check::BuildForm>> m_forms;     // by result index
   std::vector<std::vector<check::Observed>> m_form_observed; // by result index, then form
@@ -371,14 +371,14 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   run.book = std::move(plan.loaded.book); // the selected listings stay where they are
   run.toolchains = toolchains.get();
   run.editions = std::move(plan.editions);
-  const BuildIdentity identity{registry_digest(options.registry_directory), build_setup.get()};
+  const BuildIdentity identity{build::registry_digest(options.registry_directory), build_setup.get()};
   if (const auto isolation = cargo::compile_isolation(); !isolation.isolated) {
     log(fmt::format("notice: cargo and rustc run without isolation ({}): a listing's compile-time code sees "
                     "and may write what you can; its verdicts are cached apart from isolated ones",
                     isolation.why_not));
   }
 
-  const auto lock = BuildLock::acquire(options.build_dir, log);
+  const auto lock = build::BuildLock::acquire(options.build_dir, log);
   Checker checker(options, runner, log, progress, run, plan.loaded, identity);
   for (const auto& cell : checker.add_results(plan.selected)) {
     checker.check_cell(cell);

@@ -3,7 +3,7 @@
 // that line, LINKFAIL an error without a span, ENDLESS makes its target hit the
 // compile-time limit, as snipcheck's rustc wrapper reports it), and its executables record the
 // modules compiled into them, so a run of a stale binary is seen as such.
-#include "app/build_stage.hpp"
+#include "build/build_stage.hpp"
 #include "cargo/compile_limit.hpp"
 #include "fake_runner.hpp"
 #include "scratch/wrap.hpp"
@@ -176,11 +176,11 @@ protected:
     }
   }
 
-  std::vector<BuildItem> items()
+  std::vector<build::BuildItem> items()
   {
-    std::vector<BuildItem> result;
+    std::vector<build::BuildItem> result;
     for (const auto& listing : m_listings) {
-      BuildItem item;
+      build::BuildItem item;
       item.unit = {&listing, scratch::wrap_listing(listing, {}), scratch::CrateType::bin, "2021", {}};
       item.runs = true;
       item.mergeable = scratch::can_merge(item.unit.source);
@@ -189,86 +189,86 @@ protected:
     return result;
   }
 
-  void build(std::vector<BuildItem>& items, FakeCargo& cargo, const AcceptBatchedRun& accept = {})
+  void build(std::vector<build::BuildItem>& items, FakeCargo& cargo, const build::AcceptBatchedRun& accept = {})
   {
     testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
-    build_cell(
+    build::build_cell(
         items, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, accept);
   }
 
-  static bool ran_cleanly(const BuildItem& item)
+  static bool ran_cleanly(const build::BuildItem& item)
   {
     return item.observed.build == check::Observed::Build::compiled && item.observed.run &&
            item.observed.run->status.success();
   }
 
   std::filesystem::path m_build;
-  BuildSettings m_settings;
+  build::BuildSettings m_settings;
   check::ToolchainInfo m_toolchain;
   std::deque<book::Listing> m_listings; // stable addresses: units point at them
 };
 
 TEST(BuildPlan, MergeableListingsShareBatchesOfOneEditionAndCrateSet)
 {
-  std::vector<BuildItem> items(5);
+  std::vector<build::BuildItem> items(5);
   for (auto& item : items) {
     item.mergeable = true;
   }
   items[1].mergeable = false;
   items[3].unit.edition = "2024";
   items[4].unit.deps = {{"anyhow", "1", {}, true}};
-  const auto plan = plan_targets(items);
+  const auto plan = build::plan_targets(items);
   // 0 and 2 share a batch; 1 is not mergeable; 3 and 4 are alone in their groups.
   ASSERT_EQ(plan.size(), 4u);
-  EXPECT_EQ(plan[0], (PlannedTarget{{0, 2}, true}));
-  EXPECT_EQ(plan[1], (PlannedTarget{{1}, false}));
-  EXPECT_EQ(plan[2], (PlannedTarget{{3}, false}));
-  EXPECT_EQ(plan[3], (PlannedTarget{{4}, false}));
+  EXPECT_EQ(plan[0], (build::PlannedTarget{{0, 2}, true}));
+  EXPECT_EQ(plan[1], (build::PlannedTarget{{1}, false}));
+  EXPECT_EQ(plan[2], (build::PlannedTarget{{3}, false}));
+  EXPECT_EQ(plan[3], (build::PlannedTarget{{4}, false}));
 }
 
 TEST(BuildPlan, FullBatchesAreClosed)
 {
-  std::vector<BuildItem> items(7);
+  std::vector<build::BuildItem> items(7);
   for (auto& item : items) {
     item.mergeable = true;
   }
-  const auto plan = plan_targets(items, 3);
+  const auto plan = build::plan_targets(items, 3);
   ASSERT_EQ(plan.size(), 3u);
-  EXPECT_EQ(plan[2], (PlannedTarget{{6}, false}));
+  EXPECT_EQ(plan[2], (build::PlannedTarget{{6}, false}));
 }
 
 TEST(BuildPlan, FailedBatchSendsTheListingsWithErrorsAloneAndKeepsTheRestTogether)
 {
-  const PlannedTarget batch{{0, 1, 2, 3, 4}, true};
-  const auto parts = split_failed_batch(batch, {1, 3});
+  const build::PlannedTarget batch{{0, 1, 2, 3, 4}, true};
+  const auto parts = build::split_failed_batch(batch, {1, 3});
   ASSERT_EQ(parts.size(), 3u);
-  EXPECT_EQ(parts[0], (PlannedTarget{{1}, false}));
-  EXPECT_EQ(parts[1], (PlannedTarget{{3}, false}));
-  EXPECT_EQ(parts[2], (PlannedTarget{{0, 2, 4}, true}));
+  EXPECT_EQ(parts[0], (build::PlannedTarget{{1}, false}));
+  EXPECT_EQ(parts[1], (build::PlannedTarget{{3}, false}));
+  EXPECT_EQ(parts[2], (build::PlannedTarget{{0, 2, 4}, true}));
 }
 
 TEST(BuildPlan, FailedBatchWithoutAnyListingToBlameIsBisected)
 {
-  const auto parts = split_failed_batch({{0, 1, 2, 3, 4, 5, 6, 7, 8}, true}, {});
+  const auto parts = build::split_failed_batch({{0, 1, 2, 3, 4, 5, 6, 7, 8}, true}, {});
   ASSERT_EQ(parts.size(), 4u);
-  EXPECT_EQ(parts[0], (PlannedTarget{{0, 1}, true}));
-  EXPECT_EQ(parts[1], (PlannedTarget{{2, 3}, true}));
-  EXPECT_EQ(parts[2], (PlannedTarget{{4, 5}, true}));
-  EXPECT_EQ(parts[3], (PlannedTarget{{6, 7, 8}, true}));
-  EXPECT_EQ(split_failed_batch({{5, 6}, true}, {}), (std::vector<PlannedTarget>{{{5}, false}, {{6}, false}}));
+  EXPECT_EQ(parts[0], (build::PlannedTarget{{0, 1}, true}));
+  EXPECT_EQ(parts[1], (build::PlannedTarget{{2, 3}, true}));
+  EXPECT_EQ(parts[2], (build::PlannedTarget{{4, 5}, true}));
+  EXPECT_EQ(parts[3], (build::PlannedTarget{{6, 7, 8}, true}));
+  EXPECT_EQ(build::split_failed_batch({{5, 6}, true}, {}), (std::vector<build::PlannedTarget>{{{5}, false}, {{6}, false}}));
 }
 
 TEST(BuildPlan, BatchThatHitTheCompileLimitIsBuiltAgainMemberByMember)
 {
-  EXPECT_EQ(split_timed_out_batch({{3, 4, 5}, true}),
-            (std::vector<PlannedTarget>{{{3}, false}, {{4}, false}, {{5}, false}}));
+  EXPECT_EQ(build::split_timed_out_batch({{3, 4, 5}, true}),
+            (std::vector<build::PlannedTarget>{{{3}, false}, {{4}, false}, {{5}, false}}));
 }
 
 TEST_F(BuildStage, AListingThatHitsTheCompileLimitIsFoundAndTheOthersGetTheirOwnResult)
 {
   // The const-eval loop: merged, its batch timed out and nobody was reported.
   add_runnable(12, [](int k) { return k == 7 ? std::string("// ENDLESS\nprintln!(\"x\");") : "println!(\"y\");"; });
-  for (const auto merge : {MergeListings::yes, MergeListings::no}) {
+  for (const auto merge : {build::MergeListings::yes, build::MergeListings::no}) {
     m_settings.merge = merge;
     auto built = items();
     FakeCargo cargo;
@@ -281,7 +281,7 @@ TEST_F(BuildStage, AListingThatHitsTheCompileLimitIsFoundAndTheOthersGetTheirOwn
       }
     }
     // Merged: the batch, then all twelve alone in one pass (two limits, not a bisection's four).
-    EXPECT_EQ(cargo.builds, merge == MergeListings::yes ? 2 : 1);
+    EXPECT_EQ(cargo.builds, merge == build::MergeListings::yes ? 2 : 1);
   }
 }
 
@@ -327,7 +327,7 @@ TEST_F(BuildStage, ARunThatIsNotAcceptedInsideABatchIsConfirmedAlone)
   add_runnable(4, [](int k) { return std::string(k == 2 ? "// POISON\nprintln!(\"p\");" : "println!(\"q\");"); });
   auto built = items();
   FakeCargo cargo;
-  build(built, cargo, [](const BuildItem& item) { return item.observed.run && item.observed.run->status.success(); });
+  build(built, cargo, [](const build::BuildItem& item) { return item.observed.run && item.observed.run->status.success(); });
   for (std::size_t k = 0; k < built.size(); ++k) {
     // The culprit crashes alone too: that result is its own; the others were only its victims.
     EXPECT_EQ(ran_cleanly(built[k]), k != 2) << built[k].unit.listing->id;
@@ -337,7 +337,7 @@ TEST_F(BuildStage, ARunThatIsNotAcceptedInsideABatchIsConfirmedAlone)
 
 TEST_F(BuildStage, WithoutMergingEveryListingIsATargetOfItsOwn)
 {
-  m_settings.merge = MergeListings::no;
+  m_settings.merge = build::MergeListings::no;
   add_runnable(3, [](int) { return std::string("println!(\"z\");"); });
   auto built = items();
   FakeCargo cargo;
@@ -352,7 +352,7 @@ TEST_F(BuildStage, WithoutMergingEveryListingIsATargetOfItsOwn)
 
 TEST_F(BuildStage, ItsOwnSettingsReachCargoAndThePrograms)
 {
-  // The stage reads nothing but BuildSettings: where it builds, cargo's --jobs,
+  // The stage reads nothing but build::BuildSettings: where it builds, cargo's --jobs,
   // the local registry (offline), and each program's time limit.
   m_settings.jobs = 3;
   m_settings.registry_directory = m_build / "registry";
@@ -362,7 +362,7 @@ TEST_F(BuildStage, ItsOwnSettingsReachCargoAndThePrograms)
   auto built = items();
   FakeCargo cargo;
   testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
-  build_cell(built, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, {});
+  build::build_cell(built, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, {});
   ASSERT_TRUE(ran_cleanly(built.front()));
   ASSERT_EQ(runner.commands.size(), 2u); // one cargo pass, one program
   const auto& build = runner.commands[0];

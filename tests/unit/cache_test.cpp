@@ -1,4 +1,4 @@
-#include "app/cache.hpp"
+#include "build/cache.hpp"
 #include "app/pipeline.hpp"
 #include "fake_runner.hpp"
 #include "test_support.hpp"
@@ -16,7 +16,7 @@ struct Fixture
 {
   book::Listing listing;
   scratch::Unit unit;
-  CacheContext context{"rustc 1.95.0\ncommit-hash: abc\n", "", false, 10};
+  build::CacheContext context{"rustc 1.95.0\ncommit-hash: abc\n", "", false, 10};
 
   Fixture()
   {
@@ -30,29 +30,29 @@ struct Fixture
 TEST(CacheKey, ChangesWithEverythingThatCanChangeAVerdict)
 {
   Fixture f;
-  const auto base = cache_key(f.unit, f.context);
-  EXPECT_EQ(base, cache_key(f.unit, f.context));
+  const auto base = build::cache_key(f.unit, f.context);
+  EXPECT_EQ(base, build::cache_key(f.unit, f.context));
   auto changed = f;
   changed.unit.listing = &changed.listing;
   changed.unit.source.text = "fn main() { }\n";
-  EXPECT_NE(cache_key(changed.unit, changed.context), base);
+  EXPECT_NE(build::cache_key(changed.unit, changed.context), base);
   changed = f;
   changed.unit.listing = &changed.listing;
   changed.unit.edition = "2024";
-  EXPECT_NE(cache_key(changed.unit, changed.context), base);
+  EXPECT_NE(build::cache_key(changed.unit, changed.context), base);
   changed.unit.edition = "2021";
   changed.unit.deps.push_back({"tokio", "1", {"full"}, true});
-  EXPECT_NE(cache_key(changed.unit, changed.context), base);
+  EXPECT_NE(build::cache_key(changed.unit, changed.context), base);
   changed = f;
   changed.unit.listing = &changed.listing;
   changed.context.rustc_verbose_version = "rustc 1.96.0\n";
-  EXPECT_NE(cache_key(changed.unit, changed.context), base);
+  EXPECT_NE(build::cache_key(changed.unit, changed.context), base);
   changed.context = f.context;
   changed.context.runs = true;
-  EXPECT_NE(cache_key(changed.unit, changed.context), base);
+  EXPECT_NE(build::cache_key(changed.unit, changed.context), base);
   changed.unit.crate_type = scratch::CrateType::proc_macro;
   changed.context.runs = false;
-  EXPECT_NE(cache_key(changed.unit, changed.context), base);
+  EXPECT_NE(build::cache_key(changed.unit, changed.context), base);
 }
 
 class CacheStore : public ::testing::Test
@@ -77,7 +77,7 @@ TEST_F(CacheStore, RoundTripsAnObservation)
   diagnostic.other_listing_lines = {3, 4};
   observed.diagnostics.push_back(diagnostic);
   observed.run = check::RunOutput{{cargo::ExitStatus::Kind::exited, 0, 0}, "r1: 5\n", "", false};
-  const ResultCache cache(m_folder);
+  const build::ResultCache cache(m_folder);
   cache.store("k", observed);
   const auto loaded = cache.load("k");
   ASSERT_TRUE(loaded);
@@ -91,7 +91,7 @@ TEST_F(CacheStore, RoundTripsAnObservation)
 
 TEST_F(CacheStore, NeverKeepsEnvironmentFailuresOrTimeouts)
 {
-  const ResultCache cache(m_folder);
+  const build::ResultCache cache(m_folder);
   check::Observed not_built;
   cache.store("a", not_built);
   EXPECT_FALSE(cache.load("a"));
@@ -106,7 +106,7 @@ TEST_F(CacheStore, ADamagedEntryIsAMiss)
 {
   std::filesystem::create_directories(m_folder);
   text::write_file_atomically(m_folder / "k.json", "{ not json");
-  EXPECT_FALSE(ResultCache(m_folder).load("k"));
+  EXPECT_FALSE(build::ResultCache(m_folder).load("k"));
 }
 
 TEST_F(CacheStore, UnchangedReRunLaunchesNoCargo)

@@ -1,8 +1,8 @@
 // Issue 18, defects 5 and 6 at the unit level: listings asking for other
 // features of a crate never share a cargo call; what keys a cached verdict.
-#include "app/build_stage.hpp"
-#include "app/cache.hpp"
-#include "app/path_crate_hash.hpp"
+#include "build/build_stage.hpp"
+#include "build/cache.hpp"
+#include "build/path_crate_hash.hpp"
 #include "fake_runner.hpp"
 #include "scratch/wrap.hpp"
 #include "util/text.hpp"
@@ -60,16 +60,16 @@ TEST(DependenciesFingerprint, NamesEverythingCargoResolvesInAFixedOrder)
 
 TEST(BuildPlan, ListingsAskingForOtherFeaturesAreNeverBatchedTogether)
 {
-  std::vector<BuildItem> items(3);
+  std::vector<build::BuildItem> items(3);
   for (auto& item : items) {
     item.mergeable = true;
     item.unit.deps = {log_with({})};
   }
   items[1].unit.deps = {log_with({"std"})};
-  const auto plan = plan_targets(items);
+  const auto plan = build::plan_targets(items);
   ASSERT_EQ(plan.size(), 2u);
-  EXPECT_EQ(plan[0], (PlannedTarget{{0, 2}, true}));
-  EXPECT_EQ(plan[1], (PlannedTarget{{1}, false}));
+  EXPECT_EQ(plan[0], (build::PlannedTarget{{0, 2}, true}));
+  EXPECT_EQ(plan[1], (build::PlannedTarget{{1}, false}));
 }
 
 class OneCargoCallPerCrateSet : public TempFolder
@@ -79,7 +79,7 @@ class OneCargoCallPerCrateSet : public TempFolder
 TEST_F(OneCargoCallPerCrateSet, EachSetOfCratesIsBuiltInAWorkspaceAndACargoCallOfItsOwn)
 {
   std::deque<book::Listing> listings;
-  std::vector<BuildItem> items;
+  std::vector<build::BuildItem> items;
   const std::vector<std::vector<scratch::Dependency>> crate_sets = {
       {log_with({})}, {log_with({"std"})}, {}, {log_with({})}};
   for (std::size_t k = 0; k < crate_sets.size(); ++k) {
@@ -88,7 +88,7 @@ TEST_F(OneCargoCallPerCrateSet, EachSetOfCratesIsBuiltInAWorkspaceAndACargoCallO
     listing.chapter = 1;
     listing.files = {"book.md"};
     listing.lines.push_back({"fn main() {}", 10, 0, false});
-    BuildItem item;
+    build::BuildItem item;
     item.unit = {&listing, scratch::wrap_listing(listing, {}), scratch::CrateType::bin, "2021", crate_sets[k]};
     item.mergeable = true;
     items.push_back(std::move(item));
@@ -111,9 +111,9 @@ TEST_F(OneCargoCallPerCrateSet, EachSetOfCratesIsBuiltInAWorkspaceAndACargoCallO
   });
   check::ToolchainInfo toolchain;
   toolchain.name = "stable";
-  BuildSettings settings;
+  build::BuildSettings settings;
   settings.build_dir = m_folder;
-  build_cell(items, {&toolchain, "2021"}, settings, runner, [](const std::string&) {}, {}, {});
+  build::build_cell(items, {&toolchain, "2021"}, settings, runner, [](const std::string&) {}, {}, {});
   ASSERT_EQ(calls.size(), 3u); // no crates; log; log with std
   std::set<fs::path> workspaces;
   for (const auto& [workspace, dependency_lines] : calls) {
@@ -131,16 +131,16 @@ TEST(CacheKey, ChangesWithTheBuildSetupAndTheRegistryContent)
   scratch::Unit unit;
   unit.listing = &listing;
   unit.source.text = "fn main() {}\n";
-  CacheContext context{"rustc 1.95.0\n", "/registry", true, 10};
+  build::CacheContext context{"rustc 1.95.0\n", "/registry", true, 10};
   context.registry_digest = "digest-1";
   context.build_setup = "compile isolated true, programs isolated true, RUSTC_WRAPPER unset";
-  const auto base = cache_key(unit, context);
+  const auto base = build::cache_key(unit, context);
   auto changed = context;
   changed.build_setup = "compile isolated false, programs isolated true, RUSTC_WRAPPER '/usr/bin/sccache'";
-  EXPECT_NE(cache_key(unit, changed), base);
+  EXPECT_NE(build::cache_key(unit, changed), base);
   changed = context;
   changed.registry_digest = "digest-2";
-  EXPECT_NE(cache_key(unit, changed), base);
+  EXPECT_NE(build::cache_key(unit, changed), base);
 }
 
 class RegistryDigest : public TempFolder
@@ -152,23 +152,23 @@ TEST_F(RegistryDigest, ChangesWhenACrateChangesAtTheSameVersion)
   write("tiny-1.0.0/Cargo.toml", "[package]\nname = \"tiny\"\nversion = \"1.0.0\"\n");
   write("tiny-1.0.0/.cargo-checksum.json", R"({"package":"Could not get crate checksum","files":{}})");
   const auto checksum_file = m_folder / "tiny-1.0.0/.cargo-checksum.json";
-  const auto first = registry_digest(m_folder);
-  EXPECT_EQ(first, registry_digest(m_folder));
-  EXPECT_EQ(registry_digest(""), "crates.io");
+  const auto first = build::registry_digest(m_folder);
+  EXPECT_EQ(first, build::registry_digest(m_folder));
+  EXPECT_EQ(build::registry_digest(""), "crates.io");
 
   // A Debian revision: the same (file-less) checksum, written anew.
   const auto written = fs::last_write_time(checksum_file);
   fs::last_write_time(checksum_file, written + std::chrono::seconds(3));
-  const auto rewritten = registry_digest(m_folder);
+  const auto rewritten = build::registry_digest(m_folder);
   EXPECT_NE(rewritten, first);
 
   // A vendored crate whose checksum lists its files: another content at the same time.
   write("tiny-1.0.0/.cargo-checksum.json", R"({"package":"Could not get crate checksuM","files":{}})");
   fs::last_write_time(checksum_file, written + std::chrono::seconds(3));
-  EXPECT_NE(registry_digest(m_folder), rewritten);
+  EXPECT_NE(build::registry_digest(m_folder), rewritten);
 
   write("other-0.1.0/Cargo.toml", "");
-  EXPECT_NE(registry_digest(m_folder), rewritten);
+  EXPECT_NE(build::registry_digest(m_folder), rewritten);
 }
 
 class PathCrateHash : public TempFolder
@@ -188,21 +188,21 @@ TEST_F(PathCrateHash, CoversDotFoldersTargetFoldersBelowTheTopAndPathDependencie
   write("inner/src/lib.rs", "pub fn f() {}\n");
   write("unixy/src/lib.rs", "pub fn g() {}\n");
   const auto crate = m_folder / "helper";
-  auto previous = path_crate_hash(crate);
-  EXPECT_EQ(previous, path_crate_hash(crate));
+  auto previous = build::path_crate_hash(crate);
+  EXPECT_EQ(previous, build::path_crate_hash(crate));
   // cargo's build output of the crate itself is not what it compiles from.
   write("helper/target/debug/libhelper.rlib", "2");
-  EXPECT_EQ(path_crate_hash(crate), previous);
+  EXPECT_EQ(build::path_crate_hash(crate), previous);
   for (const auto* edited :
        {"helper/.hidden/a.rs", "helper/src/target/word.txt", "inner/src/lib.rs", "unixy/src/lib.rs"}) {
     write(edited, "edited\n");
-    const auto now = path_crate_hash(crate);
+    const auto now = build::path_crate_hash(crate);
     EXPECT_NE(now, previous) << edited;
     previous = now;
   }
   // A top-level `target` that is no build output of cargo's is the crate's own.
   fs::remove(m_folder / "helper/target/CACHEDIR.TAG");
-  EXPECT_NE(path_crate_hash(crate), previous);
+  EXPECT_NE(build::path_crate_hash(crate), previous);
 }
 
 class CacheEntries : public TempFolder
@@ -214,7 +214,7 @@ TEST_F(CacheEntries, AnEntryAnswersOnlyItsOwnKeyAndOnlyUnedited)
   check::Observed observed;
   observed.build = check::Observed::Build::compiled;
   observed.run = check::RunOutput{{cargo::ExitStatus::Kind::exited, 0, 0}, "genuine\n", "", false};
-  const ResultCache cache(m_folder);
+  const build::ResultCache cache(m_folder);
   cache.store("aaaa", observed);
   observed.run->stdout_text = "other\n";
   cache.store("bbbb", observed);

@@ -1,7 +1,7 @@
 // A listing's output is hostile data (issue 18): bytes that are not UTF-8,
 // terminal escapes, lines that GitHub's runner obeys. The escaping functions
 // one by one, then every report of a run whose listings print such things.
-#include "app/cache.hpp"
+#include "build/cache.hpp"
 #include "check/compare.hpp"
 #include "check/result.hpp"
 #include "report/ci_reports.hpp"
@@ -229,7 +229,7 @@ TEST_F(HostileRun, TheCacheKeepsTheExactBytes)
 {
   const auto folder =
       std::filesystem::temp_directory_path() / ("snipcheck-hostile-cache-" + std::to_string(::getpid()));
-  const app::ResultCache cache(folder);
+  const build::ResultCache cache(folder);
   auto observed = run.results[0].observed;
   observed.diagnostics = run.results[1].observed.diagnostics;
   observed.diagnostics[0].message += "\xFE";

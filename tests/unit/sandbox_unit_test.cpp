@@ -1,7 +1,7 @@
 // The sandbox's pieces that need no child process: lock files that a listing
 // cannot redirect, and failures on program-running threads that reach the
 // caller as exceptions instead of std::terminate.
-#include "app/run_programs.hpp"
+#include "run/run_programs.hpp"
 #include "cargo/child_setup.hpp"
 #include "cargo/process.hpp"
 #include "util/errors.hpp"
@@ -96,14 +96,14 @@ TEST(RunPrograms, AFailureOnAnyThreadReachesTheCaller)
   // Before: the Fatal escaped a pool thread and std::terminate ended the process.
   const auto program = fs::temp_directory_path() / ("snipcheck-program-" + std::to_string(::getpid()));
   std::ofstream(program) << "#!/bin/sh\n";
-  std::vector<app::ProgramRun> programs;
+  std::vector<run::ProgramRun> programs;
   for (int k = 0; k < 6; ++k) {
     programs.push_back({program, "", "listing-" + std::to_string(k)});
   }
-  app::RunSettings settings;
+  run::RunSettings settings;
   settings.jobs = 3;
   FailingRunner runner;
-  EXPECT_THROW(app::run_programs(
+  EXPECT_THROW(run::run_programs(
                    programs, settings, runner, [](const std::string&) {}, [](const std::string&) {}),
                Fatal);
   fs::remove(program);

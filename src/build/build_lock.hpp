@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 class BuildLock
 {
@@ -26,4 +26,4 @@ private:
   int m_fd = -1;
 };
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

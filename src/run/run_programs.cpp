@@ -1,4 +1,4 @@
-#include "app/run_programs.hpp"
+#include "run/run_programs.hpp"
 
 #include "util/errors.hpp"
 
@@ -14,7 +14,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace snipcheck::app {
+namespace snipcheck::run {
 
 namespace {
 
@@ -281,4 +281,4 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
   return results;
 }
 
-} // namespace snipcheck::app
+} // namespace snipcheck::run

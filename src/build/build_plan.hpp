@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 // A crate cargo could not resolve (a typo in `deps`, a version the registry
 // lacks): bad input for the listings asking for it, not a broken environment.
@@ -66,4 +66,4 @@ std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
 // its own verdict.
 std::vector<PlannedTarget> split_timed_out_batch(const PlannedTarget& batch);
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

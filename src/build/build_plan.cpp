@@ -1,4 +1,4 @@
-#include "app/build_plan.hpp"
+#include "build/build_plan.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <map>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std::size_t max_batch)
 {
@@ -77,4 +77,4 @@ std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
   return parts;
 }
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

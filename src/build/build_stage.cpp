@@ -1,7 +1,7 @@
-#include "app/build_stage.hpp"
+#include "build/build_stage.hpp"
 
-#include "app/build_pass.hpp"
-#include "app/run_programs.hpp"
+#include "build/build_pass.hpp"
+#include "run/run_programs.hpp"
 #include "cargo/compile_limit.hpp"
 #include "scratch/path_crates.hpp"
 #include "util/errors.hpp"
@@ -15,7 +15,7 @@
 #include <map>
 #include <mutex>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 namespace {
 
@@ -56,7 +56,7 @@ struct Round
 // The programs a round built, to run before anything can rewrite them.
 struct RoundPrograms
 {
-  std::vector<ProgramRun> programs;
+  std::vector<run::ProgramRun> programs;
   std::vector<std::size_t> program_item; // program index -> item index
 };
 
@@ -380,7 +380,7 @@ private:
   // that is not accepted goes into `next`, to be built and run alone.
   void run_round_programs(const RoundPrograms& built, std::vector<PlannedTarget>& next)
   {
-    const auto ran = run_programs(built.programs, m_settings.run, m_runner, m_log,
+    const auto ran = run::run_programs(built.programs, m_settings.run, m_runner, m_log,
                                   [&](const std::string& id) { report("running " + id); });
     for (std::size_t k = 0; k < ran.size(); ++k) {
       auto& item = m_items[built.program_item[k]];
@@ -445,4 +445,4 @@ void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const B
   CellBuilder(items, cell, settings, runner, log, progress, accept_batched_run).build();
 }
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

@@ -14,8 +14,8 @@
 // Everything is a full `cargo build`: errors that appear only when code is
 // generated (deny-by-default lints, post-monomorphization errors) count.
 
-#include "app/build_plan.hpp"
-#include "app/run_programs.hpp"
+#include "build/build_plan.hpp"
+#include "run/run_programs.hpp"
 #include "cargo/process.hpp"
 #include "check/result.hpp"
 #include "util/log.hpp"
@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 struct CellSettings
 {
@@ -42,7 +42,7 @@ struct BuildSettings
   std::filesystem::path registry_directory; // a local directory registry (cargo runs offline); empty: crates.io
   int jobs = 0;                             // cargo's --jobs; 0: cargo's default
   MergeListings merge = MergeListings::yes; // no: every listing is a target of its own
-  RunSettings run;                          // for the programs it built
+  run::RunSettings run;                          // for the programs it built
   double compile_timeout_seconds = 180;     // wall clock per target's rustc; 0: none
   // registry_digest() of the local registry: cargo never rebuilds a registry
   // crate whose content changed at the same version, so a target folder
@@ -62,4 +62,4 @@ void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const B
                 cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
                 const AcceptBatchedRun& accept_batched_run);
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

@@ -1,4 +1,4 @@
-#include "app/build_pass.hpp"
+#include "build/build_pass.hpp"
 
 #include "cargo/compile_limit.hpp"
 #include "check/normalize.hpp"
@@ -11,7 +11,7 @@
 #include <chrono>
 #include <set>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 namespace {
 
@@ -206,4 +206,4 @@ check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pa
   return observed;
 }
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 struct CacheContext
 {
@@ -57,4 +57,4 @@ private:
 nlohmann::json observed_to_json(const check::Observed& observed);
 check::Observed observed_from_json(const nlohmann::json& json);
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

@@ -1,4 +1,4 @@
-#include "app/cache.hpp"
+#include "build/cache.hpp"
 
 #include "util/text.hpp"
 #include "util/utf8.hpp"
@@ -11,7 +11,7 @@
 
 #include <sys/stat.h>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 namespace {
 
@@ -264,4 +264,4 @@ void ResultCache::store(const std::string& key, const check::Observed& observed)
   std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
 }
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

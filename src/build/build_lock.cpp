@@ -1,4 +1,4 @@
-#include "app/build_lock.hpp"
+#include "build/build_lock.hpp"
 
 #include "cargo/process.hpp"
 #include "util/errors.hpp"
@@ -13,7 +13,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 BuildLock BuildLock::acquire(const std::filesystem::path& build_dir, const util::Log& log)
 {
@@ -66,4 +66,4 @@ BuildLock::~BuildLock()
   }
 }
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

@@ -1,4 +1,4 @@
-#include "app/path_crate_hash.hpp"
+#include "build/path_crate_hash.hpp"
 
 #include "util/text.hpp"
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <vector>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 namespace {
 
@@ -108,4 +108,4 @@ std::string path_crate_hash(const fs::path& crate)
   return text::fnv1a_hex(material);
 }
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

@@ -4,7 +4,7 @@
 // A cargo that cannot start, crashes, or fails before compiling anything is
 // the environment's failure (Fatal); a crate it cannot resolve is the book's.
 
-#include "app/build_plan.hpp"
+#include "build/build_plan.hpp"
 #include "cargo/cargo.hpp"
 #include "check/compare.hpp"
 #include "scratch/workspace.hpp"
@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 struct CargoPass
 {
@@ -41,4 +41,4 @@ bool is_error(const cargo::CompilerMessage& message);
 check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass,
                         const scratch::Workspace& workspace);
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build

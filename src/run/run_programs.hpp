@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace snipcheck::app {
+namespace snipcheck::run {
 
 // How the programs run: the only settings this stage reads.
 struct RunSettings
@@ -35,4 +35,4 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
                                                cargo::CommandRunner& runner, const util::Log& log,
                                                const std::function<void(const std::string& label)>& on_start);
 
-} // namespace snipcheck::app
+} // namespace snipcheck::run

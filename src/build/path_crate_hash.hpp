@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-namespace snipcheck::app {
+namespace snipcheck::build {
 
 // A hash of every file under `crate` (dot-folders and folders named `target`
 // below the top included: `#[path]`, `include!` and build scripts read them),
@@ -15,4 +15,4 @@ namespace snipcheck::app {
 // a `path` in [dependencies] or [build-dependencies] (also under [target.*]).
 std::string path_crate_hash(const std::filesystem::path& crate);
 
-} // namespace snipcheck::app
+} // namespace snipcheck::build
