@@ -63,6 +63,9 @@ std::string registry_digest(const std::filesystem::path& registry)
 
 namespace {
 
+// Written here because none of the dependencies offers it as an interface:
+// Boost has base64 only in beast::detail (not a public API), and fmt,
+// nlohmann_json and toml++ have none.
 constexpr std::string_view base64_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string base64_encode(std::string_view bytes)

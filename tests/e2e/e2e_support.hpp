@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <sys/wait.h>
@@ -53,6 +55,24 @@ inline Finished run_shell(const std::string& command, const fs::path& dir, const
   finished.out = text::read_file(out);
   finished.err = text::read_file(err);
   return finished;
+}
+
+// The processes whose command line holds `marker` (pid: command line), read from /proc.
+inline std::vector<std::string> processes_with(const std::string& marker)
+{
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::ifstream in(entry.path() / "cmdline"); // the process may be gone: then nothing
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (auto& c : text) {
+      c = c == '\0' ? ' ' : c;
+    }
+    if (text.find(marker) != std::string::npos) {
+      found.push_back(entry.path().filename().string() + ": " + text);
+    }
+  }
+  return found;
 }
 
 // The result for one listing id in a JSON report.

@@ -7,6 +7,8 @@
 #include "e2e_support.hpp"
 #include "util/utf8.hpp"
 
+#include "support/workflow_commands.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -30,41 +32,8 @@ const std::map<std::string, std::string> expected_statuses = {
     {"stderr-escapes", "fail"}, {"innocent", "pass"},
 };
 
-// The lines GitHub's runner would read as workflow commands: it ends a line at
-// \r as well as \n and skips leading white space before `::`.
-std::vector<std::string> command_lines(const std::string& output)
-{
-  std::vector<std::string> found;
-  std::string line;
-  const auto flush = [&] {
-    const auto start = line.find_first_not_of(" \t\v\f");
-    if (start != std::string::npos && line.compare(start, 2, "::") == 0) {
-      found.push_back(line);
-    }
-    line.clear();
-  };
-  for (const char c : output) {
-    if (c == '\n' || c == '\r') {
-      flush();
-    } else {
-      line += c;
-    }
-  }
-  flush();
-  return found;
-}
-
-// ESC, NUL, BEL, DEL or a C1 control: what a terminal (or GitHub's log) would obey.
-bool reaches_a_terminal_raw(const std::string& output)
-{
-  for (const char c : output) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7F) {
-      return true;
-    }
-  }
-  return output.find("\xC2\x9B") != std::string::npos;
-}
+using snipcheck::testing_support::command_lines;
+using snipcheck::testing_support::reaches_a_terminal_raw;
 
 class HostileOutput : public ::testing::Test
 {

@@ -22,24 +22,6 @@ const fs::path hostile_book = source_dir / "tests/e2e/hostile";
 const fs::path secret_file = "/var/tmp/snipcheck-hostile-secret.txt";
 const fs::path host_socket = "/tmp/snipcheck-hostile-host.sock";
 
-// Command lines of running processes that carry `marker`.
-std::vector<std::string> processes_with(const std::string& marker)
-{
-  std::vector<std::string> found;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    std::ifstream in(entry.path() / "cmdline");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    for (auto& c : text) {
-      c = c == '\0' ? ' ' : c;
-    }
-    if (text.find(marker) != std::string::npos) {
-      found.push_back(entry.path().filename().string() + ": " + text);
-    }
-  }
-  return found;
-}
-
 // Everything under `folder` (recursively), as paths.
 std::vector<std::string> contents(const fs::path& folder)
 {

@@ -11,6 +11,8 @@
 #include "util/text.hpp"
 #include "util/utf8.hpp"
 
+#include "support/workflow_commands.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -134,29 +136,7 @@ protected:
   check::CheckRun run;
 };
 
-// GitHub's runner skips leading white space before `::` (ActionCommand.TryParseV2)
-// and ends a line at \r as well as \n.
-std::vector<std::string> command_lines(std::string_view output)
-{
-  std::vector<std::string> found;
-  std::string line;
-  const auto flush = [&] {
-    const auto start = line.find_first_not_of(" \t\v\f");
-    if (start != std::string::npos && line.compare(start, 2, "::") == 0) {
-      found.push_back(line);
-    }
-    line.clear();
-  };
-  for (const char c : output) {
-    if (c == '\n' || c == '\r') {
-      flush();
-    } else {
-      line += c;
-    }
-  }
-  flush();
-  return found;
-}
+using testing_support::command_lines;
 
 bool has_control_characters(std::string_view text)
 {
