@@ -379,7 +379,9 @@ def run_snipcheck(args, book_dir, edition, report, extra, log):
         seconds = time.monotonic() - start
         returncode = proc.returncode
         log.write(f"==== {' '.join(cmd)} (exit {proc.returncode}, {seconds:.1f} s)\n{proc.stdout}\n{proc.stderr}\n")
-        if proc.returncode not in (0, 1) or not os.path.exists(report):
+        # Exit 2 (a listing's bad input) and 3 (an environment failure) still
+        # write a whole report: those listings are classified, not the run.
+        if proc.returncode not in (0, 1, 2, 3) or not os.path.exists(report):
             shutil.rmtree(empty, ignore_errors=True)
             return None, proc.returncode, seconds, (proc.stderr or proc.stdout).strip()
     shutil.rmtree(empty, ignore_errors=True)
@@ -422,7 +424,9 @@ def run_snipcheck(args, book_dir, edition, report, extra, log):
 KNOWN_CAUSES = [
     # (label, what the team is fixing or what it is)
     ("crate-unavailable", "needs a crate that is not available: neither tool can verify it (to be `skip`)"),
-    ("env-error", "snipcheck environment error (stale merged binary / no executable)"),
+    ("env-error", "snipcheck reports an environment failure (ERROR) for the listing"),
+    ("bad-input", "snipcheck does not check it: bad input, such as a missing include or anchor (documented)"),
+    ("inline-markers", "`//~ ERROR` markers claim an error; rustdoc just runs the block (documented)"),
     ("batch-poisoning", "merged verdict differs from --no-merge (batch poisoning, stale merged binaries)"),
     ("test_harness", "test_harness block"),
     ("crate_name", "#![crate_name] clashes with the scratch target"),
@@ -496,6 +500,10 @@ def classify(key, rd, sc, nm, book_edition):
         return "snipcheck-only"
     if sc["verdict"] == "error":
         return "env-error"
+    if sc_reason.startswith("not checked, bad input"):
+        return "bad-input"
+    if re.search(r"//~\^*\s*ERROR", text):
+        return "inline-markers"
     if crate_unavailable(rd_reason, sc, text):
         return "crate-unavailable"
     if nm is not None and nm["verdict"] != sc["verdict"] and nm["verdict"] == rd["verdict"]:
@@ -679,10 +687,11 @@ def main():
             f"{100.0 * nm_same / len(keys) if keys else 100.0:.2f}%")
     # README "Differences from rustdoc": each of these is snipcheck being stricter on purpose.
     deliberate = [r for r in records if not r["agree"] and (
-        r["class"] in ("error-codes-on-stable", "no_run-built-fully") or
+        r["class"] in ("error-codes-on-stable", "no_run-built-fully", "bad-input", "inline-markers") or
         (r["class"] == "crate-unavailable" and r["merged"] and r["merged"]["verdict"] == "skip"))]
     say(f"AGREEMENT {name} counting documented deliberate differences as agreeing "
-        f"(E#### checked on stable; `skip` for a block needing an unavailable crate; no_run linked): "
+        f"(E#### checked on stable; `skip` for a block needing an unavailable crate; no_run linked; "
+        f"bad input; inline markers): "
         f"{same + len(deliberate)}/{len(keys)} = {100.0 * (same + len(deliberate)) / len(keys) if keys else 100.0:.2f}%")
     say()
     say("Differences by class:")

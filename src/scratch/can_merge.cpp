@@ -2,6 +2,8 @@
 // scan of the compiled source for what changes meaning in a shared crate or binary.
 #include "scratch/workspace.hpp"
 
+#include "scratch/doctest_layout.hpp"
+
 #include "util/text.hpp"
 
 #include <array>
@@ -79,6 +81,9 @@ bool can_merge(const ScratchSource& source)
                                                                 "current_exe",
                                                                 "Location::caller",
                                                                 "track_caller"};
+  if (starts_with_shebang(source.text)) {
+    return false; // a shebang is only one on a crate's first line
+  }
   const auto lines = text::split_lines(source.text);
   for (std::size_t k = 1; k < lines.size(); ++k) { // line 1 is the synthetic #![allow(unused)]
     const auto trimmed = text::trim(lines[k]);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace snipcheck::scratch {
@@ -233,6 +234,29 @@ private:
 };
 
 } // namespace
+
+bool starts_with_shebang(std::string_view code)
+{
+  if (!code.starts_with("#!")) {
+    return false;
+  }
+  std::size_t at = 2;
+  while (at < code.size()) {
+    if (std::isspace(static_cast<unsigned char>(code[at]))) {
+      ++at;
+    } else if (code.substr(at).starts_with("//") && !code.substr(at).starts_with("///") &&
+               !code.substr(at).starts_with("//!")) {
+      at = std::min(code.find('\n', at), code.size());
+    } else if (code.substr(at).starts_with("/*") && !code.substr(at).starts_with("/**") &&
+               !code.substr(at).starts_with("/*!")) {
+      const auto close = code.find("*/", at + 2);
+      at = close == std::string_view::npos ? code.size() : close + 2;
+    } else {
+      break;
+    }
+  }
+  return at >= code.size() || code[at] != '[';
+}
 
 std::optional<DoctestLayout> doctest_layout(std::string_view code)
 {

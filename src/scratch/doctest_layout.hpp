@@ -36,6 +36,11 @@ struct DoctestLayout
   bool no_std = false;
 };
 
+// Whether the code opens with a shebang line, as rustc_lexer's strip_shebang
+// decides: `#!` not followed (past white space and plain comments) by `[`.
+// rustdoc cannot parse such a doctest, so it compiles it as written.
+bool starts_with_shebang(std::string_view code);
+
 // The code as rustdoc lays it out, or nullopt when it does not even lex (rustdoc then compiles it as written).
 std::optional<DoctestLayout> doctest_layout(std::string_view code);
 

@@ -137,6 +137,7 @@ struct Wrapping
   bool async_main = false;     // in `#[tokio::main] async fn main`
   bool wrap_in_main = false;   // in a `main` (async or not)
   bool add_empty_main = false; // WrapMode::none without a top-level `fn main`
+  bool verbatim = false;       // a shebang first: compiled as written, as rustdoc does
 };
 
 Wrapping decide_wrapping(const WrapOptions& options, const DoctestLayout& layout)
@@ -158,7 +159,9 @@ ScratchSource write_source(const PartedListing& parted, const WrapOptions& optio
                            const std::vector<bool>& insert_todo_after)
 {
   Builder out;
-  out.add("#![allow(unused)]", {});
+  if (!wrapping.verbatim) {
+    out.add("#![allow(unused)]", {});
+  }
   auto add_fragments = [&out, &insert_todo_after](const std::vector<Fragment>& fragments) {
     for (const auto& fragment : fragments) {
       out.add(fragment.text, {Origin::listing, fragment.line + 1});
@@ -174,7 +177,9 @@ ScratchSource write_source(const PartedListing& parted, const WrapOptions& optio
     }
   };
   add_fragments(parted.crate_attributes);
-  add_lines(options.prelude, Origin::prelude);
+  if (!wrapping.verbatim) {
+    add_lines(options.prelude, Origin::prelude);
+  }
   add_fragments(parted.crates);
   const auto wrapper = main_wrapper(parted.body);
   if (wrapping.async_main) {
@@ -184,7 +189,9 @@ ScratchSource write_source(const PartedListing& parted, const WrapOptions& optio
     out.add(wrapper.open, {});
   }
   add_fragments(parted.body);
-  add_lines(options.epilogue, Origin::epilogue);
+  if (!wrapping.verbatim) {
+    add_lines(options.epilogue, Origin::epilogue);
+  }
   if (wrapping.async_main) {
     out.add("#[allow(unreachable_code)]", {});
     out.add("Ok(())", {});
@@ -221,9 +228,13 @@ ScratchSource wrap_listing(const book::Listing& listing, const WrapOptions& opti
   // A listing that does not even lex is one body, as written: it fails to compile either way.
   const auto layout =
       doctest_layout(joined).value_or(DoctestLayout{0, {{0, joined.size(), StatementKind::not_an_item}}});
-  const auto wrapping = decide_wrapping(options, layout);
+  auto wrapping = decide_wrapping(options, layout);
+  if (starts_with_shebang(joined)) {
+    // rustdoc cannot parse it, so it adds nothing; rustc skips the shebang on line 1.
+    wrapping = {.is_library = wrapping.is_library, .verbatim = true};
+  }
   PartedListing parted;
-  if (wrapping.is_library || options.wrap == WrapMode::none) {
+  if (wrapping.is_library || wrapping.verbatim || options.wrap == WrapMode::none) {
     for (std::size_t k = 0; k < code.size(); ++k) {
       parted.body.push_back({static_cast<int>(k), code[k]});
     }

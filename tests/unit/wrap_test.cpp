@@ -1,5 +1,6 @@
 #include "scratch/doctest_layout.hpp"
 #include "scratch/rust_lexer.hpp"
+#include "scratch/workspace.hpp"
 #include "scratch/wrap.hpp"
 #include "util/text.hpp"
 
@@ -48,6 +49,32 @@ TEST(Wrap, ListingWithMainIsNotWrapped)
   const auto source = wrap_listing(listing_of({"fn main() {", "    println!(\"hi\");", "}"}), {});
   EXPECT_FALSE(source.wrapped_in_main);
   EXPECT_EQ(source.origin_of(2).line, 1);
+}
+
+// rustc_lexer's strip_shebang: `#!` then anything but `[` (past white space and plain comments).
+TEST(Wrap, AShebangFirstIsCompiledAsWrittenAndNeverMerged)
+{
+  EXPECT_TRUE(starts_with_shebang("#!/usr/bin/env -S cargo +nightly -Zscript\nfn main() {}"));
+  EXPECT_TRUE(starts_with_shebang("#!"));
+  EXPECT_TRUE(starts_with_shebang("#! /// a doc comment is a token\n[x]"));
+  EXPECT_FALSE(starts_with_shebang("#![allow(unused)]"));
+  EXPECT_FALSE(starts_with_shebang("#! /* plain */ // comments\n [allow(dead_code)]"));
+  EXPECT_FALSE(starts_with_shebang(" #!/bin/sh")); // only at the very start
+  EXPECT_FALSE(starts_with_shebang("let x = 1;"));
+
+  const auto script = wrap_listing(listing_of({"#!/usr/bin/env run-cargo-script", "println!(\"hi\");"}), {});
+  EXPECT_EQ(script.text, "#!/usr/bin/env run-cargo-script\nprintln!(\"hi\");\n"); // no main added, as rustdoc
+  EXPECT_FALSE(script.wrapped_in_main);
+  EXPECT_EQ(script.origin_of(1).origin, Origin::listing);
+  EXPECT_EQ(script.origin_of(2).line, 2);
+  EXPECT_FALSE(can_merge(script));
+
+  WrapOptions with_prelude;
+  with_prelude.prelude = "use std::fmt;";
+  const auto attribute = wrap_listing(listing_of({"#! [allow(dead_code)]", "let x = 1;"}), with_prelude);
+  EXPECT_TRUE(attribute.wrapped_in_main); // an inner attribute: hoisted, the rest wrapped
+  EXPECT_EQ(attribute.text.substr(0, attribute.text.find('\n')), "#![allow(unused)]");
+  EXPECT_NE(attribute.text.find("use std::fmt;"), std::string::npos);
 }
 
 TEST(Wrap, MainInACommentOrStringDoesNotCount)
