@@ -16,6 +16,9 @@ namespace {
 
 using nlohmann::json;
 
+// The level rustc gives the diagnostics of a crash (an ICE), in its JSON.
+constexpr std::string_view internal_compiler_error = "error: internal compiler error";
+
 bool same_file(const std::string& span_file, const std::string& src_path)
 {
   return span_file == src_path || src_path.ends_with("/" + span_file);
@@ -260,6 +263,12 @@ BuildMessages parse_cargo_messages(std::string_view json_lines)
         parsed.code = body["code"].value("code", "");
       }
       parsed.message = body.value("message", "");
+      if (parsed.level == internal_compiler_error) {
+        // rustc crashed on this listing's code: the listing's failure (as rustdoc
+        // reports it), placed at the span rustc names, not the environment's.
+        parsed.level = "error";
+        parsed.message = fmt::format("internal compiler error: {}", parsed.message);
+      }
       parsed.span = locate(body, src_path);
       bool first_primary = true;
       for (const auto& span : body.value("spans", json::array())) {

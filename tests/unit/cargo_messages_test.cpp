@@ -36,6 +36,28 @@ TEST(CargoMessages, SplitsDiagnosticsByTarget)
   EXPECT_EQ(codes, (std::vector<std::string>{"E0106", "E0428"}));
 }
 
+// rustc 1.95 crashing on a listing (rustc-dev-guide's hir-typeck/coercions.md):
+// its JSON level is "error: internal compiler error". That is the listing's
+// failure at the span rustc names, as rustdoc reports it, never the environment's.
+TEST(CargoMessages, AnInternalCompilerErrorIsAnErrorOfTheListingItNames)
+{
+  const auto messages =
+      parse_cargo_messages(text::read_file(testing::source_dir() / "tests" / "data" / "cargo-build-ice.jsonl"));
+  std::vector<const CompilerMessage*> errors;
+  for (const auto& message : messages.messages) {
+    if (message.level == "error" && !is_summary_message(message)) {
+      errors.push_back(&message);
+    }
+  }
+  ASSERT_EQ(errors.size(), 2u);
+  for (const auto* error : errors) {
+    EXPECT_TRUE(error->target_src_path.ends_with("/src/bin/ice.rs")) << error->target_src_path;
+    EXPECT_TRUE(error->message.starts_with("internal compiler error: ")) << error->message;
+    ASSERT_TRUE(error->span.has_value());
+    EXPECT_EQ(error->span->line, 15);
+  }
+}
+
 TEST(CargoMessages, PrimarySpanIsInTheTargetFile)
 {
   const auto messages = parse_cargo_messages(captured_check());
