@@ -304,6 +304,24 @@ void read_registry(Options& options, const toml::node& node, ConfigReader& reade
   }
 }
 
+void read_fmt_table(Options& options, const toml::node& node, ConfigReader& reader)
+{
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    reader.problem(node, "[fmt] must be a table with `enabled`");
+    return;
+  }
+  for (const auto& [field, value] : *table) {
+    if (field != "enabled") {
+      reader.problem(value, fmt::format("unknown field `fmt.{}` (known: enabled)", field.str()));
+    } else if (const auto enabled = value.value<bool>()) {
+      options.fmt_enabled = *enabled;
+    } else {
+      reader.problem(value, "`fmt.enabled` must be true or false");
+    }
+  }
+}
+
 // One top-level setting of snipcheck.toml; false when it is not one.
 bool read_setting(Options& options, const toml::key& key, const toml::node& node, ConfigReader& reader,
                   std::vector<InputProblem>& problems)
@@ -326,6 +344,8 @@ bool read_setting(Options& options, const toml::key& key, const toml::node& node
     options.include_roots = reader.folders(node, "include-roots", "\"../listings\" or [\"..\", \"/srv/shared\"]");
   } else if (key == "registry") {
     read_registry(options, node, reader);
+  } else if (key == "fmt") {
+    read_fmt_table(options, node, reader);
   } else if (key == "markdown") {
     options.markdown = read_markdown_table(node, options.config_file, problems);
   } else if (key == "dependencies") {
@@ -364,7 +384,8 @@ Options load_config(const std::optional<std::filesystem::path>& config, const st
     if (!read_setting(options, key, node, reader, problems)) {
       problems.push_back({*config, static_cast<int>(key.source().begin.line),
                           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
-                                      "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown])",
+                                      "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown], "
+                                      "[fmt])",
                                       key.str())});
     }
   }
