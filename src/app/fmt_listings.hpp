@@ -11,7 +11,7 @@ namespace snipcheck::app {
 
 struct FmtPlan
 {
-  Plan plan;               // the run's results point into plan.loaded.book
+  Plan plan; // the run's results point into plan.loaded.book
   formatting::FmtRun run;
   std::vector<InputProblem> problems; // bad input in the book around the selected listings: exit 2
 };

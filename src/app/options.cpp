@@ -382,11 +382,12 @@ Options load_config(const std::optional<std::filesystem::path>& config, const st
   ConfigReader reader(*config, problems);
   for (const auto& [key, node] : document) {
     if (!read_setting(options, key, node, reader, problems)) {
-      problems.push_back({*config, static_cast<int>(key.source().begin.line),
-                          fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
-                                      "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown], "
-                                      "[fmt])",
-                                      key.str())});
+      problems.push_back(
+          {*config, static_cast<int>(key.source().begin.line),
+           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
+                       "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown], "
+                       "[fmt])",
+                       key.str())});
     }
   }
   if (!problems.empty()) {

@@ -24,7 +24,8 @@ int fmt_command(const app::Options& options, FmtMode mode)
       fmt::print("{}", report::fmt_diff(result));
     }
   }
-  if (mode == FmtMode::write) {
+  // Bad input around the listings (an unclosed fence): nothing is written, as bless does.
+  if (mode == FmtMode::write && formatted.problems.empty()) {
     formatting::write_formatted(formatted.run);
   }
   fmt::print("{}", report::fmt_summary(formatted.run, report_mode));

@@ -70,8 +70,8 @@ std::string rustfmt_refusal(const book::Listing& listing, const RustfmtAnswer& a
   std::string where;
   if (listing_line >= 1) {
     const auto& line = listing.lines[static_cast<std::size_t>(listing_line - 1)];
-    where = fmt::format(" ({}:{})", listing.files.at(static_cast<std::size_t>(line.file_index)).string(),
-                        line.source_line);
+    where =
+        fmt::format(" ({}:{})", listing.files.at(static_cast<std::size_t>(line.file_index)).string(), line.source_line);
   }
   return fmt::format("rustfmt cannot format it: {}{}", answer.error.empty() ? "it failed" : answer.error, where);
 }
@@ -93,9 +93,8 @@ std::string part_indentation(const book::Listing& listing)
 }
 
 // The block's lines as the file will write them.
-std::vector<std::string> written_lines(const book::Listing& listing, const Reshaped& shaped,
-                                       const BlockSource& source, const std::vector<std::string>& before,
-                                       bool markdown)
+std::vector<std::string> written_lines(const book::Listing& listing, const Reshaped& shaped, const BlockSource& source,
+                                       const std::vector<std::string>& before, bool markdown)
 {
   const bool included = listing.lines.front().file_index != 0;
   const auto indentation = included ? part_indentation(listing) : std::string();
@@ -260,8 +259,8 @@ std::vector<fs::path> write_formatted(const FmtRun& run)
     for (const auto* result : results) {
       const auto begin = static_cast<std::size_t>(result->first_line - 1);
       const bool same = begin + result->before.size() <= lines.lines.size() &&
-                        std::equal(result->before.begin(), result->before.end(), lines.lines.begin() +
-                                                                                     static_cast<std::ptrdiff_t>(begin));
+                        std::equal(result->before.begin(), result->before.end(),
+                                   lines.lines.begin() + static_cast<std::ptrdiff_t>(begin));
       if (!same) {
         throw InputError(file, result->first_line, "changed while snipcheck fmt ran; nothing was written to it");
       }

@@ -22,10 +22,10 @@ namespace snipcheck::formatting {
 struct FmtListing
 {
   const book::Listing* listing = nullptr;
-  std::string edition;      // rustfmt's --edition
+  std::string edition;       // rustfmt's --edition
   scratch::WrapOptions wrap; // as check builds it: a fragment is formatted inside `fn main`
   KeepLines keep = KeepLines::no;
-  std::optional<std::string> opted_out;           // why it is not formatted: "fmt = false in expected/ch01.toml"
+  std::optional<std::string> opted_out;            // why it is not formatted: "fmt = false in expected/ch01.toml"
   std::optional<std::string> recorded_fingerprint; // its expected/ entry's, when one is recorded and fresh
   std::filesystem::path config;                    // the book's rustfmt.toml for it; empty: none
 };
@@ -44,9 +44,9 @@ struct FmtResult
 {
   const book::Listing* listing = nullptr;
   FmtStatus status = FmtStatus::unchanged;
-  std::string reason;         // not_formatted, opted_out: why
-  std::filesystem::path file; // where its code is written: the book file, or the file it includes
-  int first_line = 0;         // of `before` in `file`
+  std::string reason;              // not_formatted, opted_out: why
+  std::filesystem::path file;      // where its code is written: the book file, or the file it includes
+  int first_line = 0;              // of `before` in `file`
   std::vector<std::string> before; // the block's code lines as written now, prefix included
   std::vector<std::string> after;  // changed: as rustfmt would have them
 };

@@ -54,8 +54,7 @@ std::optional<LexedLines> lex_lines(const std::vector<std::string>& lines)
     return std::nullopt;
   }
   const auto line_of = [&](std::size_t offset) {
-    return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), offset) - line_starts.begin()) -
-           1;
+    return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), offset) - line_starts.begin()) - 1;
   };
   LexedLines result;
   result.starts.assign(lines.size(), LineStart::code);
@@ -195,8 +194,8 @@ Reshaped refuse(std::string why)
 // Which output lines are hidden: those holding only code of hidden listing
 // lines. A line without code (blank, a token rustfmt added) goes with its
 // neighbours: hidden when the code around it is.
-std::optional<std::vector<bool>> hidden_lines(const book::Listing& listing, const LexedLines& in,
-                                              const LexedLines& out, const std::vector<int>& matched)
+std::optional<std::vector<bool>> hidden_lines(const book::Listing& listing, const LexedLines& in, const LexedLines& out,
+                                              const std::vector<int>& matched)
 {
   constexpr int from_hidden = 1;
   constexpr int from_shown = 2;
@@ -274,9 +273,8 @@ RustfmtInput rustfmt_input(const book::Listing& listing, const scratch::WrapOpti
     no_std = no_std || text::trim(line.text).starts_with("#![no_std]");
   }
   const bool may_wrap = wrap.wrap != scratch::WrapMode::none && wrap.crate_type == scratch::CrateType::bin && !no_std;
-  const bool wrapped =
-      may_wrap && (wrap.wrap == scratch::WrapMode::main || wrap.wrap == scratch::WrapMode::async_main ||
-                   !scratch::has_main_function(code));
+  const bool wrapped = may_wrap && (wrap.wrap == scratch::WrapMode::main ||
+                                    wrap.wrap == scratch::WrapMode::async_main || !scratch::has_main_function(code));
   const auto joined = text::join_lines(code);
   return {wrapped ? std::string(wrapper_open) + "\n" + joined + "}\n" : joined, wrapped};
 }
@@ -346,7 +344,8 @@ Reshaped reshape(const book::Listing& listing, std::string_view formatted, bool 
   // Shown code keeps its indentation in the book: what a hidden `fn main() {` added inside it goes.
   const auto shown_before = shown_indentation(in, in_hidden, *lexed_in);
   const auto shown_after = shown_indentation(out, out_hidden, *lexed_out);
-  const std::size_t added = shown_before && shown_after && *shown_after > *shown_before ? *shown_after - *shown_before : 0;
+  const std::size_t added =
+      shown_before && shown_after && *shown_after > *shown_before ? *shown_after - *shown_before : 0;
   for (std::size_t k = 0; k < out.size(); ++k) {
     auto line = std::move(out[k]);
     if (added > 0 && lexed_out->starts[k] != LineStart::in_literal && indentation(line) >= added) {

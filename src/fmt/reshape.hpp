@@ -27,7 +27,7 @@ struct ShapedLine
 {
   std::string text;
   bool hidden = false;
-  int kept = -1; // the listing line (0-based) kept as written: a hidden line rustfmt left alone
+  int kept = -1;           // the listing line (0-based) kept as written: a hidden line rustfmt left alone
   bool in_literal = false; // it starts inside a string literal: its spaces are the string's
 };
 

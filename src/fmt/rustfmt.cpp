@@ -200,8 +200,8 @@ std::vector<RustfmtAnswer> run_rustfmt(cargo::CommandRunner& runner, const Rustf
   for (const auto& [key, indices] : groups) {
     for (std::size_t begin = 0; begin < indices.size(); begin += batch_size) {
       const auto end = std::min(indices.size(), begin + batch_size);
-      batches.format({indices.begin() + static_cast<std::ptrdiff_t>(begin),
-                      indices.begin() + static_cast<std::ptrdiff_t>(end)});
+      batches.format(
+          {indices.begin() + static_cast<std::ptrdiff_t>(begin), indices.begin() + static_cast<std::ptrdiff_t>(end)});
     }
   }
   fs::remove_all(settings.work_dir, ignored);

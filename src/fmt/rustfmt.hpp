@@ -16,15 +16,15 @@ namespace snipcheck::formatting {
 
 struct RustfmtSettings
 {
-  std::filesystem::path rustfmt;  // the executable: the toolchain's own
-  std::filesystem::path work_dir; // emptied, then one folder per source
+  std::filesystem::path rustfmt;              // the executable: the toolchain's own
+  std::filesystem::path work_dir;             // emptied, then one folder per source
   std::chrono::milliseconds timeout{120'000}; // per process
 };
 
 struct RustfmtJob
 {
   std::string source;
-  std::string edition;         // "2021"
+  std::string edition;          // "2021"
   std::filesystem::path config; // a rustfmt.toml; empty: rustfmt's defaults
 };
 

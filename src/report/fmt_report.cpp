@@ -41,13 +41,11 @@ std::string fmt_line(const formatting::FmtResult& result, FmtMode mode)
   switch (result.status) {
   case FmtStatus::unchanged: return {};
   case FmtStatus::changed:
-    return terminal_safe(
-               fmt::format("{:<15} {:<16} {}", mode == FmtMode::check ? "would reformat" : "reformatted", id,
-                           where(result))) +
+    return terminal_safe(fmt::format("{:<15} {:<16} {}", mode == FmtMode::check ? "would reformat" : "reformatted", id,
+                                     where(result))) +
            "\n";
   case FmtStatus::not_formatted:
-    return terminal_safe(fmt::format("{:<15} {:<16} {}: {}", "not formatted", id, where(result), result.reason)) +
-           "\n";
+    return terminal_safe(fmt::format("{:<15} {:<16} {}: {}", "not formatted", id, where(result), result.reason)) + "\n";
   case FmtStatus::opted_out:
     return terminal_safe(fmt::format("{:<15} {:<16} {}: {}", "skipped", id, where(result), result.reason)) + "\n";
   }

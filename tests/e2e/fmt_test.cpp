@@ -131,8 +131,9 @@ TEST_F(Fmt, ChangesOnlyCodeBlocksKeepsVerdictsAndIsThenClean)
   // Included: the whole file is formatted in it; an anchored part in place, indented as it was.
   EXPECT_EQ(read_file(m_book / "src/listings/whole.rs"), "fn main() {\n    println!(\"whole\");\n}\n");
   const auto part_now = read_file(m_book / "src/listings/part.rs");
-  EXPECT_NE(part_now.find("    // ANCHOR: body\n    let x = 2 * 21;\n    println!(\"{x}\");\n    // ANCHOR_END: body\n"),
-            std::string::npos)
+  EXPECT_NE(
+      part_now.find("    // ANCHOR: body\n    let x = 2 * 21;\n    println!(\"{x}\");\n    // ANCHOR_END: body\n"),
+      std::string::npos)
       << part_now;
   EXPECT_EQ(part_now.substr(0, part_now.find("    let x")), part.substr(0, part.find("    let x")));
   EXPECT_NE(formatted.out.find("formatted in src/listings/whole.rs"), std::string::npos) << formatted.out;

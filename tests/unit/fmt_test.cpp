@@ -55,14 +55,14 @@ TEST(FmtReshape, AnswerThatIsNotTheWrapperIsRefused)
 
 TEST(FmtReshape, HiddenLinesStayHiddenInPlaceAndAsWritten)
 {
-  const auto book = markdown("```rust\n# fn main() {\nlet v=vec![1,2];\n#   let w = 3;\nprintln!(\"{v:?}\");\n# }\n```\n");
+  const auto book =
+      markdown("```rust\n# fn main() {\nlet v=vec![1,2];\n#   let w = 3;\nprintln!(\"{v:?}\");\n# }\n```\n");
   const auto formatted = "fn main() {\n    let v = vec![1, 2];\n    let w = 3;\n    println!(\"{v:?}\");\n}\n";
   const auto shaped = reshape(book.listings.at(0), formatted, false, KeepLines::no);
   ASSERT_EQ(shaped.refusal, "");
   // The shown code keeps the book's indentation; hidden lines rustfmt left alone stay byte for byte.
-  EXPECT_EQ(texts(shaped),
-            (std::vector<std::string>{"H:fn main() {", "let v = vec![1, 2];", "H:  let w = 3;", "println!(\"{v:?}\");",
-                                      "H:}"}));
+  EXPECT_EQ(texts(shaped), (std::vector<std::string>{"H:fn main() {", "let v = vec![1, 2];", "H:  let w = 3;",
+                                                     "println!(\"{v:?}\");", "H:}"}));
   EXPECT_EQ(shaped.lines[2].kept, 2);
 }
 
@@ -101,7 +101,8 @@ TEST(FmtReshape, MarkdownLinesReadBackAsTheyAreMeant)
 
 TEST(FmtSplice, LocatesABlockInABlockquoteAndAListItem)
 {
-  const std::string content = "> ```rust\n> let x=1;\n>\n> # let y=2;\n> ```\n\n- item\n\n  ```rust\n  let z=3;\n  ```\n";
+  const std::string content =
+      "> ```rust\n> let x=1;\n>\n> # let y=2;\n> ```\n\n- item\n\n  ```rust\n  let z=3;\n  ```\n";
   const auto book = markdown(content);
   const auto file = split_file(content);
   const auto quoted = locate_block(book.listings.at(0), file, true);
