@@ -5,9 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <system_error>
+#include <thread>
 
 namespace snipcheck::formatting {
 
@@ -15,8 +19,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t batch_size = 256;
+constexpr std::size_t batch_size = 200;
 constexpr int module_rounds = 4; // `mod a;` in `mod b;`...: each round adds the files rustfmt missed
+
+// The work folder's files are scratch: written plainly, not atomically (a
+// thousand fsyncs cost seconds), and thrown away with the folder.
+void write_scratch(const fs::path& path, const std::string& content)
+{
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << content;
+  if (!file.flush()) {
+    throw Fatal(fmt::format("cannot write {}", path.string()));
+  }
+}
 
 fs::path source_path(const fs::path& work, std::size_t index)
 {
@@ -146,7 +161,7 @@ private:
       if (const auto module = missing_module(line, m_settings.work_dir); module && !last_round) {
         std::error_code ignored;
         fs::create_directories(module->parent_path(), ignored);
-        text::write_file_atomically(*module, "");
+        write_scratch(*module, "");
         again.insert(*index);
       } else if (failed.insert(*index).second) {
         auto& answer = m_answers[*index];
@@ -189,19 +204,34 @@ std::vector<RustfmtAnswer> run_rustfmt(cargo::CommandRunner& runner, const Rustf
   std::error_code ignored;
   fs::remove_all(settings.work_dir, ignored);
   fs::create_directories(settings.work_dir);
-  text::write_file_atomically(settings.work_dir / "rustfmt.toml", "");
+  write_scratch(settings.work_dir / "rustfmt.toml", "");
   std::map<std::pair<std::string, fs::path>, std::vector<std::size_t>> groups;
   for (std::size_t k = 0; k < jobs.size(); ++k) {
     fs::create_directories(source_path(settings.work_dir, k).parent_path());
-    text::write_file_atomically(source_path(settings.work_dir, k), jobs[k].source);
+    write_scratch(source_path(settings.work_dir, k), jobs[k].source);
     groups[{jobs[k].edition, jobs[k].config}].push_back(k);
   }
-  Batches batches(runner, settings, jobs, answers);
+  std::vector<std::vector<std::size_t>> batches;
   for (const auto& [key, indices] : groups) {
     for (std::size_t begin = 0; begin < indices.size(); begin += batch_size) {
       const auto end = std::min(indices.size(), begin + batch_size);
-      batches.format(
-          {indices.begin() + static_cast<std::ptrdiff_t>(begin), indices.begin() + static_cast<std::ptrdiff_t>(end)});
+      batches.emplace_back(indices.begin() + static_cast<std::ptrdiff_t>(begin),
+                           indices.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+  }
+  // A few rustfmt processes at once, one per core: each batch answers jobs of its own.
+  const std::size_t parallel = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  Batches runs(runner, settings, jobs, answers);
+  for (std::size_t first = 0; first < batches.size(); first += parallel) {
+    std::vector<std::future<void>> running;
+    for (std::size_t k = first; k < std::min(batches.size(), first + parallel); ++k) {
+      running.push_back(std::async(std::launch::async, [&runs, &batches, k] { runs.format(batches[k]); }));
+    }
+    for (auto& run : running) {
+      run.wait();
+    }
+    for (auto& run : running) {
+      run.get(); // the first failure, once every process has ended
     }
   }
   fs::remove_all(settings.work_dir, ignored);
