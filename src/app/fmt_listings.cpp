@@ -34,7 +34,7 @@ FmtPlan format_book(const Options& options, cargo::CommandRunner& runner)
   formatting::FmtSettings settings;
   settings.rustfmt.rustfmt =
       cargo::resolve_rustfmt(runner, options.toolchains.empty() ? std::string() : options.toolchains.front());
-  settings.rustfmt.work_dir = options.build_dir / "fmt";
+  settings.rustfmt.work_dir = fs::absolute(options.build_dir / "fmt"); // as rustfmt names its files
   settings.markdown = plan.loaded.format == book::Format::markdown;
   settings.write_roots = book::include_roots_for(book_read_settings(options), options.book);
   std::map<fs::path, fs::path> configs; // by folder: rustfmt.toml found walking up, or none

@@ -1,11 +1,18 @@
 // `snipcheck fmt`'s pure parts: what rustfmt is given, how its answer becomes
 // the listing again (unwrapped, hidden lines in place), and the byte-preserving
 // splice into the book. rustfmt's answers are written here by hand.
+#include "app/options.hpp"
 #include "book/markdown_reader.hpp"
+#include "check/expectation.hpp"
+#include "fmt/fmt.hpp"
 #include "fmt/reshape.hpp"
 #include "fmt/splice.hpp"
+#include "util/errors.hpp"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <unistd.h>
 
 namespace snipcheck::formatting {
 namespace {
@@ -139,6 +146,58 @@ TEST(FmtSplice, ChangesOnlyTheEditedLinesKeepingLineEndings)
   // A block at the very end of a file without a final newline keeps that.
   const auto last = apply_edits(split_file("a\nfn f(){}"), {{2, 2, {"fn f() {}", "fn g() {}"}}});
   EXPECT_EQ(last, "a\nfn f() {}\nfn g() {}");
+}
+
+TEST(FmtSettings, ExpectedEntryOptsOutWithFmtFalse)
+{
+  const auto annotations = check::parse_expectation_file("[\"ch01/1-1\"]\nfmt = false\n", "expected/ch01.toml");
+  EXPECT_FALSE(annotations.at("ch01/1-1").fmt);
+  try {
+    check::parse_expectation_file("[\"ch01/1-1\"]\nfmt = \"no\"\n", "expected/ch01.toml");
+    FAIL() << "fmt = \"no\" was accepted";
+  } catch (const InputError& error) {
+    EXPECT_NE(error.problems().front().message.find("`fmt` must be true or false"), std::string::npos);
+  }
+}
+
+class FmtFolder : public ::testing::Test
+{
+protected:
+  void SetUp() override
+  {
+    m_dir = std::filesystem::temp_directory_path() / ("snipcheck-fmt-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(m_dir);
+    std::filesystem::create_directories(m_dir / "book/src");
+  }
+  void TearDown() override { std::filesystem::remove_all(m_dir); }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(m_dir / name) << text; }
+
+  std::filesystem::path m_dir;
+};
+
+TEST_F(FmtFolder, SnipcheckTomlTurnsFmtOffAndNamesAWrongField)
+{
+  write("book/snipcheck.toml", "[fmt]\nenabled = false\n");
+  EXPECT_FALSE(app::load_defaults(m_dir / "book").fmt_enabled);
+  write("book/snipcheck.toml", "[fmt]\nenable = false\n");
+  try {
+    app::load_defaults(m_dir / "book");
+    FAIL() << "[fmt] enable was accepted";
+  } catch (const InputError& error) {
+    EXPECT_EQ(error.problems().front().line, 2);
+    EXPECT_NE(error.problems().front().message.find("unknown field `fmt.enable`"), std::string::npos);
+  }
+}
+
+TEST_F(FmtFolder, RustfmtTomlIsTheNearestAboveAsRustfmtFindsIt)
+{
+  EXPECT_FALSE(find_rustfmt_config(m_dir / "book/src").has_value() &&
+               find_rustfmt_config(m_dir / "book/src")->parent_path().string().starts_with(m_dir.string()));
+  write("book/rustfmt.toml", "max_width = 80\n");
+  EXPECT_EQ(find_rustfmt_config(m_dir / "book/src"), m_dir / "book/rustfmt.toml");
+  write("book/src/.rustfmt.toml", "");
+  EXPECT_EQ(find_rustfmt_config(m_dir / "book/src"), m_dir / "book/src/.rustfmt.toml");
 }
 
 } // namespace
