@@ -33,12 +33,18 @@ void write_scratch(const fs::path& path, const std::string& content)
   }
 }
 
-fs::path source_path(const fs::path& work, std::size_t index)
+// Where job `index` is formatted: `l12.rs`, or `l12/main.rs` when its code may
+// declare `mod x;`, whose `x.rs` rustfmt then looks for in `l12/` (a folder
+// per listing costs a mkdir each, seconds for a thousand on a busy disk).
+fs::path source_path(const fs::path& work, std::size_t index, const std::string& source)
 {
+  if (source.find("mod") == std::string::npos) {
+    return work / fmt::format("l{}.rs", index);
+  }
   return work / fmt::format("l{}", index) / "main.rs";
 }
 
-// The job a path in rustfmt's message belongs to: ".../work/l12/main.rs:3:5" -> 12.
+// The job a path in rustfmt's message belongs to: ".../work/l12/main.rs:3:5", ".../work/l12.rs:3:5" -> 12.
 std::optional<std::size_t> job_named(std::string_view message, const std::string& folder_prefix)
 {
   const auto at = message.find(folder_prefix);
@@ -52,7 +58,7 @@ std::optional<std::size_t> job_named(std::string_view message, const std::string
     index = index * 10 + static_cast<std::size_t>(message[pos] - '0');
     digits = true;
   }
-  if (!digits || pos >= message.size() || message[pos] != '/') {
+  if (!digits || pos >= message.size() || (message[pos] != '/' && message.substr(pos, 3) != ".rs")) {
     return std::nullopt;
   }
   return index;
@@ -115,6 +121,8 @@ public:
   }
 
 private:
+  fs::path path_of(std::size_t index) const { return source_path(m_settings.work_dir, index, m_jobs[index].source); }
+
   cargo::Command command(const std::vector<std::size_t>& indices) const
   {
     const auto& first = m_jobs[indices.front()];
@@ -122,7 +130,7 @@ private:
     command.argv = {m_settings.rustfmt.string(), "--edition", first.edition, "--config-path",
                     (first.config.empty() ? m_settings.work_dir / "rustfmt.toml" : first.config).string()};
     for (const auto index : indices) {
-      command.argv.push_back(source_path(m_settings.work_dir, index).string());
+      command.argv.push_back(path_of(index).string());
     }
     command.working_dir = m_settings.work_dir;
     command.timeout = m_settings.timeout;
@@ -166,7 +174,7 @@ private:
       } else if (failed.insert(*index).second) {
         auto& answer = m_answers[*index];
         answer.error = complaint.empty() ? std::string(trimmed) : complaint;
-        answer.line = line_after(line, source_path(m_settings.work_dir, *index).string());
+        answer.line = line_after(line, path_of(*index).string());
       }
     }
     if (!result.status.success() && failed.empty() && again.empty()) {
@@ -179,7 +187,7 @@ private:
     }
     for (const auto index : indices) {
       if (!failed.count(index) && !again.count(index)) {
-        m_answers[index].formatted = text::read_file(source_path(m_settings.work_dir, index));
+        m_answers[index].formatted = text::read_file(path_of(index));
       }
     }
     for (const auto index : again) {
@@ -207,8 +215,11 @@ std::vector<RustfmtAnswer> run_rustfmt(cargo::CommandRunner& runner, const Rustf
   write_scratch(settings.work_dir / "rustfmt.toml", "");
   std::map<std::pair<std::string, fs::path>, std::vector<std::size_t>> groups;
   for (std::size_t k = 0; k < jobs.size(); ++k) {
-    fs::create_directories(source_path(settings.work_dir, k).parent_path());
-    write_scratch(source_path(settings.work_dir, k), jobs[k].source);
+    const auto path = source_path(settings.work_dir, k, jobs[k].source);
+    if (path.parent_path() != settings.work_dir) {
+      fs::create_directory(path.parent_path());
+    }
+    write_scratch(path, jobs[k].source);
     groups[{jobs[k].edition, jobs[k].config}].push_back(k);
   }
   std::vector<std::vector<std::size_t>> batches;

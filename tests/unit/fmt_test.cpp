@@ -79,7 +79,7 @@ TEST(FmtReshape, HiddenLineMovedByRustfmtIsRefused)
   const auto book = markdown("```rust\n# use std::fmt;\nuse std::collections::HashMap;\nfn main() {}\n```\n");
   const auto formatted = "use std::collections::HashMap;\nuse std::fmt;\nfn main() {}\n";
   const auto shaped = reshape(book.listings.at(0), formatted, false, KeepLines::no);
-  EXPECT_NE(shaped.refusal.find("hidden lines would move"), std::string::npos) << shaped.refusal;
+  EXPECT_NE(shaped.refusal.find("hidden lines would"), std::string::npos) << shaped.refusal;
 }
 
 TEST(FmtReshape, HiddenCodeRewrittenByRustfmtIsRefused)
