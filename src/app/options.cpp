@@ -288,20 +288,42 @@ void read_number_or_switch(Options& options, const toml::key& key, const toml::n
   }
 }
 
-void read_registry(Options& options, const toml::node& node, ConfigReader& reader)
+// A table of one field, `[table] field = value` ([registry], [fmt]): `read`
+// takes the value; anything else in it is a problem.
+template <typename Read>
+void read_one_field_table(const toml::node& node, ConfigReader& reader, std::string_view table, std::string_view field,
+                          Read read)
 {
-  const auto* table = node.as_table();
-  if (table == nullptr) {
-    reader.problem(node, "[registry] must be a table with `directory`");
+  const auto* entries = node.as_table();
+  if (entries == nullptr) {
+    reader.problem(node, fmt::format("[{}] must be a table with `{}`", table, field));
     return;
   }
-  for (const auto& [field, value] : *table) {
-    if (field == "directory") {
-      options.registry_directory = reader.path(value, "registry.directory");
+  for (const auto& [name, value] : *entries) {
+    if (name == field) {
+      read(value);
     } else {
-      reader.problem(value, fmt::format("unknown field `registry.{}` (known: directory)", field.str()));
+      reader.problem(value, fmt::format("unknown field `{}.{}` (known: {})", table, name.str(), field));
     }
   }
+}
+
+void read_registry(Options& options, const toml::node& node, ConfigReader& reader)
+{
+  read_one_field_table(node, reader, "registry", "directory", [&](const toml::node& value) {
+    options.registry_directory = reader.path(value, "registry.directory");
+  });
+}
+
+void read_fmt_table(Options& options, const toml::node& node, ConfigReader& reader)
+{
+  read_one_field_table(node, reader, "fmt", "enabled", [&](const toml::node& value) {
+    if (const auto enabled = value.value<bool>()) {
+      options.fmt_enabled = *enabled;
+    } else {
+      reader.problem(value, "`fmt.enabled` must be true or false");
+    }
+  });
 }
 
 // One top-level setting of snipcheck.toml; false when it is not one.
@@ -326,6 +348,8 @@ bool read_setting(Options& options, const toml::key& key, const toml::node& node
     options.include_roots = reader.folders(node, "include-roots", "\"../listings\" or [\"..\", \"/srv/shared\"]");
   } else if (key == "registry") {
     read_registry(options, node, reader);
+  } else if (key == "fmt") {
+    read_fmt_table(options, node, reader);
   } else if (key == "markdown") {
     options.markdown = read_markdown_table(node, options.config_file, problems);
   } else if (key == "dependencies") {
@@ -362,10 +386,12 @@ Options load_config(const std::optional<std::filesystem::path>& config, const st
   ConfigReader reader(*config, problems);
   for (const auto& [key, node] : document) {
     if (!read_setting(options, key, node, reader, problems)) {
-      problems.push_back({*config, static_cast<int>(key.source().begin.line),
-                          fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
-                                      "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown])",
-                                      key.str())});
+      problems.push_back(
+          {*config, static_cast<int>(key.source().begin.line),
+           fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
+                       "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown], "
+                       "[fmt])",
+                       key.str())});
     }
   }
   if (!problems.empty()) {

@@ -360,4 +360,22 @@ ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& to
   return resolved;
 }
 
+std::filesystem::path resolve_rustfmt(CommandRunner& runner, const std::string& toolchain)
+{
+  const auto resolved = resolve_toolchain(runner, toolchain);
+  if (!resolved.bin.empty()) {
+    if (auto beside = find_executable((resolved.bin / "rustfmt").string()); !beside.empty()) {
+      return beside;
+    }
+  } else if (toolchain.empty()) {
+    if (auto on_path = find_executable("rustfmt"); !on_path.empty()) {
+      return on_path;
+    }
+  }
+  const auto named = toolchain.empty() ? std::string() : " --toolchain " + toolchain;
+  throw Fatal(fmt::format("rustfmt is not installed for the {} toolchain; install it with `rustup component add "
+                          "rustfmt{}`",
+                          toolchain.empty() ? "default" : "`" + toolchain + "`", named));
+}
+
 } // namespace snipcheck::cargo

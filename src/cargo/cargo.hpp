@@ -120,4 +120,9 @@ struct ResolvedToolchain
 // toolchain is missing or broken.
 ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& toolchain);
 
+// The rustfmt of `toolchain` (empty: the default), from its sysroot's bin/ as
+// resolve_toolchain finds it; without one there, the `rustfmt` on PATH for the
+// default toolchain. Throws Fatal naming `rustup component add rustfmt`.
+std::filesystem::path resolve_rustfmt(CommandRunner& runner, const std::string& toolchain);
+
 } // namespace snipcheck::cargo

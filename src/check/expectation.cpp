@@ -131,6 +131,7 @@ void apply_annotation(const Annotation& annotation, const book::Listing& listing
                       annotation.epilogue};
   expectation.deps = annotation.deps;
   expectation.test_mode = annotation.test_mode;
+  expectation.fmt = annotation.fmt;
 }
 
 } // namespace

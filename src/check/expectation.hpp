@@ -47,6 +47,7 @@ struct Annotation
   std::optional<std::string> fix;
   std::optional<std::string> fingerprint;
   bool test_mode = false; // mode = "test": built as `cargo test` builds it too (docs/claims.md)
+  bool fmt = true;        // fmt = false: `snipcheck fmt` leaves it as written (docs/fmt.md)
   // Per-cell differences, "edition-2024" or "toolchain-nightly": what the
   // listing does in that edition or toolchain (expect, errors, error-lines,
   // stdout, reason, erratum, fix), applied over the fields above.
@@ -117,6 +118,7 @@ struct Expectation
   std::optional<std::string> edition;
   std::optional<FenceClaim> claim;         // the outcome comes from this fence token
   bool test_mode = false;                  // built as `cargo test` builds it, too
+  bool fmt = true;                         // `snipcheck fmt` formats it (expected/'s `fmt = false` says no)
   std::optional<OutputBlock> output_block; // what the book shows it prints
   // Modules and items the listing declares, and modules other listings of the
   // book declare: rustc's "cannot find module or crate `x`" about one of them

@@ -100,6 +100,7 @@ constexpr Field fields[] = {
     {"fix", PerCell::yes, read_text<&Annotation::fix>},
     {"fingerprint", PerCell::no, read_text<&Annotation::fingerprint>},
     {"mode", PerCell::no, read_choice<&Annotation::test_mode, test_modes>},
+    {"fmt", PerCell::no, detail::read_switch<&Annotation::fmt>},
 };
 
 const Field* find_field(std::string_view name)

@@ -144,6 +144,17 @@ void read_choice(ProblemLog& log, std::string_view field, const toml::node& node
   }
 }
 
+// true or false.
+template <auto member>
+void read_switch(ProblemLog& log, std::string_view field, const toml::node& node, Annotation& annotation)
+{
+  if (const auto value = node.value<bool>()) {
+    annotation.*member = *value;
+  } else {
+    log.problem(node.source(), fmt::format("`{}` must be true or false", field));
+  }
+}
+
 // `errors = ["E0106", "unused_mut", "error"]`: rustc's codes, lint names, or any error.
 void read_error_codes(ProblemLog& log, std::string_view field, const toml::node& node, Annotation& annotation);
 // `error-lines = [2, 7]`: listing lines, from 1.

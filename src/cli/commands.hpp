@@ -29,6 +29,10 @@ int show_command(const app::Options& options, const Output& output);
 int bless_command(const app::Options& options, const Output& output, app::DryRun dry_run = app::DryRun::no);
 int extract_command(const app::Options& options, const std::string& out_dir);
 int errata_command(const app::Options& options);
+// rustfmt on the selected listings: FmtMode::check prints a diff per listing
+// that would change (exit 1), FmtMode::write rewrites the book's code blocks.
+enum class FmtMode { check, write };
+int fmt_command(const app::Options& options, FmtMode mode);
 // Writes snipcheck.toml for the book in the current folder (`--book` chooses one).
 int init_command(const app::Options& options);
 

@@ -130,6 +130,9 @@ struct Commands
   CLI::App* errata = nullptr;
   std::vector<std::string> errata_selectors;
   CLI::App* init = nullptr;
+  CLI::App* fmt = nullptr;
+  std::vector<std::string> fmt_selectors;
+  bool fmt_check = false;
   CLI::App* extract = nullptr;
   std::string extract_out;
 };
@@ -156,6 +159,10 @@ void add_commands(CLI::App& cli, Commands& commands)
   commands.errata =
       cli.add_subcommand("errata", "The errata report: each listing wrong in the book, its error and fix");
   commands.errata->add_option("selectors", commands.errata_selectors, "Which listings");
+  commands.fmt = cli.add_subcommand("fmt", "rustfmt on each listing, written back into the book's code blocks");
+  commands.fmt->add_option("selectors", commands.fmt_selectors, "Which listings");
+  commands.fmt->add_flag("--check", commands.fmt_check,
+                         "Print a diff per listing that would change, and exit 1 if any would; write nothing");
   commands.init = cli.add_subcommand("init", "Write a snipcheck.toml for the book in this folder");
   commands.extract = cli.add_subcommand("extract", "Write the scratch workspace without building");
   commands.extract->add_option("--out", commands.extract_out, "Folder to write")->required();
@@ -186,6 +193,10 @@ int run_command(const Commands& commands, const CommonArguments& common)
   }
   if (*commands.errata) {
     return finished(errata_command(merge(common, commands.errata_selectors)));
+  }
+  if (*commands.fmt) {
+    return finished(
+        fmt_command(merge(common, commands.fmt_selectors), commands.fmt_check ? FmtMode::check : FmtMode::write));
   }
   if (*commands.init) {
     app::Options options;

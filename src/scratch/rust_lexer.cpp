@@ -16,8 +16,9 @@ using text::skip_spaces;
 class RustLexer
 {
 public:
-  explicit RustLexer(std::string_view code)
+  RustLexer(std::string_view code, Comments comments)
     : m_code(code)
+    , m_comments(comments)
   {}
 
   // nullopt when a comment, literal or delimiter is left open or closed twice.
@@ -35,7 +36,7 @@ public:
       if (!kind) {
         return std::nullopt;
       }
-      if (*kind == TokenKind::comment) {
+      if (*kind == TokenKind::comment && m_comments == Comments::drop) {
         continue;
       }
       result.push_back({*kind, begin, m_pos});
@@ -215,14 +216,15 @@ private:
   }
 
   std::string_view m_code;
+  Comments m_comments;
   std::size_t m_pos = 0;
 };
 
 } // namespace
 
-std::optional<std::vector<Token>> lex_rust(std::string_view code)
+std::optional<std::vector<Token>> lex_rust(std::string_view code, Comments comments)
 {
-  return RustLexer(code).tokens();
+  return RustLexer(code, comments).tokens();
 }
 
 } // namespace snipcheck::scratch

@@ -21,8 +21,10 @@ struct Token
   std::size_t partner = 0; // open <-> close, when balanced
 };
 
-// The tokens of `code` without its plain comments (doc comments are tokens);
+// The tokens of `code` without its plain comments (doc comments are tokens),
+// or with them (Comments::keep, for `snipcheck fmt`, which follows every token);
 // nullopt when a comment, literal or delimiter is left open or closed twice.
-std::optional<std::vector<Token>> lex_rust(std::string_view code);
+enum class Comments { drop, keep };
+std::optional<std::vector<Token>> lex_rust(std::string_view code, Comments comments = Comments::drop);
 
 } // namespace snipcheck::scratch
