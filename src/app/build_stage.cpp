@@ -370,8 +370,8 @@ private:
       if (item.observed.build == check::Observed::Build::not_built && a_listing_failed &&
           m_retried_alone.insert(item_index).second) {
         // Cargo did not get to it (a target it waits for failed): its own verdict comes from a call of its own.
-        m_log(fmt::format("cargo did not build {} while other targets failed; building it alone",
-                          item.unit.listing->id));
+        m_log(
+            fmt::format("cargo did not build {} while other targets failed; building it alone", item.unit.listing->id));
         m_alone.push_back({{item_index}, false});
         continue;
       }
@@ -445,7 +445,7 @@ private:
   const StageProgress& m_progress;
   const AcceptBatchedRun& m_accept;
   int m_finished = 0;
-  std::vector<PlannedTarget> m_alone;  // not built while neighbours failed: built once more, alone
+  std::vector<PlannedTarget> m_alone; // not built while neighbours failed: built once more, alone
   std::set<std::size_t> m_retried_alone;
   std::mutex m_progress_lock;
   std::set<std::string> m_built_sources;

@@ -79,9 +79,10 @@ Expectation book_expectation(const book::Listing& listing, book::Format format,
   }
   expectation.declared_names.insert(book_modules.begin(), book_modules.end());
   expectation.declared_modules.insert(book_modules.begin(), book_modules.end());
-  expectation.rustc_private = std::any_of(listing.lines.begin(), listing.lines.end(), [](const book::ListingLine& line) {
-    return line.text.find("feature(rustc_private)") != std::string::npos;
-  });
+  expectation.rustc_private =
+      std::any_of(listing.lines.begin(), listing.lines.end(), [](const book::ListingLine& line) {
+        return line.text.find("feature(rustc_private)") != std::string::npos;
+      });
   if (!listing.is_rust) {
     expectation.outcome = Outcome::not_rust;
     expectation.from = "default";

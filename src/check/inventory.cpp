@@ -38,8 +38,8 @@ IgnoredToday describe_ignored(const Observed& observed)
     today.summary = fmt::format("needs a crate that is not available: {}", fmt::join(today.crates, ", "));
   } else if (!missing.native_libraries.empty()) {
     today.state = "needs-library";
-    today.summary =
-        fmt::format("needs a native library that is not on this machine: {}", fmt::join(missing.native_libraries, ", "));
+    today.summary = fmt::format("needs a native library that is not on this machine: {}",
+                                fmt::join(missing.native_libraries, ", "));
   } else {
     today.state = "fails";
     today.summary = fmt::format("fails with [{}]", fmt::join(today.errors, ", "));

@@ -20,10 +20,10 @@ struct Checked
 Checked check(const fs::path& book, const fs::path& temp, const std::string& options)
 {
   Checked checked;
-  checked.run = run_shell(fmt::format("'{}' --book '{}' --build-dir '{}' --no-cache --report json='{}' {}",
-                                      binary.string(), book.string(), (temp / "build").string(),
-                                      (temp / "report.json").string(), options),
-                          fs::is_directory(book) ? book : temp, temp); // its own snipcheck.toml, or none
+  checked.run =
+      run_shell(fmt::format("'{}' --book '{}' --build-dir '{}' --no-cache --report json='{}' {}", binary.string(),
+                            book.string(), (temp / "build").string(), (temp / "report.json").string(), options),
+                fs::is_directory(book) ? book : temp, temp); // its own snipcheck.toml, or none
   checked.report = json::parse(text::read_file(temp / "report.json"));
   return checked;
 }

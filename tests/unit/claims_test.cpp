@@ -151,8 +151,8 @@ TEST(TestMode, ATestCrateIsTheFileAsCargoTestCompilesIt)
   EXPECT_EQ(forms[0].name, "library");
   EXPECT_EQ(forms[1].wrap.wrap, scratch::WrapMode::none);
   // Only items, none public: the program is wrapped as rustdoc wraps it, the test crate is not.
-  const auto private_items = markdown(
-      "# One\n\n```rust\nfn add(a: i32) -> i32 {\n    a\n}\n#[test]\nfn adds() {\n    assert_eq!(add(1), 2);\n}\n```\n");
+  const auto private_items = markdown("# One\n\n```rust\nfn add(a: i32) -> i32 {\n    a\n}\n#[test]\nfn adds() {\n    "
+                                      "assert_eq!(add(1), 2);\n}\n```\n");
   const auto private_forms = build_forms(private_items.listings.front(), expectation);
   ASSERT_EQ(private_forms.size(), 2U);
   EXPECT_EQ(private_forms[0].name, "program");

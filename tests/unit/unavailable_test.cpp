@@ -121,9 +121,10 @@ TEST(Unavailable, CompilerCratesNeedRustcDevOnNightly)
 // 7. `#[link(name = "extlib")]` in a no_run block: the library is not on this machine (rust-lld and GNU ld).
 TEST(Unavailable, ANativeLibraryTheLinkerCannotFindIsASkip)
 {
-  const auto expectation = expectation_of("#[link(name = \"extlib\")]\nextern \"C\" { fn ext_compute(x: i32) -> i32; }\n"
-                                          "fn main() {}\n",
-                                          no_run());
+  const auto expectation =
+      expectation_of("#[link(name = \"extlib\")]\nextern \"C\" { fn ext_compute(x: i32) -> i32; }\n"
+                     "fn main() {}\n",
+                     no_run());
   for (const auto* capture : {"native_missing", "native_missing_gnu_ld"}) {
     EXPECT_EQ(verdict_of(expectation, replayed(capture)),
               "skip: needs native library extlib, which the linker cannot find on this machine")
