@@ -84,7 +84,11 @@ public:
       cargo::prepare_cargo_home(m_settings.build_dir / "cargo-home"); // crates.io: reuse the user's downloads
     }
     auto targets = plan_targets(m_items, m_settings.merge == MergeListings::yes ? batch_size : 1);
-    while (!targets.empty()) {
+    while (!targets.empty() || !m_alone.empty()) {
+      if (targets.empty()) { // last: each listing cargo did not get to, in a cargo call of its own
+        targets.push_back(m_alone.front());
+        m_alone.erase(m_alone.begin());
+      }
       auto [now, later] = separate_name_clashes(std::move(targets));
       targets = build_round(std::move(now));
       targets.insert(targets.end(), later.begin(), later.end());
@@ -352,6 +356,10 @@ private:
                               const FailedBatches& failed_batches)
   {
     RoundPrograms built;
+    const bool a_listing_failed =
+        std::any_of(pass.messages.messages.begin(), pass.messages.messages.end(), [&](const auto& message) {
+          return is_error(message) && workspace.find_by_source(message.target_src_path) != nullptr;
+        });
     for (const auto& written : workspace.units) {
       const auto item_index = round.item_of(written);
       if (failed_batches.contains(round.item_target.at(item_index))) {
@@ -359,6 +367,14 @@ private:
       }
       auto& item = m_items[item_index];
       item.observed = observe(written, pass, workspace);
+      if (item.observed.build == check::Observed::Build::not_built && a_listing_failed &&
+          m_retried_alone.insert(item_index).second) {
+        // Cargo did not get to it (a target it waits for failed): its own verdict comes from a call of its own.
+        m_log(
+            fmt::format("cargo did not build {} while other targets failed; building it alone", item.unit.listing->id));
+        m_alone.push_back({{item_index}, false});
+        continue;
+      }
       if (!item.runs || item.observed.build != check::Observed::Build::compiled) {
         ++m_finished;
         continue;
@@ -429,6 +445,8 @@ private:
   const StageProgress& m_progress;
   const AcceptBatchedRun& m_accept;
   int m_finished = 0;
+  std::vector<PlannedTarget> m_alone; // not built while neighbours failed: built once more, alone
+  std::set<std::size_t> m_retried_alone;
   std::mutex m_progress_lock;
   std::set<std::string> m_built_sources;
 };

@@ -9,10 +9,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -290,6 +294,29 @@ bool become_user(unsigned id)
   }
 }
 
+// A fresh network namespace has only `lo`, and it is down: brings it up, so a
+// program can talk to itself over 127.0.0.1 and ::1 (the host stays out of reach).
+bool bring_up_loopback()
+{
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return false;
+  }
+  struct ifreq request
+  {
+  };
+  std::memcpy(request.ifr_name, "lo", 3);
+  bool up = ::ioctl(fd, SIOCGIFFLAGS, &request) == 0;
+  if (up) {
+    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP | IFF_RUNNING);
+    up = ::ioctl(fd, SIOCSIFFLAGS, &request) == 0;
+  }
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return up;
+}
+
 // C: limits, no capabilities, the unprivileged uid, the working folder. Returns 0 or errno.
 int become_program(const Command& command, const IsolationPlan& plan)
 {
@@ -312,7 +339,7 @@ int become_program(const Command& command, const IsolationPlan& plan)
 int prepare_child(const Command& command)
 {
   if (command.sandbox.new_network_namespace) {
-    if (::unshare(::geteuid() == 0 ? CLONE_NEWNET : CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+    if (::unshare(::geteuid() == 0 ? CLONE_NEWNET : CLONE_NEWUSER | CLONE_NEWNET) != 0 || !bring_up_loopback()) {
       return errno;
     }
   }
@@ -334,6 +361,9 @@ int enter_isolation(const Command& command, const IsolationPlan& plan, int error
   if (plan.user_namespace &&
       (!write_text("/proc/self/setgroups", "deny") || !write_text("/proc/self/uid_map", plan.uid_map) ||
        !write_text("/proc/self/gid_map", plan.gid_map))) {
+    return errno;
+  }
+  if ((plan.unshare_flags & CLONE_NEWNET) != 0 && !bring_up_loopback()) {
     return errno;
   }
   int status_pipe[2];

@@ -47,7 +47,7 @@ struct FileView
 // Isolation for running a book's code.
 struct Sandbox
 {
-  bool new_network_namespace = false; // no network: a fresh namespace with only a down loopback
+  bool new_network_namespace = false; // no network: a fresh namespace with only its loopback, up
   std::optional<unsigned> run_as_uid; // drop to this uid/gid (when started as root)
   // Private pid, mount and IPC namespaces with this view (see isolation_available()).
   // Every process the child leaves behind dies with it; capabilities are dropped.

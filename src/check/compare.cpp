@@ -1,6 +1,7 @@
 #include "check/compare.hpp"
 
 #include "check/claims.hpp"
+#include "check/unavailable.hpp"
 
 #include "util/text.hpp"
 
@@ -28,125 +29,6 @@ std::string normalize_output(std::string text)
   }
   return result;
 }
-
-// The crates that come with every toolchain, and the path keywords.
-constexpr std::string_view always_available[] = {"std",   "core", "alloc", "proc_macro", "test",
-                                                 "crate", "self", "super", "Self"};
-
-// The name in backticks right after `prefix` in `message`, if `prefix` occurs.
-std::optional<std::string> quoted_after(std::string_view message, std::string_view prefix)
-{
-  const auto at = message.find(prefix);
-  if (at == std::string_view::npos) {
-    return std::nullopt;
-  }
-  const auto begin = at + prefix.size();
-  const auto end = message.find('`', begin);
-  if (end == std::string_view::npos || end == begin) {
-    return std::nullopt;
-  }
-  return std::string(message.substr(begin, end - begin));
-}
-
-// The crate an error says it cannot find, as rustc words it (1.95, and the
-// older "failed to resolve: use of undeclared crate or module `x`"):
-//   E0463 can't find crate for `x`            (extern crate x;)
-//   E0432 unresolved import `x`               (use x::...; only a one-segment path:
-//                                              `x::y` means x was found)
-//   E0433 cannot find module or crate `x`     (x::f() in an expression)
-std::optional<std::string> crate_not_found(const Diagnostic& diagnostic)
-{
-  std::optional<std::string> name;
-  if (diagnostic.code == "E0463") {
-    name = quoted_after(diagnostic.message, "can't find crate for `");
-  } else if (diagnostic.code == "E0432") {
-    name = quoted_after(diagnostic.message, "unresolved import `");
-  } else if (diagnostic.code == "E0433") {
-    for (const auto prefix :
-         {"cannot find module or crate `", "undeclared crate or module `", "unresolved module or unlinked crate `"}) {
-      if ((name = quoted_after(diagnostic.message, prefix))) {
-        break;
-      }
-    }
-  }
-  if (!name || !std::all_of(name->begin(), name->end(), text::is_word_char) ||
-      std::find(std::begin(always_available), std::end(always_available), *name) != std::end(always_available)) {
-    return std::nullopt;
-  }
-  // rustc knows a module or item of that name (a forgotten `use`, `crate::` or a typo): the listing's error.
-  for (const auto hint : {"a similar path exists", "consider importing", "similar name"}) {
-    if (diagnostic.rendered.find(hint) != std::string::npos) {
-      return std::nullopt;
-    }
-  }
-  return name;
-}
-
-// An error that follows from a missing crate: `#[tokio::main] async fn main`
-// (E0752), a derive's helper attribute such as `#[error(...)]`, and in a
-// `#![no_std]` listing what panic_halt or an allocator crate would provide.
-bool follows_from_missing_crate(const Diagnostic& diagnostic)
-{
-  if (diagnostic.code == "E0752") {
-    return true;
-  }
-  if (!diagnostic.code.empty()) {
-    return false;
-  }
-  for (const auto start : {"cannot find attribute `", "`#[panic_handler]` function required",
-                           "unwinding panics are not supported without std", "no global memory allocator found"}) {
-    if (diagnostic.message.starts_with(start)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The expectation claims the errors of a missing crate itself (a listing that
-// shows what happens without the dependency): then they are checked as usual.
-bool claims_missing_crate_errors(const Expectation& expectation)
-{
-  const auto is_crate_error = [](const std::string& code) {
-    return code == "E0432" || code == "E0433" || code == "E0463";
-  };
-  return (expectation.errors && std::any_of(expectation.errors->begin(), expectation.errors->end(), is_crate_error)) ||
-         std::any_of(expectation.required.begin(), expectation.required.end(),
-                     [&](const InlineMarker& marker) { return marker.code && is_crate_error(*marker.code); });
-}
-
-} // namespace
-
-std::set<std::string> unavailable_crates(const Expectation& expectation, const Observed& observed)
-{
-  if (observed.build != Observed::Build::failed || claims_missing_crate_errors(expectation)) {
-    return {};
-  }
-  std::set<std::string> missing;
-  std::vector<const Diagnostic*> others;
-  for (const auto& diagnostic : observed.diagnostics) {
-    if (diagnostic.level != "error") {
-      continue;
-    }
-    const auto name = crate_not_found(diagnostic);
-    const bool available =
-        name && std::any_of(expectation.deps.begin(), expectation.deps.end(), [&](const Dependency& dependency) {
-          auto crate = dependency.name;
-          std::replace(crate.begin(), crate.end(), '-', '_');
-          return crate == *name;
-        });
-    if (name && !available && !expectation.declared_names.contains(*name)) {
-      missing.insert(*name);
-    } else {
-      others.push_back(&diagnostic);
-    }
-  }
-  const bool only_missing_crates = std::all_of(others.begin(), others.end(), [](const Diagnostic* diagnostic) {
-    return follows_from_missing_crate(*diagnostic);
-  });
-  return only_missing_crates ? missing : std::set<std::string>{};
-}
-
-namespace {
 
 Verdict compare_compile_fail(const Expectation& expectation, const Observed& observed)
 {
@@ -262,11 +144,9 @@ Verdict compare(const Expectation& expectation, const Observed& observed, const 
   if (observed.build == Observed::Build::timed_out) {
     return verdict::TimedOut{true}; // whatever it claims: a listing whose build never ends is never a pass
   }
-  if (const auto missing = unavailable_crates(expectation, observed); !missing.empty()) {
-    // Whatever the listing claims, it cannot be checked without the crate; never a pass.
-    return verdict::Skipped{fmt::format("needs crate{} {}, which {} not available: add {} to the book's dependencies",
-                                        missing.size() == 1 ? "" : "s", fmt::join(missing, ", "),
-                                        missing.size() == 1 ? "is" : "are", missing.size() == 1 ? "it" : "them")};
+  if (const auto missing = unavailable(expectation, observed); !missing.empty()) {
+    // Whatever the listing claims, it cannot be checked on this machine; never a pass.
+    return verdict::Skipped{missing.reason()};
   }
   switch (expectation.outcome) {
   case Outcome::compile:

@@ -132,12 +132,6 @@ std::string explain(const Verdict& verdict, const Expectation& expectation, cons
 
 Verdict compare(const Expectation& expectation, const Observed& observed, const std::string& current_fingerprint);
 
-// The crates a failed build could not find, when they are all it failed on:
-// named by rustc (E0432, E0433, E0463), not std, core or alloc, not among the
-// listing's dependencies and not a module or item the listing declares. Such
-// a listing cannot be checked here (compare() skips it); empty otherwise.
-std::set<std::string> unavailable_crates(const Expectation& expectation, const Observed& observed);
-
 // The reason of a skip verdict (the annotation's, or what made it uncheckable); empty otherwise.
 std::string skip_reason(const Verdict& verdict);
 

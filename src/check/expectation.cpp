@@ -4,6 +4,8 @@
 // default (it compiles; not-rust for blocks in other languages).
 #include "check/expectation.hpp"
 
+#include <algorithm>
+
 namespace snipcheck::check {
 
 namespace {
@@ -71,8 +73,16 @@ Expectation book_expectation(const book::Listing& listing, book::Format format,
   expectation.required = find_inline_markers(listing, format);
   for (const auto& [name, keyword] : listing.declarations()) {
     expectation.declared_names.insert(name);
+    if (keyword != "fn" && keyword != "const" && keyword != "static" && keyword != "macro_rules") {
+      expectation.declared_modules.insert(name); // mod, struct, enum, trait, type, union, `as`
+    }
   }
   expectation.declared_names.insert(book_modules.begin(), book_modules.end());
+  expectation.declared_modules.insert(book_modules.begin(), book_modules.end());
+  expectation.rustc_private =
+      std::any_of(listing.lines.begin(), listing.lines.end(), [](const book::ListingLine& line) {
+        return line.text.find("feature(rustc_private)") != std::string::npos;
+      });
   if (!listing.is_rust) {
     expectation.outcome = Outcome::not_rust;
     expectation.from = "default";

@@ -123,7 +123,12 @@ struct Expectation
   // Modules and items the listing declares, and modules other listings of the
   // book declare: rustc's "cannot find module or crate `x`" about one of them
   // is the listing's own error (a module it left out), never a missing crate.
+  // A path `x::y` can only start at a module or type (declared_modules), so a
+  // method named `log` does not make the `log` crate the listing's own; `use
+  // x;` can name any item (declared_names).
   std::set<std::string> declared_names;
+  std::set<std::string> declared_modules;
+  bool rustc_private = false; // `#![feature(rustc_private)]`: `rustc_*` crates are the compiler's own
 };
 
 // The (toolchain, edition) a listing is checked in, for per-cell annotations.

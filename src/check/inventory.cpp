@@ -1,5 +1,7 @@
 #include "check/inventory.hpp"
 
+#include "check/unavailable.hpp"
+
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -8,51 +10,6 @@
 #include <algorithm>
 
 namespace snipcheck::check {
-
-namespace {
-
-constexpr std::string_view always_available[] = {"std",   "core", "alloc", "proc_macro", "test",
-                                                 "crate", "self", "super", "Self"};
-
-// The crate an unresolved-name error says it cannot find, as rustc 1.95 words it.
-std::optional<std::string> missing_crate(const Diagnostic& diagnostic)
-{
-  static constexpr std::pair<std::string_view, std::string_view> forms[] = {
-      {"E0463", "can't find crate for `"},
-      {"E0432", "unresolved import `"},
-      {"E0433", "cannot find module or crate `"},
-      {"E0433", "use of undeclared crate or module `"},
-      {"E0433", "use of unresolved module or unlinked crate `"},
-  };
-  for (const auto& [code, prefix] : forms) {
-    const auto at = diagnostic.message.find(prefix);
-    if (diagnostic.code != code || at == std::string::npos) {
-      continue;
-    }
-    const auto begin = at + prefix.size();
-    const auto end = diagnostic.message.find('`', begin);
-    if (end == std::string::npos || end == begin) {
-      continue;
-    }
-    const auto name = diagnostic.message.substr(begin, end - begin);
-    if (std::all_of(name.begin(), name.end(), text::is_word_char) &&
-        std::find(std::begin(always_available), std::end(always_available), name) == std::end(always_available) &&
-        diagnostic.rendered.find("similar") == std::string::npos &&
-        diagnostic.rendered.find("consider importing") == std::string::npos) {
-      return name;
-    }
-  }
-  return std::nullopt;
-}
-
-// Errors that follow from a missing crate (`#[tokio::main]`, a derive's attributes).
-bool follows_from_missing_crate(const Diagnostic& diagnostic)
-{
-  return diagnostic.code == "E0752" ||
-         (diagnostic.code.empty() && diagnostic.message.starts_with("cannot find attribute `"));
-}
-
-} // namespace
 
 IgnoredToday describe_ignored(const Observed& observed)
 {
@@ -73,23 +30,18 @@ IgnoredToday describe_ignored(const Observed& observed)
   case Observed::Build::failed: break;
   }
   today.errors = observed.error_codes();
-  bool only_missing = true;
-  for (const auto& diagnostic : observed.diagnostics) {
-    if (diagnostic.level != "error") {
-      continue;
-    }
-    if (auto name = missing_crate(diagnostic)) {
-      today.crates.insert(*name);
-    } else if (!follows_from_missing_crate(diagnostic)) {
-      only_missing = false;
-    }
-  }
-  if (only_missing && !today.crates.empty()) {
+  const auto missing = unavailable(Expectation{}, observed);
+  if (!missing.crates.empty() || !missing.compiler_crates.empty()) {
     today.state = "needs-crate";
+    today.crates = missing.crates;
+    today.crates.insert(missing.compiler_crates.begin(), missing.compiler_crates.end());
     today.summary = fmt::format("needs a crate that is not available: {}", fmt::join(today.crates, ", "));
+  } else if (!missing.native_libraries.empty()) {
+    today.state = "needs-library";
+    today.summary = fmt::format("needs a native library that is not on this machine: {}",
+                                fmt::join(missing.native_libraries, ", "));
   } else {
     today.state = "fails";
-    today.crates.clear();
     today.summary = fmt::format("fails with [{}]", fmt::join(today.errors, ", "));
   }
   return today;

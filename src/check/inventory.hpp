@@ -12,7 +12,7 @@ namespace snipcheck::check {
 
 struct IgnoredToday
 {
-  std::string state;            // "compiles", "fails", "needs-crate", "not-built"
+  std::string state;            // "compiles", "fails", "needs-crate", "needs-library", "not-built"
   std::set<std::string> errors; // fails: the error codes
   std::set<std::string> crates; // needs-crate: the crates it cannot find
   std::string summary;          // one line: "fails with [E0382]"

@@ -53,37 +53,62 @@ bool has_word(std::string_view line, std::string_view word)
   return line.find(word) != std::string_view::npos;
 }
 
-} // namespace
+// What the listing's top level holds: only items (no statement for `main`), and signs of a library.
+struct TopLevel
+{
+  bool only_items = false;
+  bool library_sign = false; // a `pub` item or a tests module
+};
 
-bool looks_like_library(const book::Listing& listing)
+TopLevel top_level(const std::vector<std::string>& code)
+{
+  int depth = 0;
+  TopLevel top;
+  bool any_item = false;
+  bool in_header = false; // an item's signature goes on: `impl<T> X<T>`, `where`, then `{` on a line of its own
+  for (const auto& line : code) {
+    const auto trimmed = text::trim(line);
+    const bool at_top = depth == 0 && !line.empty() && line.front() != ' ' && line.front() != '\t';
+    const auto code_part = code_only(line);
+    if (at_top && !trimmed.empty()) {
+      if (!starts_an_item(trimmed) && !(in_header && trimmed.starts_with('{'))) {
+        return {}; // a statement or expression: code meant for `main`
+      }
+      any_item = any_item || !trimmed.starts_with("//");
+      top.library_sign = top.library_sign || trimmed.starts_with("pub ") || trimmed.starts_with("pub(") ||
+                         trimmed.starts_with("#[cfg(test)]") || has_word(trimmed, "mod tests");
+      const auto end = text::trim_end(code_part);
+      in_header = !trimmed.starts_with("//") && !trimmed.starts_with("#[") && !end.empty() &&
+                  end.find_first_of("{;") == std::string_view::npos && !end.ends_with('}');
+    }
+    for (const char c : code_part) {
+      depth += (c == '{' || c == '(' || c == '[') ? 1 : (c == '}' || c == ')' || c == ']') ? -1 : 0;
+    }
+    depth = std::max(depth, 0);
+  }
+  top.only_items = any_item;
+  return top;
+}
+
+std::vector<std::string> code_of(const book::Listing& listing)
 {
   std::vector<std::string> code;
   for (const auto& line : listing.lines) {
     code.push_back(line.text);
   }
+  return code;
+}
+
+} // namespace
+
+bool looks_like_library(const book::Listing& listing)
+{
+  const auto code = code_of(listing);
   if (code.empty() || scratch::has_main_function(code)) {
     return false;
   }
-  int depth = 0;
-  bool library_sign = false;
-  bool any_item = false;
-  for (const auto& line : code) {
-    const auto trimmed = text::trim(line);
-    const bool at_top = depth == 0 && !line.empty() && line.front() != ' ' && line.front() != '\t';
-    if (at_top && !trimmed.empty()) {
-      if (!starts_an_item(trimmed)) {
-        return false; // a statement or expression: code meant for `main`
-      }
-      any_item = any_item || !trimmed.starts_with("//");
-      library_sign = library_sign || trimmed.starts_with("pub ") || trimmed.starts_with("pub(") ||
-                     trimmed.starts_with("#[cfg(test)]") || has_word(trimmed, "mod tests");
-    }
-    for (const char c : code_only(line)) {
-      depth += (c == '{' || c == '(' || c == '[') ? 1 : (c == '}' || c == ')' || c == ']') ? -1 : 0;
-    }
-    depth = std::max(depth, 0);
-  }
-  return any_item && library_sign;
+  const auto top = top_level(code);
+  return top.only_items && top.library_sign;
 }
 
 std::vector<BuildForm> build_forms(const book::Listing& listing, const Expectation& expectation)
@@ -115,12 +140,14 @@ std::vector<BuildForm> build_forms(const book::Listing& listing, const Expectati
   tests.wrap = expectation.wrap;
   tests.wrap.crate_type = scratch::CrateType::bin;
   if (library || tests.wrap.wrap == scratch::WrapMode::automatic) {
-    std::vector<std::string> code;
-    for (const auto& line : listing.lines) {
-      code.push_back(line.text);
-    }
-    // Its tests must be items of the crate, not of a `main` around them.
-    tests.wrap.wrap = library || scratch::has_main_function(code) ? scratch::WrapMode::none : scratch::WrapMode::main;
+    // As `cargo test` compiles a file: its tests are items of the crate, and
+    // `mod tests { use super::*; }` sees the crate's items. Only code meant for
+    // a `main` (statements) is wrapped in one, as rustdoc wraps it; a tests
+    // module there would see none of its items (rustdoc's E0405/E0433 too).
+    const auto code = code_of(listing);
+    tests.wrap.wrap = library || scratch::has_main_function(code) || top_level(code).only_items
+                          ? scratch::WrapMode::none
+                          : scratch::WrapMode::main;
   }
   tests.test_harness = true;
   tests.runs = runs;

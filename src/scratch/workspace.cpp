@@ -44,6 +44,11 @@ std::string package_name_for(const Unit& unit)
   if (!unit.deps.empty()) {
     package += "-d" + text::fnv1a_hex(dependencies_fingerprint(unit.deps)).substr(0, 8);
   }
+  if (unit.test_harness) {
+    // cargo builds a package's bins before its tests: a neighbour that does
+    // not compile would leave the test target unbuilt, with no error of its own.
+    package += "-tests";
+  }
   return package;
 }
 

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fstream>
 #include <sys/wait.h>
 #include <thread>
@@ -186,9 +188,24 @@ TEST_F(Hostile, NetworkIsCutOffWhereTheMachineAllows)
   if (!snipcheck::cargo::isolation_available()) {
     GTEST_SKIP() << "this machine allows no private network namespace; snipcheck prints a notice instead";
   }
+  // The host's own loopback: a listener the sandboxed program must not reach.
+  const int host_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int yes = 1;
+  ::setsockopt(host_listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(47631);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool listening = ::bind(host_listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
+                         ::listen(host_listener, 4) == 0;
   const auto run = snipcheck(hostile("1.6"));
+  ::close(host_listener);
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_EQ(result("ch01/1.6-1")["actual"]["stdout"], "no network\n");
+  // Its own loopback is up: a listener on 127.0.0.1 and its client exchange bytes.
+  EXPECT_EQ(result("ch01/1.6-2")["status"], "pass") << result("ch01/1.6-2").dump();
+  EXPECT_EQ(result("ch01/1.6-2")["actual"]["stdout"], "ping pong\n");
+  EXPECT_EQ(result("ch01/1.6-3")["actual"]["stdout"], "host loopback out of reach\n") << "host listener: " << listening;
 }
 
 TEST_F(Hostile, EnvironmentIsClearedAndTheFolderIsFresh)

@@ -65,9 +65,14 @@ private:
     const std::filesystem::path target_dir = command.set_env.at("CARGO_TARGET_DIR");
     std::string out;
     bool failed = false;
+    std::vector<std::filesystem::path> waiting;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(command.working_dir)) {
       const auto path = entry.path();
       if (path.extension() != ".rs" || !wanted.contains(path.stem().string())) {
+        continue;
+      }
+      if (text::read_file(path).find("WAITS") != std::string::npos) {
+        waiting.push_back(path);
         continue;
       }
       const auto lines = text::split_lines(text::read_file(path));
@@ -117,15 +122,25 @@ private:
         failed = true;
         continue;
       }
-      const auto executable = target_dir / "debug" / path.stem();
-      text::write_file_if_changed(executable, modules.empty() ? "standalone\n" : modules);
-      nlohmann::json artifact = {{"reason", "compiler-artifact"},
-                                 {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
-                                 {"executable", executable.string()},
-                                 {"fresh", false}};
-      out += artifact.dump() + "\n";
+      out += artifact(path, target_dir, modules);
+    }
+    // As cargo does with a test target whose package's bins failed: not built, no error of its own.
+    for (const auto& path : waiting) {
+      out += failed ? std::string() : artifact(path, target_dir, "");
     }
     return exited(failed ? 101 : 0, out);
+  }
+
+  static std::string artifact(const std::filesystem::path& path, const std::filesystem::path& target_dir,
+                              const std::string& modules)
+  {
+    const auto executable = target_dir / "debug" / path.stem();
+    text::write_file_if_changed(executable, modules.empty() ? "standalone\n" : modules);
+    nlohmann::json artifact = {{"reason", "compiler-artifact"},
+                               {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
+                               {"executable", executable.string()},
+                               {"fresh", false}};
+    return artifact.dump() + "\n";
   }
 
   cargo::CommandResult run(const cargo::Command& command)
@@ -303,6 +318,23 @@ TEST_F(BuildStage, ABrokenListingDoesNotMakeItsBatchRunStaleBinaries)
     }
   }
   EXPECT_EQ(cargo.builds, 2); // the batch, then the broken one alone and the other nine together
+}
+
+TEST_F(BuildStage, AListingCargoDidNotGetToWhileANeighbourFailedGetsItsOwnVerdict)
+{
+  // Issue 19 item 9: "cargo did not build it and rustc reported no error for it", exit 3.
+  add_runnable(3, [](int k) { return k == 0 ? std::string("let x = BROKEN;") : "// WAITS\nprintln!(\"w\");"; });
+  for (const auto merge : {MergeListings::yes, MergeListings::no}) {
+    m_settings.merge = merge;
+    auto built = items();
+    built[1].mergeable = built[2].mergeable = false; // as test targets are
+    FakeCargo cargo;
+    build(built, cargo);
+    EXPECT_EQ(built[0].observed.build, check::Observed::Build::failed);
+    for (const std::size_t k : {1u, 2u}) {
+      EXPECT_TRUE(ran_cleanly(built[k])) << k << ": " << built[k].observed.environment_problem;
+    }
+  }
 }
 
 TEST_F(BuildStage, ALinkErrorThatPointsAtNoListingIsFoundByBisection)

@@ -132,6 +132,39 @@ TEST(TestMode, ALibraryIsBuiltAsOneAndAsATestCrate)
   EXPECT_EQ(build_forms(book.listings.front(), expectation).size(), 1U);
 }
 
+// Issue 19 item 9: a rustdoc_include of a library file whose `impl ... where`
+// opens its body on a line of its own (rustfmt's style), with `use super::*;`
+// in its tests; and private items with a top-level #[test].
+TEST(TestMode, ATestCrateIsTheFileAsCargoTestCompilesIt)
+{
+  Expectation expectation;
+  expectation.outcome = Outcome::run_fail;
+  expectation.test_mode = true;
+  const auto tracker = markdown("# One\n\n```rust\n"
+                                "pub trait Messenger {\n    fn send(&self);\n}\n"
+                                "pub struct Tracker<T: Messenger> {\n    messenger: T,\n}\n"
+                                "impl<T> Tracker<T>\nwhere\n    T: Messenger,\n{\n    pub fn go(&self) {}\n}\n"
+                                "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() {}\n}\n```\n");
+  EXPECT_TRUE(looks_like_library(tracker.listings.front()));
+  const auto forms = build_forms(tracker.listings.front(), expectation);
+  ASSERT_EQ(forms.size(), 2U);
+  EXPECT_EQ(forms[0].name, "library");
+  EXPECT_EQ(forms[1].wrap.wrap, scratch::WrapMode::none);
+  // Only items, none public: the program is wrapped as rustdoc wraps it, the test crate is not.
+  const auto private_items = markdown("# One\n\n```rust\nfn add(a: i32) -> i32 {\n    a\n}\n#[test]\nfn adds() {\n    "
+                                      "assert_eq!(add(1), 2);\n}\n```\n");
+  const auto private_forms = build_forms(private_items.listings.front(), expectation);
+  ASSERT_EQ(private_forms.size(), 2U);
+  EXPECT_EQ(private_forms[0].name, "program");
+  EXPECT_EQ(private_forms[1].wrap.wrap, scratch::WrapMode::none);
+  // Statements are code for `main`: the test crate wraps them, as rustdoc would.
+  const auto statements = markdown("# One\n\n```rust\nlet x = 1;\n#[test]\nfn t() {}\n```\n");
+  EXPECT_EQ(build_forms(statements.listings.front(), expectation)[1].wrap.wrap, scratch::WrapMode::main);
+  // A block on its own line after a complete item is a statement, not an item's body.
+  const auto block = markdown("# One\n\n```rust\nfn f() {}\n{\n    f();\n}\n```\n");
+  EXPECT_EQ(build_forms(block.listings.front(), expectation)[1].wrap.wrap, scratch::WrapMode::main);
+}
+
 TEST(TestMode, TheFirstFailingFormDecides)
 {
   const std::vector<BuildForm> forms{{"library", {}, false, false}, {"test crate", {}, true, true}};

@@ -248,7 +248,7 @@ TEST(UnavailableCrate, NotWhenTheErrorIsTheListingsOwn)
   EXPECT_EQ(status_name(status_of(compare(with_tokio, tokio, "f"))), "fail");
   // A module the listing declares, or one rustc knows (a forgotten `use std::fmt;`, `crate::`).
   auto declares = run;
-  declares.declared_names = {"tokio"};
+  declares.declared_modules = {"tokio"};
   EXPECT_EQ(status_name(status_of(compare(declares, tokio, "f"))), "fail");
   EXPECT_EQ(status_name(status_of(compare(run,
                                           failed_with_diagnostics({error_diagnostic(
