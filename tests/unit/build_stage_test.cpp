@@ -324,7 +324,7 @@ TEST_F(BuildStage, AListingCargoDidNotGetToWhileANeighbourFailedGetsItsOwnVerdic
 {
   // Issue 19 item 9: "cargo did not build it and rustc reported no error for it", exit 3.
   add_runnable(3, [](int k) { return k == 0 ? std::string("let x = BROKEN;") : "// WAITS\nprintln!(\"w\");"; });
-  for (const auto merge : {MergeListings::yes, MergeListings::no}) {
+  for (const auto merge : {build::MergeListings::yes, build::MergeListings::no}) {
     m_settings.merge = merge;
     auto built = items();
     built[1].mergeable = built[2].mergeable = false; // as test targets are
