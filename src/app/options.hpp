@@ -62,7 +62,7 @@ struct Options
   std::vector<scratch::Dependency> dependencies;
   std::optional<ToolchainPin> toolchain_pin; // set when `toolchains` came from the book's pin
   std::vector<std::string> settings_notes;   // which book and snipcheck.toml were chosen, and why (-v)
-  bool fmt_enabled = true; // [fmt] enabled = false: `snipcheck fmt` leaves every listing as written
+  bool fmt_enabled = true;                   // [fmt] enabled = false: `snipcheck fmt` leaves every listing as written
   // `include-roots`: folders besides the book's project that includes may read from (absolute).
   std::vector<std::filesystem::path> include_roots;
 };
