@@ -84,15 +84,16 @@ TEST_F(Scaling, ARunKilledHalfWayKeepsTheListingsItFinished)
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed";
   ASSERT_EQ(cache_entries(), static_cast<std::size_t>(tiny)) << "every tiny listing was cached as it finished";
 
-  // The next run of chapter 1 answers every listing from the cache, without cargo.
-  const auto again = snipcheck("-v --report json=cached.json chapter 1");
+  // The next run of chapter 1 (the same limit: it is part of the key) answers
+  // every listing from the cache, without cargo.
+  const auto again = snipcheck("-v --timeout 90 --report json=cached.json chapter 1");
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(again.err.find("cargo"), std::string::npos) << again.err;
   const auto cached = report("cached.json");
   EXPECT_EQ(cached["summary"]["cached"], tiny);
   EXPECT_EQ(cached["summary"]["pass"], tiny);
   // And the cached verdicts are a clean run's.
-  const auto clean = snipcheck("--no-cache --report json=clean.json chapter 1");
+  const auto clean = snipcheck("--no-cache --timeout 90 --report json=clean.json chapter 1");
   ASSERT_EQ(clean.exit_code, 0) << clean.out << clean.err;
   const auto fresh = report("clean.json");
   EXPECT_EQ(fresh["summary"]["cached"], 0);
