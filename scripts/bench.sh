@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # snipcheck vs `rustdoc --test` over the same std-only listings, on this machine.
 #
-#   scripts/bench.sh [RUNS] [MDBOOK_DIR...]
+#   scripts/bench.sh [--series] [--series-20k] [RUNS] [MDBOOK_DIR...]
 #                                    RUNS timed runs per measurement (default 5);
-#                                    each MDBOOK_DIR adds the real-book rows
+#                                    each MDBOOK_DIR adds the real-book rows;
+#                                    --series adds the tiny-listing series below
+#                                    (--series-20k also its 20,000-listing book)
 #
 # Inputs (tests/bench/):
 #   book-std.md          the bundled book's std-only listings (make_book_std.py)
@@ -36,6 +38,21 @@
 #                Targets (issue 10): cold <= 0.25 of rustdoc (aim 0.1), re-run
 #                <= 0.1 s, one edit <= 0.3 s. BENCH_ONLY_REAL=1 skips the
 #                synthetic rows above.
+#   series       (--series, or BENCH_SERIES=1; BENCH_ONLY_SERIES=1 runs nothing
+#                else) issue 21's books of tiny runnable listings
+#                (tests/bench/make_tiny_book.py: `fn fN(x: u32) -> u32 { x + N }`
+#                and an assert_eq! in main, 50 a section), at 1,000 and 4,000
+#                listings (BENCH_SERIES_SIZES="1000 4000"; --series-20k adds
+#                20,000), cold, each also with `no_run` fences (the difference
+#                is the cost of running the programs): per listing, min and
+#                median of RUNS runs of user, sys and wall ms, and the peak RSS
+#                of the whole process tree and of snipcheck alone (its JSON
+#                `timings`); rustdoc --test over the same book side by side up
+#                to BENCH_SERIES_RUSTDOC_MAX listings (default 1000; rustdoc
+#                takes about 40 ms a listing). At 1,000 listings also the warm
+#                paths: nothing changed (target <= 50 ms) and one listing
+#                edited, another each run (target <= 200 ms). Timed with GNU
+#                time (tests/bench/tiny_series_table.py prints the table).
 # Results: a table on standard output and in build/bench-results.txt
 # (BENCH_OUT=PATH to change). Exit status 1 when snipcheck or rustdoc reports a
 # failure on an input, or when their test counts differ (the inputs must be
@@ -47,9 +64,20 @@
 # temporary folder. Other load on the machine skews the figures: run it idle.
 set -euo pipefail
 
+SERIES=${BENCH_SERIES:-0}
+SERIES_SIZES=${BENCH_SERIES_SIZES:-1000 4000}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --series) SERIES=1; shift ;;
+    --series-20k) SERIES=1; SERIES_SIZES="$SERIES_SIZES 20000"; shift ;;
+    *) break ;;
+  esac
+done
+ONLY_SERIES=${BENCH_ONLY_SERIES:-0}
+[ "$ONLY_SERIES" = 1 ] && SERIES=1
 RUNS=${1:-5}
 if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
-  echo "usage: scripts/bench.sh [RUNS] [MDBOOK_DIR...]   (RUNS: a positive whole number, default 5)" >&2
+  echo "usage: scripts/bench.sh [--series] [--series-20k] [RUNS] [MDBOOK_DIR...]   (RUNS: a positive whole number, default 5)" >&2
   exit 2
 fi
 [ $# -gt 0 ] && shift
@@ -176,7 +204,7 @@ verify() {
 
 : >inputs.txt
 : >"$WORK/table.txt"
-if [ "$ONLY_REAL" != 1 ]; then
+if [ "$ONLY_REAL" != 1 ] && [ "$ONLY_SERIES" != 1 ]; then
 verify std.md bd-std
 verify large-300.md bd-large # also leaves bd-large warm for the cached and edit rows
 
@@ -253,6 +281,57 @@ ms = (t("large-cold")[1] - t("lin100-cold")[1]) / 200
 mr = (t("large-rustdoc")[1] - t("lin100-rustdoc")[1]) / 200
 print(f"marginal cost per block (100 -> 300): snipcheck {ms:.4f} s, rustdoc {mr:.4f} s")
 EOF
+fi
+
+# The tiny-listing series (issue 21): CPU, wall and memory per listing as the book grows.
+# series_run NAME PREPARE COMMAND: RUNS runs under GNU time, "wall user sys tree_rss_kb own_rss_kb"
+# to times/NAME (own: snipcheck's peak RSS from its JSON report's timings, 0 for rustdoc).
+series_run() {
+  local name=$1 prepare=$2 cmd=$3
+  echo "bench: $name ($RUNS runs)" >&2
+  : >"times/$name"
+  for _ in $(seq "$RUNS"); do
+    [ -z "$prepare" ] || sh -c "$prepare"
+    rm -f "times/$name.json"
+    if ! /usr/bin/time -f "%e %U %S %M" -o "times/$name.one" sh -c "$cmd --report json=$WORK/times/$name.json" \
+         >"times/$name.log" 2>&1; then
+      echo "bench: FAILED: $cmd" >&2; cat "times/$name.log" >&2; exit 1
+    fi
+    local own_rss=0
+    if [ -s "times/$name.json" ]; then
+      own_rss=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["timings"]["self_max_rss_kb"])' \
+        "times/$name.json")
+    fi
+    echo "$(tail -1 "times/$name.one") $own_rss" >>"times/$name"
+  done
+}
+if [ "$SERIES" = 1 ]; then
+  [ -x /usr/bin/time ] || { echo "bench: the series needs GNU time (/usr/bin/time; apt-get install time)" >&2; exit 3; }
+  for n in $SERIES_SIZES; do
+    python3 "$ROOT/tests/bench/make_tiny_book.py" "$n" --out "tiny-$n.md"
+    python3 "$ROOT/tests/bench/make_tiny_book.py" "$n" --no-run --out "tiny-$n-norun.md"
+    series_run "tiny$n-cold" "$(cold_prepare "bd-tiny$n")" "$(snip "tiny-$n.md" "bd-tiny$n" --no-cache)"
+    series_run "tiny$n-norun-cold" "$(cold_prepare "bd-tiny$n-norun")" \
+      "$(snip "tiny-$n-norun.md" "bd-tiny$n-norun" --no-cache)"
+    if [ "$n" -le "${BENCH_SERIES_RUSTDOC_MAX:-1000}" ]; then
+      series_run "tiny$n-rustdoc" "" "rustdoc --test tiny-$n.md --edition 2021 #"
+    fi
+    echo "tiny-$n.md: $n tiny runnable listings (and tiny-$n-norun.md)" >>inputs.txt
+  done
+  if [[ " $SERIES_SIZES " == *" 1000 "* ]]; then
+    # A new edit each run, of another listing, so the edited listing is never cached.
+    {
+      echo '#!/bin/sh'
+      echo 'n=$(cat edit-tiny.count 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" >edit-tiny.count'
+      echo "exec python3 '$ROOT/tests/bench/make_tiny_book.py' 1000 --edit \$(( (n * 37) % 1000 + 1 )) --edit-label \"\$n\" --out tiny-1000-edit.md"
+    } >edit-tiny.sh
+    chmod +x edit-tiny.sh
+    cp tiny-1000.md tiny-1000-edit.md
+    $(snip tiny-1000-edit.md bd-tiny1000) >/dev/null # the cache of the book as it is
+    series_run "tiny1000-cached" "" "$(snip tiny-1000-edit.md bd-tiny1000)"
+    series_run "tiny1000-edit-one" "./edit-tiny.sh" "$(snip tiny-1000-edit.md bd-tiny1000)"
+  fi
+  python3 "$ROOT/tests/bench/tiny_series_table.py" "$RUNS" "$SERIES_SIZES" | tee -a "$WORK/table.txt"
 fi
 
 # Real mdBooks: `mdbook test` (rustdoc --test per expanded chapter) vs snipcheck.

@@ -58,6 +58,7 @@ struct Options
   std::filesystem::path config_file; // the snipcheck.toml used, if any
   check::MarkdownSettings markdown;  // [markdown]: fence claims, output blocks (docs/claims.md)
   bool inventory = false;            // --ignored: also build ignored blocks, to say what they do today
+  bool timings = false;              // --timings: print where the time went, phase by phase
   // The book's [dependencies], available to every listing (path crates absolute).
   std::vector<scratch::Dependency> dependencies;
   std::optional<ToolchainPin> toolchain_pin; // set when `toolchains` came from the book's pin
@@ -87,6 +88,7 @@ struct CommandLine
   bool verbose = false;
   bool no_cache = false;
   bool ignored = false;
+  bool timings = false;
   std::optional<bool> merge;
   std::vector<std::string> selectors;
 };

@@ -119,6 +119,7 @@ Options merge_command_line(const CommandLine& given, const fs::path& start, Miss
   if (given.merge)
     options.merge = *given.merge;
   options.inventory = given.ignored;
+  options.timings = given.timings;
   options.selectors = given.selectors;
   options.color = color_choice(given.color);
   check_editions_reports_and_shard(options, given);

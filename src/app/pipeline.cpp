@@ -174,7 +174,7 @@ class Checker
 {
 public:
   Checker(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress,
-          CheckRun& run, const LoadedBook& loaded, BuildIdentity identity)
+          CheckRun& run, const LoadedBook& loaded, BuildIdentity identity, util::PhaseTimer& timer)
     : m_options(options)
     , m_runner(runner)
     , m_log(log)
@@ -183,6 +183,7 @@ public:
     , m_loaded(loaded)
     , m_cache(options.build_dir / "cache")
     , m_identity(std::move(identity))
+    , m_timer(timer)
   {}
 
   // Results first (their addresses stay put), then the units that point at them.
@@ -211,9 +212,16 @@ public:
 
   void check_cell(const Cell& cell)
   {
-    auto work = plan_cell(cell);
-    const int cached = work.total - static_cast<int>(work.items.size());
     const auto name = check::cell_name(cell.toolchain->name, cell.edition);
+    const auto planning = util::PhaseTimer::start();
+    m_lookups = {"cache lookup", name, 0, 0, {}, {}};
+    auto work = plan_cell(cell);
+    m_timer.add({"plan", name, 0, static_cast<long>(cell.result_indexes.size()),
+                 std::chrono::duration_cast<std::chrono::microseconds>(util::PhaseTimer::Clock::now() - planning.wall) -
+                     m_lookups.wall,
+                 {}});
+    m_timer.add(m_lookups);
+    const int cached = work.total - static_cast<int>(work.items.size());
     const build::StageProgress stage_progress = [&](const std::string& phase, int finished) {
       if (m_progress) {
         m_progress({name, phase, cached + finished, work.total});
@@ -232,7 +240,18 @@ public:
                            run::RunSettings{m_options.timeout_seconds, m_options.jobs},
                            m_options.compile_timeout_seconds};
     settings.registry_digest = m_identity.registry_digest;
-    build::build_cell(work.items, {cell.toolchain, cell.edition}, settings, m_runner, m_log, stage_progress, accept);
+    settings.timer = &m_timer;
+    // Cached as each listing finishes: a run killed half-way keeps what it did.
+    const build::ItemFinished store = [&](const build::BuildItem& item) {
+      const auto storing = util::PhaseTimer::Clock::now();
+      m_cache.store(work.item_keys[static_cast<std::size_t>(&item - work.items.data())], item.observed);
+      // Wall time only: programs of other slots end meanwhile, and their CPU is the runs'.
+      m_timer.add({"cache store", name, 0, 1,
+                   std::chrono::duration_cast<std::chrono::microseconds>(util::PhaseTimer::Clock::now() - storing),
+                   {}});
+    };
+    build::build_cell(work.items, {cell.toolchain, cell.edition}, settings, m_runner, m_log, stage_progress, accept,
+                      store);
     if (m_progress) {
       m_progress({name, "done", work.total, work.total});
     }
@@ -242,6 +261,7 @@ public:
   // Every result's verdict, from what its forms did (or why it was not built).
   void judge()
   {
+    const auto judging = util::PhaseTimer::start();
     for (std::size_t index = 0; index < m_run.results.size(); ++index) {
       auto& result = m_run.results[index];
       if (!m_forms[index].empty()) {
@@ -262,6 +282,7 @@ public:
         result.verdict = check::verdict::BadInput{fmt::format("{}", fmt::join(messages, "\n"))};
       }
     }
+    m_timer.stop(judging, "compare", static_cast<long>(m_run.results.size()));
   }
 
 private:
@@ -315,7 +336,12 @@ private:
     context.build_setup = m_identity.build_setup;
     auto key = build::cache_key(item.unit, context);
     if (m_options.use_cache) {
-      if (auto cached = m_cache.load(key)) {
+      const auto looking = util::PhaseTimer::Clock::now();
+      auto cached = m_cache.load(key);
+      m_lookups.wall +=
+          std::chrono::duration_cast<std::chrono::microseconds>(util::PhaseTimer::Clock::now() - looking);
+      ++m_lookups.count;
+      if (cached) {
         m_form_observed[index][f] = std::move(*cached);
         relocate(m_form_observed[index][f], listing);
         return;
@@ -327,7 +353,7 @@ private:
     work.item_keys.push_back(std::move(key));
   }
 
-  // What the cell built goes into the cache and to its result's form.
+  // What the cell built goes to its result's form (it is in the cache already).
   void keep_built(CellWork& work)
   {
     for (std::size_t k = 0; k < work.items.size(); ++k) {
@@ -337,7 +363,6 @@ private:
         continue; // nothing to cache
       }
       result.duration += work.items[k].duration;
-      m_cache.store(work.item_keys[k], work.items[k].observed);
       m_form_observed[work.item_result[k]][work.item_form[k]] = std::move(work.items[k].observed);
     }
   }
@@ -350,6 +375,8 @@ private:
   const LoadedBook& m_loaded;
   const build::ResultCache m_cache;
   const BuildIdentity m_identity;
+  util::PhaseTimer& m_timer;
+  util::PhaseTime m_lookups; // the cache lookups of the cell being planned
   std::vector<std::vector<check::BuildForm>> m_forms;     // by result index
   std::vector<std::vector<check::Observed>> m_form_observed; // by result index, then form
 };
@@ -359,11 +386,15 @@ private:
 CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress)
 {
   const auto started = Clock::now();
+  util::PhaseTimer timer;
+  auto reading = util::PhaseTimer::start();
   // Asking rustup for the toolchains takes as long as reading a book: both at once.
   // The book's problems (exit 2) are still reported before a missing toolchain's.
   auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
   auto build_setup = std::async(std::launch::async, [] { return cargo::build_setup_identity(); });
   auto plan = plan_run(options);
+  timer.stop(reading, "read", static_cast<long>(plan.selected.size()));
+  const auto setting_up = util::PhaseTimer::start();
   for (const auto& notice : plan.loaded.book.notices) {
     log(fmt::format("notice: {}", notice.to_string()));
   }
@@ -379,12 +410,14 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   }
 
   const auto lock = build::BuildLock::acquire(options.build_dir, log);
-  Checker checker(options, runner, log, progress, run, plan.loaded, identity);
+  timer.stop(setting_up, "toolchains and lock");
+  Checker checker(options, runner, log, progress, run, plan.loaded, identity, timer);
   for (const auto& cell : checker.add_results(plan.selected)) {
     checker.check_cell(cell);
   }
   checker.judge();
   run.duration = since(started);
+  run.timings = timer.timings(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
   return run;
 }
 

@@ -102,15 +102,17 @@ CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSet
                          cargo::CommandRunner& runner, const util::Log& log,
                          const std::function<void(std::string_view)>& on_line)
 {
-  targets.insert(targets.begin(), {"--keep-going", "--workspace"});
+  std::vector<std::string> options{"--keep-going", "--workspace"};
   if (jobs > 0) {
-    targets.push_back(fmt::format("--jobs={}", jobs));
+    options.push_back(fmt::format("--jobs={}", jobs));
   }
+  targets.insert(targets.begin(), options.begin(), options.end());
   auto command = cargo::cargo_command(settings, "build", targets);
   command.on_stdout_line = on_line;
   command.timeout = cargo_time_limit; // a cargo waiting forever (a lock, a registry) is the environment's fault
   CargoPass pass;
   pass.command = command.display();
+  pass.command_without_targets = cargo::cargo_command(settings, "build", options).display();
   log(pass.command);
   pass.result = runner.run(command);
   if (pass.result.status.kind == cargo::ExitStatus::Kind::not_started) {
@@ -127,6 +129,9 @@ CargoPass run_cargo_pass(std::vector<std::string> targets, const cargo::CargoSet
                             settings.workspace.string(), text::trim(pass.result.err)));
   }
   pass.messages = cargo::parse_cargo_messages(pass.result.out);
+  for (std::size_t k = 0; k < pass.messages.messages.size(); ++k) {
+    pass.messages_by_source[pass.messages.messages[k].target_src_path].push_back(k);
+  }
   const bool any_compiler_error = std::any_of(pass.messages.messages.begin(), pass.messages.messages.end(),
                                               [](const auto& m) { return m.level == "error"; });
   if (!pass.result.status.success() && !any_compiler_error && pass.messages.built.empty()) {
@@ -162,6 +167,17 @@ std::vector<std::string> select_targets(const scratch::Workspace& workspace)
   return arguments;
 }
 
+std::vector<const cargo::CompilerMessage*> CargoPass::messages_of(const std::string& src_path) const
+{
+  std::vector<const cargo::CompilerMessage*> own;
+  if (const auto found = messages_by_source.find(src_path); found != messages_by_source.end()) {
+    for (const auto k : found->second) {
+      own.push_back(&messages.messages[k]);
+    }
+  }
+  return own;
+}
+
 bool is_error(const cargo::CompilerMessage& message)
 {
   return message.level == "error" && !cargo::is_summary_message(message);
@@ -170,10 +186,15 @@ bool is_error(const cargo::CompilerMessage& message)
 check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass, const scratch::Workspace& workspace)
 {
   check::Observed observed;
-  observed.command = pass.command;
+  switch (written.kind) {
+  case scratch::TargetKind::lib: observed.command = pass.command_without_targets + " --lib"; break;
+  case scratch::TargetKind::bin: observed.command = pass.command_without_targets + " --bin " + written.target; break;
+  case scratch::TargetKind::test: observed.command = pass.command_without_targets + " --test " + written.target; break;
+  }
   bool has_error = false;
-  for (const auto& message : pass.messages.messages) {
-    if (message.target_src_path != written.path.string() || cargo::is_summary_message(message) ||
+  for (const auto* own : pass.messages_of(written.path.string())) {
+    const auto& message = *own;
+    if (cargo::is_summary_message(message) ||
         (written.merged() && (!message.span || !written.holds_line(message.span->line)))) {
       continue;
     }

@@ -11,6 +11,7 @@
 #include "util/log.hpp"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,9 +20,19 @@ namespace snipcheck::build {
 
 struct CargoPass
 {
-  std::string command; // as shown with -v and in reports
+  std::string command; // as shown with -v
+  // The same command without its target selection: a listing's own command
+  // (observed.command) is this and its own target, so that what each result
+  // keeps stays the same size however many targets the pass built.
+  std::string command_without_targets;
   cargo::CommandResult result;
   cargo::BuildMessages messages;
+  // Indexes into messages.messages by the target's src_path, so that placing
+  // each listing's messages reads only its own (never all, once per listing).
+  std::map<std::string, std::vector<std::size_t>> messages_by_source;
+
+  // The compiler messages of the target whose source is `src_path`.
+  std::vector<const cargo::CompilerMessage*> messages_of(const std::string& src_path) const;
 };
 
 // Runs cargo over `targets` (cargo arguments, see select_targets), with

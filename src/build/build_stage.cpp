@@ -67,7 +67,7 @@ class CellBuilder
 public:
   CellBuilder(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
               cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
-              const AcceptBatchedRun& accept)
+              const AcceptBatchedRun& accept, const ItemFinished& on_finished)
     : m_items(items)
     , m_cell(cell)
     , m_settings(settings)
@@ -75,6 +75,8 @@ public:
     , m_log(log)
     , m_progress(progress)
     , m_accept(accept)
+    , m_on_finished(on_finished)
+    , m_cell_name(check::cell_name(cell.toolchain->name, cell.edition))
   {}
 
   void build()
@@ -89,6 +91,7 @@ public:
         targets.push_back(m_alone.front());
         m_alone.erase(m_alone.begin());
       }
+      ++m_round;
       auto [now, later] = separate_name_clashes(std::move(targets));
       targets = build_round(std::move(now));
       targets.insert(targets.end(), later.begin(), later.end());
@@ -166,9 +169,26 @@ private:
     }
     for (const auto item : asking) {
       m_items[item].unresolved_dependency = unresolved;
-      ++m_finished;
+      ++m_finished; // nothing to hand on: it was not built
     }
     return rest;
+  }
+
+  // The item's result is final: count it, and hand it on.
+  void finish(std::size_t item)
+  {
+    ++m_finished;
+    if (m_on_finished) {
+      m_on_finished(m_items[item]);
+    }
+  }
+
+  // Records a phase of this round, when the run keeps timings.
+  void timed(const util::PhaseTimer::Start& started, const char* phase, std::size_t count) const
+  {
+    if (m_settings.timer != nullptr) {
+      m_settings.timer->stop(started, phase, static_cast<long>(count), m_cell_name, m_round);
+    }
   }
 
   void report(const std::string& phase)
@@ -224,23 +244,33 @@ private:
   // One cargo call over targets that ask for the same crates.
   std::vector<PlannedTarget> build_workspace(std::vector<PlannedTarget> targets, const std::string& folder)
   {
+    auto writing = util::PhaseTimer::start();
     auto round = prepare(std::move(targets));
     const auto workspace = scratch::write_workspace(
         round.units, {m_settings.build_dir / cell_folder(m_cell) / folder, m_settings.registry_directory});
     const auto settings = cargo_settings(round, workspace);
+    timed(writing, "workspace", round.units.size());
     report("building");
-    const auto started = std::chrono::steady_clock::now();
+    const auto building = util::PhaseTimer::start();
     CargoPass pass;
     try {
       pass = run_cargo_pass(select_targets(workspace), settings, m_settings.jobs, m_runner, m_log, on_line());
     } catch (const UnresolvedDependency& unresolved) {
+      timed(building, "cargo", round.targets.size());
       return without_unresolved(round, workspace, unresolved);
     }
-    share_build_time(round, started);
+    timed(building, "cargo", round.targets.size());
+    share_build_time(round, building.wall);
+    const auto observing = util::PhaseTimer::start();
     const auto failed_batches = batches_with_errors(round, workspace, pass);
     auto next = split_failed_batches(round, failed_batches, batches_timed_out(round, workspace, pass));
     const auto built = observe_round(round, workspace, pass, failed_batches);
+    timed(observing, "observe", round.units.size());
+    const auto running = util::PhaseTimer::start();
     run_round_programs(built, next);
+    if (!built.programs.empty()) {
+      timed(running, "runs", built.programs.size());
+    }
     return next;
   }
 
@@ -297,18 +327,17 @@ private:
                                            const CargoPass& pass)
   {
     FailedBatches failed_batches;
-    for (const auto& message : pass.messages.messages) {
-      if (!is_error(message)) {
+    for (const auto& written : workspace.units) {
+      if (!written.merged()) {
         continue;
       }
-      for (const auto& written : workspace.units) {
-        const auto item = round.item_of(written);
-        const auto target = round.item_target.at(item);
-        if (!written.merged() || written.path.string() != message.target_src_path) {
+      const auto item = round.item_of(written);
+      for (const auto* message : pass.messages_of(written.path.string())) {
+        if (!is_error(*message)) {
           continue;
         }
-        auto& with_errors = failed_batches[target];
-        if (message.span && written.holds_line(message.span->line)) {
+        auto& with_errors = failed_batches[round.item_target.at(item)];
+        if (message->span && written.holds_line(message->span->line)) {
           with_errors.insert(item);
         }
       }
@@ -321,14 +350,11 @@ private:
                                                  const CargoPass& pass)
   {
     std::set<std::size_t> timed_out;
-    for (const auto& message : pass.messages.messages) {
-      if (!cargo::is_compile_timeout(message)) {
-        continue;
-      }
-      for (const auto& written : workspace.units) {
-        if (written.merged() && written.path.string() == message.target_src_path) {
-          timed_out.insert(round.item_target.at(round.item_of(written)));
-        }
+    for (const auto& written : workspace.units) {
+      const auto messages = written.merged() ? pass.messages_of(written.path.string())
+                                             : std::vector<const cargo::CompilerMessage*>{};
+      if (std::any_of(messages.begin(), messages.end(), [](const auto* m) { return cargo::is_compile_timeout(*m); })) {
+        timed_out.insert(round.item_target.at(round.item_of(written)));
       }
     }
     return timed_out;
@@ -376,14 +402,14 @@ private:
         continue;
       }
       if (!item.runs || item.observed.build != check::Observed::Build::compiled) {
-        ++m_finished;
+        finish(item_index);
         continue;
       }
       const auto executable = pass.messages.executables.find(written.path.string());
       if (executable == pass.messages.executables.end()) {
         item.observed.build = check::Observed::Build::not_built;
         item.observed.environment_problem = "cargo built no executable for it";
-        ++m_finished;
+        finish(item_index);
         continue;
       }
       built.programs.push_back({executable->second, written.module, item.unit.listing->id});
@@ -393,30 +419,40 @@ private:
   }
 
   // Runs what this pass built, before anything can rewrite it; a batched run
-  // that is not accepted goes into `next`, to be built and run alone.
+  // that is not accepted goes into `next`, to be built and run alone. Each
+  // result is taken as its program ends (one at a time), so a finished
+  // listing is handed on while others still run.
   void run_round_programs(const RoundPrograms& built, std::vector<PlannedTarget>& next)
   {
-    const auto ran = run::run_programs(built.programs, m_settings.run, m_runner, m_log,
-                                  [&](const std::string& id) { report("running " + id); });
-    for (std::size_t k = 0; k < ran.size(); ++k) {
-      auto& item = m_items[built.program_item[k]];
-      ++m_finished;
-      if (ran[k].status.kind == cargo::ExitStatus::Kind::not_started) {
-        item.observed.build = check::Observed::Build::not_built;
-        item.observed.environment_problem =
-            fmt::format("could not start the listing's program: {}", ran[k].start_error);
-        continue;
-      }
-      item.observed.run =
-          check::RunOutput{ran[k].status, ran[k].out, ran[k].err, ran[k].out_truncated || ran[k].err_truncated};
-      item.duration += ran[k].duration;
-      if (!built.programs[k].argument.empty() && m_accept && !m_accept(item)) {
-        m_log(fmt::format("{} did not run as expected inside a batch ({}); building and running it alone",
-                          item.unit.listing->id, ran[k].status.describe()));
-        next.push_back({{built.program_item[k]}, false});
-        --m_finished;
-      }
+    run::run_programs(
+        built.programs, m_settings.run, m_runner, m_log, [&](const std::string& id) { report("running " + id); },
+        [&](std::size_t k, cargo::CommandResult& ran) { take_run(built, k, ran, next); });
+  }
+
+  void take_run(const RoundPrograms& built, std::size_t k, cargo::CommandResult& ran, std::vector<PlannedTarget>& next)
+  {
+    const auto item_index = built.program_item[k];
+    auto& item = m_items[item_index];
+    if (ran.status.kind == cargo::ExitStatus::Kind::not_started) {
+      item.observed.build = check::Observed::Build::not_built;
+      item.observed.environment_problem = fmt::format("could not start the listing's program: {}", ran.start_error);
+      finish(item_index);
+      return;
     }
+    item.observed.run = check::RunOutput{ran.status, std::move(ran.out), std::move(ran.err),
+                                         ran.out_truncated || ran.err_truncated};
+    item.duration += ran.duration;
+    // A program that hit the time limit stands as it is: each member of a
+    // batch runs in a process of its own that runs only that member's code,
+    // so the limit was its own, and alone it would only hit it again.
+    const bool timed_out = ran.status.kind == cargo::ExitStatus::Kind::timed_out;
+    if (!built.programs[k].argument.empty() && !timed_out && m_accept && !m_accept(item)) {
+      m_log(fmt::format("{} did not run as expected inside a batch ({}); building and running it alone",
+                        item.unit.listing->id, ran.status.describe()));
+      next.push_back({{item_index}, false});
+      return;
+    }
+    finish(item_index);
   }
 
   std::function<void(std::string_view)> on_line()
@@ -444,6 +480,9 @@ private:
   const util::Log& m_log;
   const StageProgress& m_progress;
   const AcceptBatchedRun& m_accept;
+  const ItemFinished& m_on_finished;
+  std::string m_cell_name; // for the timings
+  int m_round = 0;
   int m_finished = 0;
   std::vector<PlannedTarget> m_alone; // not built while neighbours failed: built once more, alone
   std::set<std::size_t> m_retried_alone;
@@ -455,12 +494,12 @@ private:
 
 void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
                 cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
-                const AcceptBatchedRun& accept_batched_run)
+                const AcceptBatchedRun& accept_batched_run, const ItemFinished& on_finished)
 {
   if (items.empty()) {
     return;
   }
-  CellBuilder(items, cell, settings, runner, log, progress, accept_batched_run).build();
+  CellBuilder(items, cell, settings, runner, log, progress, accept_batched_run, on_finished).build();
 }
 
 } // namespace snipcheck::build

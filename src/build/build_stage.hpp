@@ -10,7 +10,8 @@
 //    errors point at are built alone, the rest again as a batch, and a batch
 //    with errors that point at no listing is bisected;
 //  - a listing whose run inside a batch is not accepted (a signal, an exit
-//    code it should not have) is built and run alone before it is reported.
+//    code it should not have) is built and run alone before it is reported;
+//    one that hit the time limit is not (its process ran its code only).
 // Everything is a full `cargo build`: errors that appear only when code is
 // generated (deny-by-default lints, post-monomorphization errors) count.
 
@@ -19,6 +20,7 @@
 #include "cargo/process.hpp"
 #include "check/result.hpp"
 #include "util/log.hpp"
+#include "util/phase_timer.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -48,6 +50,8 @@ struct BuildSettings
   // crate whose content changed at the same version, so a target folder
   // built from another digest is emptied first.
   std::string registry_digest;
+  // Where the cell's rounds record their time (workspace, cargo, runs); null: nowhere.
+  util::PhaseTimer* timer = nullptr;
 };
 
 // Whether what a listing did as part of a batch stands; if not, it is built
@@ -55,11 +59,15 @@ struct BuildSettings
 using AcceptBatchedRun = std::function<bool(const BuildItem&)>;
 // Progress of the cell: a phase and how many items have their result.
 using StageProgress = std::function<void(const std::string& phase, int finished)>;
+// Called once per item as soon as its `observed` is final (not for an item
+// whose crate cargo could not resolve), one call at a time, so that a run
+// killed half-way keeps what it finished (the pipeline caches it here).
+using ItemFinished = std::function<void(const BuildItem&)>;
 
 // Builds (and runs) every item, filling in `observed`. Throws Fatal when the
 // environment fails (cargo missing, crashing, or failing before compiling).
 void build_cell(std::vector<BuildItem>& items, const CellSettings& cell, const BuildSettings& settings,
                 cargo::CommandRunner& runner, const util::Log& log, const StageProgress& progress,
-                const AcceptBatchedRun& accept_batched_run);
+                const AcceptBatchedRun& accept_batched_run, const ItemFinished& on_finished = {});
 
 } // namespace snipcheck::build

@@ -3,11 +3,17 @@
 #include "util/text.hpp"
 #include "util/utf8.hpp"
 
+#include "util/errors.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <unistd.h>
 
 #include <sys/stat.h>
 
@@ -115,6 +121,31 @@ json bytes_to_json(const std::string& bytes)
 std::string bytes_from_json(const json& value)
 {
   return value.is_object() ? base64_decode(value.at("base64").get<std::string>()) : value.get<std::string>();
+}
+
+// An entry is written whole under a temporary name and renamed over the old
+// one, as text::write_file_atomically does, but never flushed to disk: after
+// a crash an entry may be empty or torn, and its header (key and digest of
+// its body) makes that a miss. Two fsyncs per listing cost more than the
+// run of a small program did, and entries are written as listings finish.
+void write_entry(const std::filesystem::path& path, const std::string& entry)
+{
+  const auto temporary =
+      fmt::format("{}.tmp.{}.{}", path.string(), ::getpid(), std::hash<std::thread::id>{}(std::this_thread::get_id()));
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(entry.data(), static_cast<std::streamsize>(entry.size()));
+    if (!out.flush()) {
+      throw Fatal(fmt::format("cannot write the cache entry {}: the disk is full or the folder not writable",
+                              temporary));
+    }
+  }
+  ::chmod(temporary.c_str(), 0600); // a listing's output and diagnostics are in it
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw Fatal(fmt::format("cannot write the cache entry {}: {}", path.string(), std::strerror(error)));
+  }
 }
 
 } // namespace
@@ -262,9 +293,7 @@ void ResultCache::store(const std::string& key, const check::Observed& observed)
   } catch (const json::type_error&) {
     return; // a text that is not UTF-8 and not marked as bytes: not cached, never stored altered
   }
-  const auto path = m_folder / (key + ".json");
-  text::write_file_atomically(path, entry_header(key, entry) + entry);
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  write_entry(m_folder / (key + ".json"), entry_header(key, entry) + entry);
 }
 
 } // namespace snipcheck::build

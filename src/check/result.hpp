@@ -8,6 +8,7 @@
 #include "check/expectation.hpp"
 #include "scratch/wrap.hpp"
 #include "util/errors.hpp"
+#include "util/phase_timer.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -66,6 +67,7 @@ struct CheckRun
   std::vector<std::string> editions;
   std::vector<ListingResult> results;
   std::chrono::milliseconds duration{0};
+  util::Timings timings; // where the time went, phase by phase
 };
 
 // The name of a cell, "stable 2021": progress lines, the matrix, CI titles.

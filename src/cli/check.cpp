@@ -8,6 +8,7 @@
 #include "report/errata.hpp"
 #include "report/json_report.hpp"
 #include "report/terminal.hpp"
+#include "report/timings.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -175,6 +176,9 @@ int check_command(const app::Options& options, const Output& output)
   print_failures_and_summary(run, options, style, matrix);
   write_reports(run, options);
   std::fflush(stdout); // keep the order the user reads in
+  if (options.timings) {
+    fmt::print(stderr, "\n{}", report::timings_table(run.timings)); // standard output stays the report's
+  }
   return print_problems_and_exit_code(run);
 }
 

@@ -57,6 +57,8 @@ void add_common_options(CLI::App& app, CommonArguments& arguments)
   app.add_flag("--no-cache", given.no_cache, "Ignore cached results");
   app.add_flag("--ignored", given.ignored,
                "Also build every `ignore`d block without a claim and say what it does today (list, check)");
+  app.add_flag("--timings", given.timings,
+               "check: print the wall time of each phase (read, plan, cargo rounds, runs, cache) and the floor");
   arguments.merge_option = app.add_flag("--merge,!--no-merge", arguments.merge,
                                         "Build a chapter's listings in merged targets (default), or each in its own");
 }

@@ -2,6 +2,7 @@
 
 #include "report/claims_report.hpp"
 #include "report/errata.hpp"
+#include "report/timings.hpp"
 #include "util/utf8.hpp"
 
 namespace snipcheck::report {
@@ -155,7 +156,8 @@ json json_report(const check::CheckRun& run)
                   {"skipped", classes.skipped},
                   {"not_passing", classes.not_passing}}}}},
               {"results", std::move(results)},
-              {"ignored", ignored_json(run)}};
+              {"ignored", ignored_json(run)},
+              {"timings", timings_json(run.timings)}};
 }
 
 } // namespace snipcheck::report

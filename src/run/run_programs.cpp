@@ -160,16 +160,16 @@ public:
   std::optional<unsigned> uid() const { return m_uid ? std::optional<unsigned>(m_uid->uid()) : std::nullopt; }
 
   // Whatever the last listing left running, or left in the shared temporary
-  // folders (without isolation), under the slot's uid.
+  // folders, under the slot's uid: only without isolation. An isolated
+  // program's processes died with its pid namespace, and its /tmp, /var/tmp
+  // and /dev/shm were its own. (kill_all_owned_by forks snipcheck: a copy of
+  // its page tables per run, the larger the book the costlier.)
   void clean_up(bool isolated) const
   {
-    if (!m_uid) {
+    if (!m_uid || isolated) {
       return;
     }
     cargo::kill_all_owned_by(m_uid->uid());
-    if (isolated) {
-      return; // its /tmp, /var/tmp and /dev/shm were its own
-    }
     for (const auto* shared : {"/tmp", "/var/tmp", "/dev/shm"}) {
       std::error_code ec;
       for (const auto& entry : std::filesystem::directory_iterator(shared, ec)) {
@@ -243,7 +243,8 @@ void run_workers(std::size_t threads, std::atomic<bool>& stop, const std::functi
 
 std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const RunSettings& settings,
                                                cargo::CommandRunner& runner, const util::Log& log,
-                                               const std::function<void(const std::string& label)>& on_start)
+                                               const std::function<void(const std::string& label)>& on_start,
+                                               const ProgramEnded& on_end)
 {
   std::vector<cargo::CommandResult> results(programs.size());
   if (programs.empty()) {
@@ -254,7 +255,7 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
   if (!isolated) {
     copies.emplace(programs);
   }
-  std::mutex reporting; // on_start and log are not thread-safe
+  std::mutex reporting; // on_start, on_end and log are not thread-safe
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   const auto worker = [&] {
@@ -275,6 +276,10 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
       }
       results[k] = runner.run(prepared.command);
       slot.clean_up(isolated);
+      if (on_end) {
+        const std::lock_guard lock(reporting);
+        on_end(k, results[k]);
+      }
     }
   };
   run_workers(thread_count(programs.size(), settings.jobs), stop, worker);

@@ -29,10 +29,15 @@ struct ProgramRun
   std::string label;                // the listing's id, for notes
 };
 
+// Called as each program ends, with its index in the list; it may take the result's output.
+using ProgramEnded = std::function<void(std::size_t index, cargo::CommandResult& result)>;
+
 // Runs every program, up to `settings.jobs` at once (default: one per core), and returns
-// their results in the same order. `on_start` is called, one at a time, as each starts.
+// their results in the same order (as `on_end` left them). `on_start` and `on_end` are
+// called one at a time (never two at once), as each program starts and ends.
 std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& programs, const RunSettings& settings,
                                                cargo::CommandRunner& runner, const util::Log& log,
-                                               const std::function<void(const std::string& label)>& on_start);
+                                               const std::function<void(const std::string& label)>& on_start,
+                                               const ProgramEnded& on_end = {});
 
 } // namespace snipcheck::run

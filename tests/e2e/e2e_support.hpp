@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 #include <unistd.h>
 
 namespace snipcheck::e2e {
@@ -73,6 +75,33 @@ inline std::vector<std::string> processes_with(const std::string& marker)
     }
   }
   return found;
+}
+
+// Starts the real binary with `arguments` in `dir`, in the background, its
+// stdout and stderr into those files, with `tmpdir` as TMPDIR when given.
+// Returns its pid (waitpid it).
+inline pid_t start_binary(const fs::path& dir, const std::vector<std::string>& arguments, const fs::path& out,
+                          const fs::path& err, const fs::path& tmpdir = {})
+{
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::chdir(dir.c_str());
+    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    if (!tmpdir.empty()) {
+      ::setenv("TMPDIR", tmpdir.c_str(), 1);
+    }
+    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+    for (const auto& argument : arguments) {
+      argv.push_back(const_cast<char*>(argument.c_str()));
+    }
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
 }
 
 // The result for one listing id in a JSON report.

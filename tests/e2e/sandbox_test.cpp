@@ -36,23 +36,8 @@ protected:
   // Starts snipcheck with argv in m_temp; returns its pid.
   pid_t start(const std::vector<std::string>& arguments) const
   {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      ::chdir(m_temp.c_str());
-      const int out = ::open((m_temp / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = ::open((m_temp / "err.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      ::setenv("TMPDIR", (m_temp / "tmp").c_str(), 1); // so that run folders left behind are seen
-      std::vector<char*> argv{const_cast<char*>(binary.c_str())};
-      for (const auto& argument : arguments) {
-        argv.push_back(const_cast<char*>(argument.c_str()));
-      }
-      argv.push_back(nullptr);
-      ::execv(binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    return pid;
+    // TMPDIR of its own, so that run folders left behind are seen.
+    return start_binary(m_temp, arguments, m_temp / "out.txt", m_temp / "err.txt", m_temp / "tmp");
   }
 
   Finished wait_for(pid_t pid) const

@@ -16,6 +16,7 @@
 #include <toml++/toml.h>
 
 #include <deque>
+#include <map>
 #include <unistd.h>
 
 namespace snipcheck::app {
@@ -79,6 +80,7 @@ private:
       const auto relative = std::filesystem::relative(path, command.working_dir).string();
       bool has_error = false;
       std::string modules;
+      std::string module;
       if (text::read_file(path).find("ENDLESS") != std::string::npos) {
         nlohmann::json message = {{"reason", "compiler-message"},
                                   {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
@@ -112,7 +114,11 @@ private:
           out += message.dump() + "\n";
         }
         if (lines[k].starts_with("mod ")) {
-          modules += lines[k].substr(4, lines[k].find(' ', 4) - 4) + "\n";
+          module = lines[k].substr(4, lines[k].find(' ', 4) - 4);
+          modules += module + "\n";
+        }
+        if (lines[k].find("SLOW") != std::string::npos) {
+          modules += "SLOW=" + module + "\n"; // this member's program never ends
         }
         if (lines[k].find("POISON") != std::string::npos) {
           modules += "POISON\n";
@@ -160,6 +166,8 @@ private:
     cargo::CommandResult result;
     if (!module.empty() && !listed(module)) {
       result = exited(2); // the dispatching main does not know it: a stale binary
+    } else if (listed("SLOW=" + module)) {
+      result.status = {cargo::ExitStatus::Kind::timed_out, 0, 0};
     } else if (listed("POISON")) {
       result.status = {cargo::ExitStatus::Kind::signaled, 0, 11};
     } else {
@@ -204,11 +212,12 @@ protected:
     return result;
   }
 
-  void build(std::vector<build::BuildItem>& items, FakeCargo& cargo, const build::AcceptBatchedRun& accept = {})
+  void build(std::vector<build::BuildItem>& items, FakeCargo& cargo, const build::AcceptBatchedRun& accept = {},
+             const build::ItemFinished& finished = {})
   {
     testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
     build::build_cell(
-        items, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, accept);
+        items, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, accept, finished);
   }
 
   static bool ran_cleanly(const build::BuildItem& item)
@@ -365,6 +374,63 @@ TEST_F(BuildStage, ARunThatIsNotAcceptedInsideABatchIsConfirmedAlone)
     EXPECT_EQ(ran_cleanly(built[k]), k != 2) << built[k].unit.listing->id;
   }
   EXPECT_EQ(cargo.ran.size(), 8u); // four batched runs, then four alone
+}
+
+TEST_F(BuildStage, EachListingIsHandedOnOnceWithItsFinalResult)
+{
+  // The culprit's batched crash is not final: it is handed on after its run alone.
+  add_runnable(4, [](int k) { return std::string(k == 2 ? "// POISON\nprintln!(\"p\");" : "println!(\"q\");"); });
+  auto built = items();
+  FakeCargo cargo;
+  std::map<std::string, int> handed_on;
+  std::map<std::string, std::size_t> runs_seen; // how many programs had run when it was handed on
+  build(
+      built, cargo, [](const build::BuildItem& item) { return item.observed.run && item.observed.run->status.success(); },
+      [&](const build::BuildItem& item) {
+        ++handed_on[item.unit.listing->id];
+        runs_seen[item.unit.listing->id] = cargo.ran.size();
+      });
+  ASSERT_EQ(handed_on.size(), built.size());
+  for (const auto& [id, times] : handed_on) {
+    EXPECT_EQ(times, 1) << id;
+    EXPECT_GT(runs_seen[id], 4u) << id << ": every member was a victim, so each waited for its run alone";
+  }
+}
+
+TEST_F(BuildStage, AMemberThatTimesOutInABatchIsNotRunAgainAlone)
+{
+  add_runnable(4, [](int k) { return std::string(k == 1 ? "// SLOW\nloop {}" : "println!(\"q\");"); });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo, [](const build::BuildItem& item) { return item.observed.run && item.observed.run->status.success(); });
+  EXPECT_EQ(cargo.builds, 1);
+  EXPECT_EQ(cargo.ran.size(), 4u) << fmt::format("{}", fmt::join(cargo.ran, "; ")); // one run each, no second limit
+  ASSERT_TRUE(built[1].observed.run);
+  EXPECT_EQ(built[1].observed.run->status.kind, cargo::ExitStatus::Kind::timed_out);
+  for (const auto k : {0, 2, 3}) {
+    EXPECT_TRUE(ran_cleanly(built[static_cast<std::size_t>(k)])) << k;
+  }
+}
+
+// Before: every result kept the pass's whole command, which names every target
+// of the pass: what a listing cost in memory and in its cache entry grew with the book.
+TEST_F(BuildStage, EachResultKeepsACommandNamingItsOwnTargetOnly)
+{
+  m_settings.merge = build::MergeListings::no;
+  add_runnable(6, [](int k) { return fmt::format("println!(\"{}\");", k); });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  ASSERT_EQ(cargo.builds, 1);
+  for (const auto& item : built) {
+    const auto& command = item.observed.command;
+    std::size_t selections = 0;
+    for (auto at = command.find("--bin "); at != std::string::npos; at = command.find("--bin ", at + 1)) {
+      ++selections;
+    }
+    EXPECT_EQ(selections, 1u) << command;
+    EXPECT_NE(command.find("cargo"), std::string::npos) << command;
+  }
 }
 
 TEST_F(BuildStage, WithoutMergingEveryListingIsATargetOfItsOwn)
