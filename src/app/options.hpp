@@ -66,6 +66,9 @@ struct Options
   bool fmt_enabled = true;                   // [fmt] enabled = false: `snipcheck fmt` leaves every listing as written
   // `include-roots`: folders besides the book's project that includes may read from (absolute).
   std::vector<std::filesystem::path> include_roots;
+  // Set by `snipcheck lint` and `fix` only: the listings are built by
+  // clippy-driver with these flags.
+  std::optional<std::vector<std::string>> clippy_flags;
 };
 
 // The command line's settings as CLI11 read them, before any is checked.

@@ -87,8 +87,8 @@ void relocate(check::Observed& observed, const book::Listing& listing)
 
 // A listing whose crate cargo could not resolve was not built: bad input at its
 // expected/ entry, or, for a crate of the book's [dependencies], at snipcheck.toml.
-void report_unresolved_dependency(const build::BuildItem& item, ListingResult& result, const check::Annotations& annotations,
-                                  const Options& options)
+void report_unresolved_dependency(const build::BuildItem& item, ListingResult& result,
+                                  const check::Annotations& annotations, const Options& options)
 {
   const auto& unresolved = *item.unresolved_dependency;
   const auto& own = result.expectation.deps;
@@ -216,7 +216,10 @@ public:
     const auto planning = util::PhaseTimer::start();
     m_lookups = {"cache lookup", name, 0, 0, {}, {}};
     auto work = plan_cell(cell);
-    m_timer.add({"plan", name, 0, static_cast<long>(cell.result_indexes.size()),
+    m_timer.add({"plan",
+                 name,
+                 0,
+                 static_cast<long>(cell.result_indexes.size()),
                  std::chrono::duration_cast<std::chrono::microseconds>(util::PhaseTimer::Clock::now() - planning.wall) -
                      m_lookups.wall,
                  {}});
@@ -234,11 +237,11 @@ public:
       return std::holds_alternative<check::verdict::Pass>(verdict);
     };
     build::BuildSettings settings{m_options.build_dir,
-                           m_options.registry_directory,
-                           m_options.jobs,
-                           m_options.merge ? build::MergeListings::yes : build::MergeListings::no,
-                           run::RunSettings{m_options.timeout_seconds, m_options.jobs},
-                           m_options.compile_timeout_seconds};
+                                  m_options.registry_directory,
+                                  m_options.jobs,
+                                  m_options.merge ? build::MergeListings::yes : build::MergeListings::no,
+                                  run::RunSettings{m_options.timeout_seconds, m_options.jobs},
+                                  m_options.compile_timeout_seconds};
     settings.registry_digest = m_identity.registry_digest;
     settings.timer = &m_timer;
     // Cached as each listing finishes: a run killed half-way keeps what it did.
@@ -246,7 +249,10 @@ public:
       const auto storing = util::PhaseTimer::Clock::now();
       m_cache.store(work.item_keys[static_cast<std::size_t>(&item - work.items.data())], item.observed);
       // Wall time only: programs of other slots end meanwhile, and their CPU is the runs'.
-      m_timer.add({"cache store", name, 0, 1,
+      m_timer.add({"cache store",
+                   name,
+                   0,
+                   1,
                    std::chrono::duration_cast<std::chrono::microseconds>(util::PhaseTimer::Clock::now() - storing),
                    {}});
     };
@@ -330,16 +336,16 @@ private:
     item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
                      form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
                      !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
-    build::CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
-                         m_options.timeout_seconds, item.unit.test_harness, m_options.compile_timeout_seconds};
+    build::CacheContext context{
+        cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
+        m_options.timeout_seconds,     item.unit.test_harness,       m_options.compile_timeout_seconds};
     context.registry_digest = m_identity.registry_digest;
     context.build_setup = m_identity.build_setup;
     auto key = build::cache_key(item.unit, context);
     if (m_options.use_cache) {
       const auto looking = util::PhaseTimer::Clock::now();
       auto cached = m_cache.load(key);
-      m_lookups.wall +=
-          std::chrono::duration_cast<std::chrono::microseconds>(util::PhaseTimer::Clock::now() - looking);
+      m_lookups.wall += std::chrono::duration_cast<std::chrono::microseconds>(util::PhaseTimer::Clock::now() - looking);
       ++m_lookups.count;
       if (cached) {
         m_form_observed[index][f] = std::move(*cached);
@@ -376,23 +382,23 @@ private:
   const build::ResultCache m_cache;
   const BuildIdentity m_identity;
   util::PhaseTimer& m_timer;
-  util::PhaseTime m_lookups; // the cache lookups of the cell being planned
-  std::vector<std::vector<check::BuildForm>> m_forms;     // by result index
+  util::PhaseTime m_lookups;                                 // the cache lookups of the cell being planned
+  std::vector<std::vector<check::BuildForm>> m_forms;        // by result index
   std::vector<std::vector<check::Observed>> m_form_observed; // by result index, then form
 };
 
 } // namespace
 
-CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress)
+namespace {
+
+// Checks a plan read and selected already (`reading` started with the read);
+// the toolchains and the build setup are being asked for meanwhile.
+CheckRun check_planned(const Options& options, Plan plan, std::future<std::vector<ToolchainInfo>> toolchains,
+                       cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress,
+                       Clock::time_point started, util::PhaseTimer::Start reading)
 {
-  const auto started = Clock::now();
   util::PhaseTimer timer;
-  auto reading = util::PhaseTimer::start();
-  // Asking rustup for the toolchains takes as long as reading a book: both at once.
-  // The book's problems (exit 2) are still reported before a missing toolchain's.
-  auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
   auto build_setup = std::async(std::launch::async, [] { return cargo::build_setup_identity(); });
-  auto plan = plan_run(options);
   timer.stop(reading, "read", static_cast<long>(plan.selected.size()));
   const auto setting_up = util::PhaseTimer::start();
   for (const auto& notice : plan.loaded.book.notices) {
@@ -419,6 +425,27 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
   run.duration = since(started);
   run.timings = timer.timings(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
   return run;
+}
+
+} // namespace
+
+CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress)
+{
+  const auto started = Clock::now();
+  const auto reading = util::PhaseTimer::start();
+  // Asking rustup for the toolchains takes as long as reading a book: both at once.
+  // The book's problems (exit 2) are still reported before a missing toolchain's.
+  auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
+  auto plan = plan_run(options);
+  return check_planned(options, std::move(plan), std::move(toolchains), runner, log, progress, started, reading);
+}
+
+CheckRun run_check(const Options& options, Plan plan, cargo::CommandRunner& runner, const Log& log)
+{
+  const auto started = Clock::now();
+  const auto reading = util::PhaseTimer::start();
+  auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
+  return check_planned(options, std::move(plan), std::move(toolchains), runner, log, {}, started, reading);
 }
 
 } // namespace snipcheck::app

@@ -21,6 +21,10 @@ struct Plan
 // Loads the book, selects the listings and names the editions. Throws InputError.
 Plan plan_run(const Options& options);
 
+// Checks the listings of a plan made already, as run_check does: `fix` checks
+// the listings it changed in memory before it writes them.
+CheckRun run_check(const Options& options, Plan plan, cargo::CommandRunner& runner, const Log& log);
+
 // Whether a listing with this expectation is built at all: a skipped or
 // non-Rust block is not.
 bool is_built(const check::Expectation& expectation);

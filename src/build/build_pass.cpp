@@ -52,6 +52,43 @@ std::optional<UnresolvedDependency> unresolved_dependency(const std::string& car
   return unresolved;
 }
 
+// The suggestion's edits in listing coordinates, or nothing when one of them
+// touches a line that is not the listing's own line as written (the wrapping,
+// a line the wrapper split), where an edit could not be put back in the book.
+std::optional<check::CodeFix> place_fix(const cargo::Suggestion& suggestion, const scratch::WrittenUnit& unit,
+                                        const std::vector<std::string>& scratch_lines)
+{
+  const auto& listing = *unit.unit->listing;
+  const auto listing_line_of = [&](int scratch_line) -> int {
+    const auto origin = unit.unit->source.origin_of(scratch_line - unit.line_offset);
+    const auto index = static_cast<std::size_t>(scratch_line - unit.line_offset - 1);
+    if (origin.origin != scratch::Origin::listing || origin.line > static_cast<int>(listing.lines.size()) ||
+        index >= scratch_lines.size() ||
+        scratch_lines[index] != listing.lines[static_cast<std::size_t>(origin.line - 1)].text) {
+      return 0;
+    }
+    return origin.line;
+  };
+  check::CodeFix fix{suggestion.message, {}};
+  for (const auto& edit : suggestion.edits) {
+    if (!unit.path.string().ends_with(edit.file)) {
+      return std::nullopt;
+    }
+    const int first = listing_line_of(edit.line_start);
+    const int last = listing_line_of(edit.line_end);
+    if (first == 0 || last == 0 || last - first != edit.line_end - edit.line_start) {
+      return std::nullopt;
+    }
+    for (int line = edit.line_start + 1; line < edit.line_end; ++line) {
+      if (listing_line_of(line) != first + (line - edit.line_start)) {
+        return std::nullopt;
+      }
+    }
+    fix.edits.push_back({first, edit.column_start, last, edit.column_end, edit.replacement});
+  }
+  return fix;
+}
+
 // Places a compiler message at the book's line through the scratch file's line map.
 check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::WrittenUnit& unit,
                         const std::filesystem::path& workspace_root)
@@ -85,6 +122,14 @@ check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::Wr
       diagnostic.book_file = listing.files.at(static_cast<std::size_t>(line.file_index));
     } else if (origin.origin == scratch::Origin::prelude || origin.origin == scratch::Origin::epilogue) {
       diagnostic.prelude_line = origin.line;
+    }
+    if (!message.suggestions.empty()) {
+      const auto scratch_lines = text::split_lines(unit.unit->source.text);
+      for (const auto& suggestion : message.suggestions) {
+        if (auto fix = place_fix(suggestion, unit, scratch_lines)) {
+          diagnostic.fixes.push_back(std::move(*fix));
+        }
+      }
     }
     for (const auto& span : message.other_primary_spans) {
       const auto other = unit.unit->source.origin_of(span.line - offset);

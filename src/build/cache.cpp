@@ -136,8 +136,8 @@ void write_entry(const std::filesystem::path& path, const std::string& entry)
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out.write(entry.data(), static_cast<std::streamsize>(entry.size()));
     if (!out.flush()) {
-      throw Fatal(fmt::format("cannot write the cache entry {}: the disk is full or the folder not writable",
-                              temporary));
+      throw Fatal(
+          fmt::format("cannot write the cache entry {}: the disk is full or the folder not writable", temporary));
     }
   }
   ::chmod(temporary.c_str(), 0600); // a listing's output and diagnostics are in it
@@ -190,6 +190,18 @@ json observed_to_json(const check::Observed& observed)
                            {"prelude_line", d.prelude_line},
                            {"column", d.column},
                            {"rendered", bytes_to_json(d.rendered)}});
+    if (!d.fixes.empty()) {
+      json fixes = json::array();
+      for (const auto& fix : d.fixes) {
+        json edits = json::array();
+        for (const auto& edit : fix.edits) {
+          edits.push_back(
+              {edit.first_line, edit.first_column, edit.last_line, edit.last_column, bytes_to_json(edit.replacement)});
+        }
+        fixes.push_back({{"message", bytes_to_json(fix.message)}, {"edits", std::move(edits)}});
+      }
+      diagnostics.back()["fixes"] = std::move(fixes);
+    }
   }
   json result{{"build", static_cast<int>(observed.build)},
               {"diagnostics", std::move(diagnostics)},
@@ -223,6 +235,13 @@ check::Observed observed_from_json(const json& value)
     diagnostic.prelude_line = d.at("prelude_line");
     diagnostic.column = d.at("column");
     diagnostic.rendered = bytes_from_json(d.at("rendered"));
+    for (const auto& fix : d.value("fixes", json::array())) {
+      check::CodeFix code_fix{bytes_from_json(fix.at("message")), {}};
+      for (const auto& edit : fix.at("edits")) {
+        code_fix.edits.push_back({edit.at(0), edit.at(1), edit.at(2), edit.at(3), bytes_from_json(edit.at(4))});
+      }
+      diagnostic.fixes.push_back(std::move(code_fix));
+    }
     observed.diagnostics.push_back(std::move(diagnostic));
   }
   observed.command = bytes_from_json(value.at("command"));

@@ -32,6 +32,42 @@ std::optional<SourceSpan> span_of(const json& span)
   return SourceSpan{span.value("file_name", ""), span.value("line_start", 0), span.value("column_start", 0)};
 }
 
+// The machine-applicable suggestions of a message (its own spans and its
+// children's, one suggestion per child, as rustfix reads them) whose every
+// edit is in the target's own file: a suggestion reaching into a macro's
+// definition or another file is not one snipcheck can apply.
+std::vector<Suggestion> machine_applicable(const json& message, const std::string& src_path)
+{
+  std::vector<Suggestion> suggestions;
+  const auto collect = [&](const json& diagnostic) {
+    Suggestion suggestion;
+    suggestion.message = diagnostic.value("message", "");
+    bool applicable = false;
+    for (const auto& span : diagnostic.value("spans", json::array())) {
+      const auto replacement = span.find("suggested_replacement");
+      if (replacement == span.end() || !replacement->is_string()) {
+        continue;
+      }
+      if (span.value("suggestion_applicability", "") != "MachineApplicable" ||
+          !same_file(span.value("file_name", ""), src_path)) {
+        return; // one edit it cannot make: none of them
+      }
+      applicable = true;
+      suggestion.edits.push_back(Replacement{span.value("file_name", ""), span.value("line_start", 0),
+                                             span.value("column_start", 0), span.value("line_end", 0),
+                                             span.value("column_end", 0), replacement->get<std::string>()});
+    }
+    if (applicable) {
+      suggestions.push_back(std::move(suggestion));
+    }
+  };
+  collect(message);
+  for (const auto& child : message.value("children", json::array())) {
+    collect(child);
+  }
+  return suggestions;
+}
+
 // The primary span, or where the macro that produced it was invoked in the
 // target's own file.
 std::optional<SourceSpan> locate(const json& message, const std::string& src_path)
@@ -284,6 +320,7 @@ BuildMessages parse_cargo_messages(std::string_view json_lines)
       } else {
         parsed.rendered = body.value("rendered", "");
       }
+      parsed.suggestions = machine_applicable(body, src_path);
       result.messages.push_back(std::move(parsed));
     } else if (reason == "compiler-artifact") {
       result.built.insert(src_path);

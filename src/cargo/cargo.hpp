@@ -60,6 +60,27 @@ struct SourceSpan
   int column = 0;
 };
 
+// One edit of a machine-applicable suggestion: the text between two places
+// of `file` (lines 1-based; columns 1-based, in characters as rustc counts
+// them; the end exclusive) becomes `replacement`.
+struct Replacement
+{
+  std::string file; // as rustc printed it (relative to the workspace)
+  int line_start = 0;
+  int column_start = 0;
+  int line_end = 0;
+  int column_end = 0;
+  std::string replacement;
+};
+
+// A suggestion rustc or clippy marks MachineApplicable (what `cargo fix`
+// applies): its edits go in together or not at all.
+struct Suggestion
+{
+  std::string message; // the help's words: "remove `return`"
+  std::vector<Replacement> edits;
+};
+
 struct CompilerMessage
 {
   std::string target_src_path; // which target (listing) produced it
@@ -70,6 +91,7 @@ struct CompilerMessage
                                                // into the target's own file where possible
   std::vector<SourceSpan> other_primary_spans; // e.g. both ends of a mismatched delimiter
   std::string rendered;
+  std::vector<Suggestion> suggestions; // the machine-applicable ones, in the target's own file
 };
 
 struct BuildMessages

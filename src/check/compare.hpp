@@ -15,6 +15,28 @@
 
 namespace snipcheck::check {
 
+// An edit of a listing's code (`snipcheck fix`): from a place to another
+// (listing lines 1-based; columns 1-based, in characters; the end exclusive).
+struct CodeEdit
+{
+  int first_line = 0;
+  int first_column = 0;
+  int last_line = 0;
+  int last_column = 0;
+  std::string replacement;
+
+  bool operator==(const CodeEdit&) const = default;
+};
+
+// A machine-applicable suggestion placed in the listing: every edit or none.
+struct CodeFix
+{
+  std::string message;
+  std::vector<CodeEdit> edits;
+
+  bool operator==(const CodeFix&) const = default;
+};
+
 // A compiler message placed at the book's line.
 struct Diagnostic
 {
@@ -28,6 +50,9 @@ struct Diagnostic
   int prelude_line = 0;                 // set when the message points into the scaffolding prelude
   int column = 0;
   std::string rendered; // rustc's own rendering, scratch paths and all
+  // Its machine-applicable suggestions whose edits all fall on the listing's
+  // own lines, as compiled unchanged (never on the wrapping).
+  std::vector<CodeFix> fixes;
 };
 
 struct RunOutput

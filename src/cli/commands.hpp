@@ -33,6 +33,11 @@ int errata_command(const app::Options& options);
 // that would change (exit 1), FmtMode::write rewrites the book's code blocks.
 enum class FmtMode { check, write };
 int fmt_command(const app::Options& options, FmtMode mode);
+// Machine-applicable fixes (with --edition, the edition's migrations) on the
+// selected listings: FixMode::dry_run prints the diff (exit 1 if any), FixMode::write
+// writes the book's code blocks.
+enum class FixMode { dry_run, write };
+int fix_command(const app::Options& options, FixMode mode);
 // Writes snipcheck.toml for the book in the current folder (`--book` chooses one).
 int init_command(const app::Options& options);
 

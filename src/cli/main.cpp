@@ -135,6 +135,9 @@ struct Commands
   CLI::App* fmt = nullptr;
   std::vector<std::string> fmt_selectors;
   bool fmt_check = false;
+  CLI::App* fix = nullptr;
+  std::vector<std::string> fix_selectors;
+  bool fix_dry_run = false;
   CLI::App* extract = nullptr;
   std::string extract_out;
 };
@@ -165,6 +168,12 @@ void add_commands(CLI::App& cli, Commands& commands)
   commands.fmt->add_option("selectors", commands.fmt_selectors, "Which listings");
   commands.fmt->add_flag("--check", commands.fmt_check,
                          "Print a diff per listing that would change, and exit 1 if any would; write nothing");
+  commands.fix = cli.add_subcommand(
+      "fix", "Apply rustc's and clippy's machine-applicable suggestions (--edition N: the edition's migrations) "
+             "to the listings, in the book");
+  commands.fix->add_option("selectors", commands.fix_selectors, "Which listings");
+  commands.fix->add_flag("--dry-run", commands.fix_dry_run,
+                         "Print the diff of the book's files, and exit 1 if anything would change; write nothing");
   commands.init = cli.add_subcommand("init", "Write a snipcheck.toml for the book in this folder");
   commands.extract = cli.add_subcommand("extract", "Write the scratch workspace without building");
   commands.extract->add_option("--out", commands.extract_out, "Folder to write")->required();
@@ -199,6 +208,10 @@ int run_command(const Commands& commands, const CommonArguments& common)
   if (*commands.fmt) {
     return finished(
         fmt_command(merge(common, commands.fmt_selectors), commands.fmt_check ? FmtMode::check : FmtMode::write));
+  }
+  if (*commands.fix) {
+    return finished(
+        fix_command(merge(common, commands.fix_selectors), commands.fix_dry_run ? FixMode::dry_run : FixMode::write));
   }
   if (*commands.init) {
     app::Options options;

@@ -18,19 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool inside(const fs::path& file, const std::vector<fs::path>& roots)
-{
-  std::error_code error;
-  const auto canonical = fs::weakly_canonical(file, error);
-  if (error) {
-    return false;
-  }
-  return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
-    const auto relative = canonical.lexically_relative(root);
-    return !relative.empty() && *relative.begin() != "..";
-  });
-}
-
 // Whether rustfmt would follow a `#[path = "..."] mod x;` out of its work
 // folder, and rewrite that file: such a listing is never given to it.
 bool names_module_path(const book::Listing& listing)
@@ -182,7 +169,7 @@ FmtRun format_listings(const std::vector<FmtListing>& listings, const FmtSetting
       continue;
     }
     const auto& path = listing.files.at(static_cast<std::size_t>(listing.lines.front().file_index));
-    if (!inside(path, settings.write_roots)) {
+    if (!inside_roots(path, settings.write_roots)) {
       leave(fmt::format("{} is outside the book's project", path.string()));
       continue;
     }

@@ -28,6 +28,19 @@ FileLines split_file(std::string_view content)
   return file;
 }
 
+bool inside_roots(const std::filesystem::path& file, const std::vector<std::filesystem::path>& roots)
+{
+  std::error_code error;
+  const auto canonical = std::filesystem::weakly_canonical(file, error);
+  if (error) {
+    return false;
+  }
+  return std::any_of(roots.begin(), roots.end(), [&](const std::filesystem::path& root) {
+    const auto relative = canonical.lexically_relative(root);
+    return !relative.empty() && *relative.begin() != "..";
+  });
+}
+
 Located locate_block(const book::Listing& listing, const FileLines& file, bool markdown)
 {
   if (listing.lines.empty()) {

@@ -22,6 +22,10 @@ struct FileLines
 };
 FileLines split_file(std::string_view content);
 
+// Whether `file` is inside one of `roots` (canonical folders): a file outside
+// the book's project is never written.
+bool inside_roots(const std::filesystem::path& file, const std::vector<std::filesystem::path>& roots);
+
 // The lines of one file a listing's code is, one for one.
 struct BlockSource
 {

@@ -26,8 +26,8 @@ struct PhaseTime
 // A whole run's phases and CPU time, for the reports.
 struct Timings
 {
-  std::vector<PhaseTime> phases;        // in the order they first ended
-  std::chrono::microseconds wall{0};    // the whole run
+  std::vector<PhaseTime> phases;          // in the order they first ended
+  std::chrono::microseconds wall{0};      // the whole run
   std::chrono::microseconds self_user{0}; // snipcheck's own threads
   std::chrono::microseconds self_system{0};
   std::chrono::microseconds children_cpu{0}; // every child process, all phases

@@ -23,35 +23,20 @@ namespace {
 
 using namespace snipcheck::e2e;
 using nlohmann::json;
-using snipcheck::testing_support::command_lines;
 using snipcheck::testing_support::reaches_a_terminal_raw;
+using snipcheck::testing_support::snipcheck_annotations;
 using snipcheck::text::read_file;
 
 // Each listing's status; a refused include is that listing's failure (and exit 2 at the end).
 const std::map<std::string, std::string> expected_statuses = {
-    {"inc-absolute", "fail"},
-    {"inc-parent", "fail"},
-    {"inc-environ", "fail"},
-    {"inc-symlink", "fail"},
-    {"inc-fifo", "fail"},
-    {"inc-huge", "fail"},
-    {"innocent-includes", "pass"},
-    {"out-byte", "fail"},
-    {"out-stop-commands", "fail"},
-    {"out-forged-error", "fail"},
-    {"out-legacy", "fail"},
-    {"out-compile-error", "fail"},
-    {"out-escapes", "fail"},
-    {"innocent-output", "pass"},
-    {"compile-jobserver-fd", "fail"},
-    {"compile-const-loop", "fail"},
-    {"innocent-compile", "pass"},
-    {"run-grandchild", "pass"},
-    {"run-read-secrets", "pass"},
-    {"innocent-programs", "pass"},
-    {"crate-without-std", "pass"},
-    {"crate-with-std", "pass"},
-    {"innocent-crates", "pass"},
+    {"inc-absolute", "fail"},       {"inc-parent", "fail"},        {"inc-environ", "fail"},
+    {"inc-symlink", "fail"},        {"inc-fifo", "fail"},          {"inc-huge", "fail"},
+    {"innocent-includes", "pass"},  {"out-byte", "fail"},          {"out-stop-commands", "fail"},
+    {"out-forged-error", "fail"},   {"out-legacy", "fail"},        {"out-compile-error", "fail"},
+    {"out-escapes", "fail"},        {"innocent-output", "pass"},   {"compile-jobserver-fd", "fail"},
+    {"compile-const-loop", "fail"}, {"innocent-compile", "pass"},  {"run-grandchild", "pass"},
+    {"run-read-secrets", "pass"},   {"innocent-programs", "pass"}, {"crate-without-std", "pass"},
+    {"crate-with-std", "pass"},     {"innocent-crates", "pass"},
 };
 constexpr int compile_limit_seconds = 15;
 constexpr const char* passwd_line = "root:x:0:0:";
@@ -81,10 +66,9 @@ protected:
   // after 600 s, so a hang fails the test instead of blocking it.
   Finished snipcheck(const std::string& build, const std::string& arguments) const
   {
-    return run_shell("env SNIPCHECK_PROBE_SECRET=" + m_environ_secret + " timeout -s KILL 600 '" +
-                         binary.string() + "' --book project/book --expected project/book/expected --build-dir '" +
-                         build + "' --compile-timeout " + std::to_string(compile_limit_seconds) +
-                         " --color never " + arguments,
+    return run_shell("env SNIPCHECK_PROBE_SECRET=" + m_environ_secret + " timeout -s KILL 600 '" + binary.string() +
+                         "' --book project/book --expected project/book/expected --build-dir '" + build +
+                         "' --compile-timeout " + std::to_string(compile_limit_seconds) + " --color never " + arguments,
                      m_temp, m_temp);
   }
 
@@ -163,16 +147,9 @@ TEST_F(HostileCombined, EveryProbeInOneBookIsContainedAndEveryInnocentListingIsR
 
   // Only snipcheck's own annotations, for exactly the failing listings (one per
   // error location), none forged.
-  std::set<std::string> annotated;
-  for (const auto& line : command_lines(merged.out)) {
-    const auto title = line.find(",title=snipcheck ");
-    if (!line.starts_with("::error file=") || title == std::string::npos) {
-      ADD_FAILURE() << "forged: " << line;
-      continue;
-    }
-    const auto id_start = title + std::string(",title=snipcheck ").size();
-    annotated.insert(line.substr(id_start, line.find(' ', id_start) - id_start));
-  }
+  const auto annotations = snipcheck_annotations(merged.out);
+  EXPECT_EQ(annotations.forged, std::vector<std::string>{});
+  const std::set<std::string> annotated(annotations.ids.begin(), annotations.ids.end());
   std::set<std::string> failing;
   for (const auto& [id, status] : expected_statuses) {
     if (status == "fail") {

@@ -34,6 +34,7 @@ const std::map<std::string, std::string> expected_statuses = {
 
 using snipcheck::testing_support::command_lines;
 using snipcheck::testing_support::reaches_a_terminal_raw;
+using snipcheck::testing_support::snipcheck_annotations;
 
 class HostileOutput : public ::testing::Test
 {
@@ -77,17 +78,9 @@ TEST_F(HostileOutput, EveryListingIsReportedAndNothingItPrintsForgesALineOrReach
   EXPECT_EQ(find_result(json_report, "stdout-byte-mismatch")["message"], "printed something else than expected");
 
   // Exactly snipcheck's own annotations, one per failing listing.
-  std::multiset<std::string> annotated;
-  for (const auto& line : command_lines(run.out)) {
-    EXPECT_TRUE(line.starts_with("::error file=")) << line;
-    const auto title = line.find(",title=snipcheck ");
-    if (title == std::string::npos) {
-      ADD_FAILURE() << "forged: " << line;
-      continue;
-    }
-    const auto id_start = title + std::string(",title=snipcheck ").size();
-    annotated.insert(line.substr(id_start, line.find(' ', id_start) - id_start));
-  }
+  const auto annotations = snipcheck_annotations(run.out);
+  EXPECT_EQ(annotations.forged, std::vector<std::string>{});
+  const auto& annotated = annotations.ids;
   std::multiset<std::string> failing;
   for (const auto& [id, status] : expected_statuses) {
     if (status == "fail") {

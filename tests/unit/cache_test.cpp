@@ -75,6 +75,7 @@ TEST_F(CacheStore, RoundTripsAnObservation)
   diagnostic.code = "dead_code";
   diagnostic.book_line = 42;
   diagnostic.other_listing_lines = {3, 4};
+  diagnostic.fixes = {{"remove `return`", {{2, 5, 2, 12, ""}, {2, 17, 2, 18, "\xFF"}}}};
   observed.diagnostics.push_back(diagnostic);
   observed.run = check::RunOutput{{cargo::ExitStatus::Kind::exited, 0, 0}, "r1: 5\n", "", false};
   const build::ResultCache cache(m_folder);
@@ -85,6 +86,7 @@ TEST_F(CacheStore, RoundTripsAnObservation)
   EXPECT_EQ(loaded->build, check::Observed::Build::compiled);
   EXPECT_EQ(loaded->diagnostics[0].book_line, 42);
   EXPECT_EQ(loaded->diagnostics[0].other_listing_lines, (std::vector<int>{3, 4}));
+  EXPECT_EQ(loaded->diagnostics[0].fixes, diagnostic.fixes); // `snipcheck fix` reads them from a cached verdict
   EXPECT_EQ(loaded->run->stdout_text, "r1: 5\n");
   EXPECT_FALSE(cache.load("other"));
 }
