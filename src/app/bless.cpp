@@ -1,5 +1,7 @@
 #include "app/bless.hpp"
 
+#include "app/lint_listings.hpp"
+
 #include "check/bless.hpp"
 #include "check/bless_lock.hpp"
 #include "check/result.hpp"
@@ -9,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <unistd.h>
@@ -295,7 +298,7 @@ void Blesser::verify()
 
 } // namespace
 
-BlessOutcome bless(const Options& options, DryRun dry_run, const Log& log, const BlessNotes& notes)
+BlessOutcome bless(const Options& options, DryRun dry_run, const Log& log, const BlessNotes& notes, BlessWhat what)
 {
   std::optional<ScratchCopy> scratch;
   auto effective = options;
@@ -308,6 +311,27 @@ BlessOutcome bless(const Options& options, DryRun dry_run, const Log& log, const
     blesser.write(removals);
   }
   auto runner = cargo::make_process_runner();
+  if (what == BlessWhat::lints) {
+    auto linted = lint_book(effective, *runner, log);
+    if (!linted.lint.problems.empty()) {
+      throw InputError(linted.lint.problems);
+    }
+    Updates updates;
+    const auto primary = check::primary_results(linted.run);
+    for (const auto& result : linted.lint.results) {
+      auto update = lint::bless_update(result);
+      if (update && std::find(primary.begin(), primary.end(), result.result) != primary.end()) {
+        updates[check::expected_file_name(*result.result->listing, result.result->expectation)].push_back(
+            std::move(*update));
+      }
+    }
+    blesser.write(updates);
+    blesser.outcome.run = std::move(linted.run);
+    if (scratch) {
+      blesser.outcome.dry_run_diff = folder_diff(options.expected, effective.expected);
+    }
+    return std::move(blesser.outcome);
+  }
   blesser.outcome.run = run_check(effective, *runner, log);
   const auto& run = blesser.outcome.run;
   const auto primary = check::primary_results(run);

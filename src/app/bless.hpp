@@ -14,6 +14,9 @@
 namespace snipcheck::app {
 
 enum class DryRun { no, yes };
+// What bless records: today's outcomes, or (`bless --lints`) today's lint
+// findings as allowed in each listing's entry (docs/lint.md).
+enum class BlessWhat { outcomes, lints };
 
 // Told at once, as bless goes: a later failure must not hide what was written.
 struct BlessNotes
@@ -34,6 +37,7 @@ struct BlessOutcome
 
 // Runs the check and records its outcomes; with DryRun::yes in a copy of
 // expected/, whose differences it returns as a diff. Throws InputError, Fatal.
-BlessOutcome bless(const Options& options, DryRun dry_run, const Log& log, const BlessNotes& notes);
+BlessOutcome bless(const Options& options, DryRun dry_run, const Log& log, const BlessNotes& notes,
+                   BlessWhat what = BlessWhat::outcomes);
 
 } // namespace snipcheck::app

@@ -2,6 +2,7 @@
 
 #include "book/include_roots.hpp"
 #include "cargo/cargo.hpp"
+#include "lint/lint.hpp"
 #include "util/errors.hpp"
 
 #include <fmt/format.h>
@@ -13,24 +14,6 @@
 namespace snipcheck::app {
 
 namespace {
-
-// rustc's own list of lints and lint groups, for the edition's migration lints.
-std::string rustc_lint_help(cargo::CommandRunner& runner, const std::string& toolchain)
-{
-  const auto resolved = cargo::resolve_toolchain(runner, toolchain);
-  cargo::Command command;
-  command.argv = {resolved.bin.empty() ? std::string("rustc") : (resolved.bin / "rustc").string()};
-  if (resolved.bin.empty() && !toolchain.empty()) {
-    command.argv.push_back("+" + toolchain);
-  }
-  command.argv.insert(command.argv.end(), {"-W", "help"});
-  command.timeout = std::chrono::seconds(60);
-  const auto result = runner.run(command);
-  if (!result.status.success()) {
-    throw Fatal(fmt::format("`{}` failed ({}): {}", command.display(), result.status.describe(), result.err));
-  }
-  return result.out;
-}
 
 // Why a listing built in the first round is not fixed at all, if it is not.
 std::optional<std::string> left_alone(const ListingResult& result, const std::optional<std::string>& edition)
@@ -88,21 +71,43 @@ FixPlan fix_book(const Options& options, cargo::CommandRunner& runner, const Log
   Options offering = options;
   offering.editions.clear();
   offering.toolchains = {toolchain};
+  // The lints this toolchain's clippy knows, and the edition's migration lints among them.
+  const auto resolved = cargo::resolve_toolchain(runner, toolchain);
+  const auto known =
+      lint::parse_lint_help(cargo::clippy_lint_help(runner, cargo::resolve_clippy_driver(resolved.bin, toolchain)));
   std::set<std::string> migration_lints;
   if (plan.edition) {
-    const auto lints = fixing::edition_lints(rustc_lint_help(runner, toolchain), *plan.edition);
-    if (lints.empty()) {
+    const auto group = fmt::format("rust_{}_compatibility", *plan.edition);
+    if (const auto lints = known.groups.find(group); lints != known.groups.end() && !lints->second.empty()) {
+      migration_lints = lints->second;
+    } else {
       throw InputError(options.config_file, 0,
                        fmt::format("rustc lists no lint group rust-{}-compatibility: it has no migration to edition {}",
                                    *plan.edition, *plan.edition));
     }
-    migration_lints.insert(lints.begin(), lints.end());
-    offering.clippy_flags = std::vector<std::string>{fmt::format("--force-warn=rust-{}-compatibility", *plan.edition)};
+    offering.clippy_flags =
+        std::vector<std::string>{fmt::format("--force-warn=rust-{}-compatibility", *plan.edition), "-Aclippy::all"};
   } else {
-    offering.clippy_flags = std::vector<std::string>{};
+    // What `snipcheck lint` reports is what is fixed: the book's [lint] levels apply.
+    offering.clippy_flags = lint::clippy_flags(options.lint, known.group_names());
   }
   plan.first = run_check(offering, runner, log);
   plan.problems = problems_of(plan.first);
+  // Without --edition, the fixes of what `snipcheck lint` would report: not
+  // of a lint [lint] or the listing's expected/ entry allows.
+  std::map<const ListingResult*, std::vector<check::CodeFix>> reported;
+  if (!plan.edition) {
+    const auto linted = lint::collect_findings(plan.first, options.lint, known);
+    plan.problems.insert(plan.problems.end(), linted.problems.begin(), linted.problems.end());
+    for (const auto& result : linted.results) {
+      for (const auto& finding : result.findings) {
+        if (finding.allowed_by.empty()) {
+          auto& fixes = reported[result.result];
+          fixes.insert(fixes.end(), finding.diagnostic.fixes.begin(), finding.diagnostic.fixes.end());
+        }
+      }
+    }
+  }
 
   std::vector<fixing::FixListing> items;
   std::vector<const ListingResult*> built;
@@ -116,11 +121,14 @@ FixPlan fix_book(const Options& options, cargo::CommandRunner& runner, const Log
       continue;
     }
     fixing::FixListing item{result.listing, {}, left_alone(result, plan.edition)};
-    for (const auto& diagnostic : result.observed.diagnostics) {
-      if (diagnostic.level != "warning" || (plan.edition && !migration_lints.contains(diagnostic.code))) {
-        continue;
+    if (plan.edition) {
+      for (const auto& diagnostic : result.observed.diagnostics) {
+        if (diagnostic.level == "warning" && migration_lints.contains(diagnostic.code)) {
+          item.fixes.insert(item.fixes.end(), diagnostic.fixes.begin(), diagnostic.fixes.end());
+        }
       }
-      item.fixes.insert(item.fixes.end(), diagnostic.fixes.begin(), diagnostic.fixes.end());
+    } else if (const auto fixes = reported.find(&result); fixes != reported.end()) {
+      item.fixes = fixes->second;
     }
     items.push_back(std::move(item));
     built.push_back(&result);

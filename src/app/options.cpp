@@ -350,6 +350,8 @@ bool read_setting(Options& options, const toml::key& key, const toml::node& node
     read_registry(options, node, reader);
   } else if (key == "fmt") {
     read_fmt_table(options, node, reader);
+  } else if (key == "lint") {
+    options.lint = lint::read_lint_table(node, options.config_file, problems);
   } else if (key == "markdown") {
     options.markdown = read_markdown_table(node, options.config_file, problems);
   } else if (key == "dependencies") {
@@ -390,7 +392,7 @@ Options load_config(const std::optional<std::filesystem::path>& config, const st
           {*config, static_cast<int>(key.source().begin.line),
            fmt::format("unknown setting `{}` (known: book, expected, build-dir, edition, toolchain, "
                        "timeout, compile-timeout, jobs, merge, include-roots, [registry], [dependencies], [markdown], "
-                       "[fmt])",
+                       "[fmt], [lint])",
                        key.str())});
     }
   }

@@ -6,6 +6,7 @@
 #include "scratch/workspace.hpp"
 
 #include "check/claims.hpp"
+#include "lint/lint_config.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -66,8 +67,9 @@ struct Options
   bool fmt_enabled = true;                   // [fmt] enabled = false: `snipcheck fmt` leaves every listing as written
   // `include-roots`: folders besides the book's project that includes may read from (absolute).
   std::vector<std::filesystem::path> include_roots;
+  lint::LintConfig lint; // [lint]: levels and the level that fails `snipcheck lint` (docs/lint.md)
   // Set by `snipcheck lint` and `fix` only: the listings are built by
-  // clippy-driver with these flags.
+  // clippy-driver with these flags (lint::clippy_flags), and no program runs.
   std::optional<std::vector<std::string>> clippy_flags;
 };
 

@@ -7,6 +7,7 @@
 #include "app/plan.hpp"
 #include "cargo/cargo.hpp"
 #include "check/test_mode.hpp"
+#include "lint/lint_config.hpp"
 #include "scratch/workspace.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -244,6 +245,7 @@ public:
                                   m_options.compile_timeout_seconds};
     settings.registry_digest = m_identity.registry_digest;
     settings.timer = &m_timer;
+    settings.clippy_flags = m_options.clippy_flags;
     // Cached as each listing finishes: a run killed half-way keeps what it did.
     const build::ItemFinished store = [&](const build::BuildItem& item) {
       const auto storing = util::PhaseTimer::Clock::now();
@@ -305,6 +307,9 @@ private:
       if ((!is_built(result.expectation) && !probe) || !result.bad_input.empty()) {
         continue;
       }
+      if (m_options.clippy_flags && result.expectation.outcome == check::Outcome::compile_fail) {
+        continue; // not linted: the book shows code that is meant not to compile
+      }
       auto expectation = result.expectation;
       if (probe) {
         expectation.outcome = check::Outcome::compile; // what it does today, without running it
@@ -332,15 +337,17 @@ private:
       result.source = item.unit.source;
     }
     item.unit.test_harness = form.test_harness;
-    item.runs = form.runs;
+    const bool lint = m_options.clippy_flags.has_value();
+    item.runs = form.runs && !lint; // lint reads what the compiler says; nothing needs to run
     item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
                      form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
-                     !listing.fence.standalone_crate && scratch::can_merge(item.unit.source);
-    build::CacheContext context{
-        cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
-        m_options.timeout_seconds,     item.unit.test_harness,       m_options.compile_timeout_seconds};
+                     !listing.fence.standalone_crate && scratch::can_merge(item.unit.source) &&
+                     (!lint || lint::can_merge_for_lint(item.unit.source));
+    build::CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,
+                         m_options.timeout_seconds, item.unit.test_harness, m_options.compile_timeout_seconds};
     context.registry_digest = m_identity.registry_digest;
     context.build_setup = m_identity.build_setup;
+    context.clippy_flags = m_options.clippy_flags;
     auto key = build::cache_key(item.unit, context);
     if (m_options.use_cache) {
       const auto looking = util::PhaseTimer::Clock::now();

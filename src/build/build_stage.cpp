@@ -233,8 +233,11 @@ private:
     }
     std::vector<PlannedTarget> next;
     for (auto& [fingerprint, group] : by_dependencies) {
-      const auto folder =
+      auto folder =
           fingerprint.empty() ? std::string("workspace") : "workspace-d" + text::fnv1a_hex(fingerprint).substr(0, 8);
+      if (m_settings.clippy_flags) {
+        folder = "lint-" + folder;
+      }
       auto more = build_workspace(std::move(group), folder);
       next.insert(next.end(), more.begin(), more.end());
     }
@@ -249,6 +252,10 @@ private:
     const auto workspace = scratch::write_workspace(
         round.units, {m_settings.build_dir / cell_folder(m_cell) / folder, m_settings.registry_directory});
     const auto settings = cargo_settings(round, workspace);
+    if (m_settings.clippy_flags) {
+      // clippy looks for its clippy.toml from here up: this empty one is the one it finds.
+      text::write_file_if_changed(workspace.root / "clippy.toml", "");
+    }
     timed(writing, "workspace", round.units.size());
     report("building");
     const auto building = util::PhaseTimer::start();
@@ -289,6 +296,10 @@ private:
     }
     if (settings.offline) {
       settings.readable.push_back(m_settings.registry_directory); // cargo's view of the machine holds it
+    }
+    if (m_settings.clippy_flags) {
+      settings.clippy_driver = cargo::resolve_clippy_driver(m_cell.toolchain->bin, m_cell.toolchain->argument);
+      settings.clippy_flags = *m_settings.clippy_flags;
     }
     // A book's own crates (`path = ...` dependencies) are read, never written;
     // so are the crates they use by path, and the workspace manifest they inherit from.

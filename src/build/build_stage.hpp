@@ -24,6 +24,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ struct BuildSettings
   std::string registry_digest;
   // Where the cell's rounds record their time (workspace, cargo, runs); null: nowhere.
   util::PhaseTimer* timer = nullptr;
+  // Set for `snipcheck lint`: the listings are compiled by the toolchain's
+  // clippy-driver with these lint-level flags, in workspaces of their own
+  // (`lint-workspace`), so cargo never replays a plain build's messages for a
+  // lint run, nor a lint run's for a plain one. The build is the same full build.
+  std::optional<std::vector<std::string>> clippy_flags;
 };
 
 // Whether what a listing did as part of a batch stands; if not, it is built

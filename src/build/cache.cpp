@@ -6,6 +6,7 @@
 #include "util/errors.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -171,6 +172,9 @@ std::string cache_key(const scratch::Unit& unit, const CacheContext& context)
     material += "test harness\n";
   }
   material += fmt::format("compile limit {}\n", context.compile_timeout_seconds);
+  if (context.clippy_flags) {
+    material += fmt::format("clippy {}\n", fmt::join(*context.clippy_flags, " "));
+  }
   material += unit.source.text;
   // Two 64-bit hashes over different material make accidental collisions negligible.
   return text::fnv1a_hex(material) + text::fnv1a_hex(material + unit.listing->id);

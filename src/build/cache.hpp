@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 #include <string>
 
 namespace snipcheck::build {
@@ -26,6 +27,10 @@ struct CacheContext
   double compile_timeout_seconds = 0; // what compiled within it may not within a smaller one
   std::string registry_digest; // registry_digest(registry_directory), once per run
   std::string build_setup;     // cargo::build_setup_identity(): isolation, RUSTC_WRAPPER
+  // `snipcheck lint`: built by clippy-driver with these flags (its findings are
+  // part of the result); unset: rustc. A lint run never answers a check, nor
+  // a check a lint run.
+  std::optional<std::vector<std::string>> clippy_flags;
 };
 
 std::string cache_key(const scratch::Unit& unit, const CacheContext& context);

@@ -155,6 +155,28 @@ FileView compiler_view(const CargoSettings& settings)
   return view;
 }
 
+// clippy-driver in rustc's place for the workspace's own targets. cargo runs a
+// RUSTC_WORKSPACE_WRAPPER as `wrapper rustc ARGS`, which is how clippy-driver
+// expects to be called; when snipcheck is already that wrapper (the compile
+// limit), it runs clippy-driver in rustc's place. The flags travel in
+// CLIPPY_ARGS, which clippy-driver records in its dep-info, so cargo builds
+// again when they change. clippy.toml is looked for from CLIPPY_CONF_DIR up:
+// the workspace holds one (empty), so no file above the build folder applies.
+void apply_clippy(Command& command, const CargoSettings& settings)
+{
+  std::string flags;
+  for (const auto& flag : settings.clippy_flags) {
+    flags += flag + "__CLIPPY_HACKERY__";
+  }
+  command.set_env["CLIPPY_ARGS"] = flags;
+  command.set_env["CLIPPY_CONF_DIR"] = std::filesystem::absolute(settings.workspace).string();
+  if (command.set_env.contains("RUSTC_WORKSPACE_WRAPPER")) {
+    command.set_env[clippy_driver_variable] = settings.clippy_driver.string();
+  } else {
+    command.set_env["RUSTC_WORKSPACE_WRAPPER"] = settings.clippy_driver.string();
+  }
+}
+
 } // namespace
 
 std::map<std::string, std::string> toolchain_environment()
@@ -273,6 +295,9 @@ Command cargo_command(const CargoSettings& settings, const std::string& subcomma
     command.set_env["TMPDIR"] = "/tmp";
   }
   apply_compile_limit(command, settings.compile_timeout);
+  if (!settings.clippy_driver.empty()) {
+    apply_clippy(command, settings);
+  }
   return command;
 }
 
@@ -395,6 +420,38 @@ ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& to
     resolved.verbose_version = text::trim(version_run.out);
   }
   return resolved;
+}
+
+std::filesystem::path resolve_clippy_driver(const std::filesystem::path& bin, const std::string& toolchain)
+{
+  if (!bin.empty()) {
+    if (auto beside = find_executable((bin / "clippy-driver").string()); !beside.empty()) {
+      return beside;
+    }
+  } else if (toolchain.empty()) {
+    if (auto on_path = find_executable("clippy-driver"); !on_path.empty()) {
+      return on_path;
+    }
+  }
+  const auto named = toolchain.empty() ? std::string() : " --toolchain " + toolchain;
+  throw Fatal(fmt::format("clippy is not installed for the {} toolchain; install it with `rustup component add "
+                          "clippy{}`",
+                          toolchain.empty() ? "default" : "`" + toolchain + "`", named));
+}
+
+std::string clippy_lint_help(CommandRunner& runner, const std::filesystem::path& clippy_driver)
+{
+  Command command;
+  command.argv = {clippy_driver.string(), "rustc", "-W", "help"}; // `rustc` first, as cargo calls it
+  command.environment = Environment::clear;
+  command.set_env = toolchain_environment();
+  command.timeout = std::chrono::seconds(60);
+  const auto result = runner.run(command);
+  if (!result.status.success()) {
+    throw Fatal(fmt::format("{} -W help failed ({}): {}", clippy_driver.string(), result.status.describe(),
+                            text::trim(result.err)));
+  }
+  return result.out;
 }
 
 std::filesystem::path resolve_rustfmt(CommandRunner& runner, const std::string& toolchain)

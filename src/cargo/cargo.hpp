@@ -31,6 +31,11 @@ struct CargoSettings
   std::filesystem::path cargo_home;
   // Wall-clock limit of each listing's rustc (see compile_limit.hpp); unset: none.
   std::optional<std::chrono::milliseconds> compile_timeout;
+  // `snipcheck lint` (docs/lint.md): the workspace's own targets (the listings,
+  // never the crates they use) are compiled by this clippy-driver instead of
+  // rustc, with these lint-level flags (`-W`, `-A`, in order); empty: rustc.
+  std::filesystem::path clippy_driver;
+  std::vector<std::string> clippy_flags;
 };
 
 // Creates the private CARGO_HOME `home` of crates.io mode once, seeded from
@@ -141,6 +146,14 @@ struct ResolvedToolchain
 // sysroot`, then asks that sysroot's rustc for -vV. Throws Fatal when the
 // toolchain is missing or broken.
 ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& toolchain);
+
+// The clippy-driver of a toolchain whose bin/ is `bin` (ResolvedToolchain::bin).
+// Throws Fatal naming `rustup component add clippy` when it has none.
+std::filesystem::path resolve_clippy_driver(const std::filesystem::path& bin, const std::string& toolchain);
+
+// What `clippy-driver -W help` lists: every lint and lint group rustc and
+// clippy know. Throws Fatal when the driver does not run.
+std::string clippy_lint_help(CommandRunner& runner, const std::filesystem::path& clippy_driver);
 
 // The rustfmt of `toolchain` (empty: the default), from its sysroot's bin/ as
 // resolve_toolchain finds it; without one there, the `rustfmt` on PATH for the

@@ -88,12 +88,15 @@ int run_rustc_within_limit(int argc, char** argv, std::chrono::milliseconds limi
     return 2;
   }
   Command command;
-  command.argv.assign(argv + 1, argv + argc);
+  if (const char* clippy = std::getenv(clippy_driver_variable); clippy != nullptr && *clippy != '\0') {
+    command.argv.push_back(clippy); // `clippy-driver rustc ARGS`, as cargo calls a workspace wrapper
+  }
+  command.argv.insert(command.argv.end(), argv + 1, argv + argc);
   command.environment = Environment::inherit;
   // No jobserver: rustc would inherit cargo's pipe, which a listing could read
   // (and block on) at compile time; rustc makes a private one instead. The
   // runner passes no descriptor above 2.
-  command.unset_env = {compile_limit_variable, "CARGO_MAKEFLAGS", "MAKEFLAGS", "MFLAGS"};
+  command.unset_env = {compile_limit_variable, clippy_driver_variable, "CARGO_MAKEFLAGS", "MAKEFLAGS", "MFLAGS"};
   command.timeout = limit;
   command.own_process_group = true; // the timeout kills rustc's linker too
   const auto result = make_process_runner()->run(command);

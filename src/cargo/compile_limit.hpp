@@ -21,6 +21,10 @@ namespace snipcheck::cargo {
 // that are snipcheck act as the wrapper.
 inline constexpr const char* compile_limit_variable = "SNIPCHECK_COMPILE_LIMIT_MS";
 
+// Set (to a clippy-driver) in cargo's environment for `snipcheck lint`: the
+// wrapper runs it in rustc's place, as `clippy-driver rustc ARGS`.
+inline constexpr const char* clippy_driver_variable = "SNIPCHECK_CLIPPY_DRIVER";
+
 // The code of the compiler message that says a target hit the limit.
 inline constexpr std::string_view compile_timeout_code = "snipcheck::compile-timeout";
 

@@ -140,6 +140,12 @@ void FileEditor::append_entry(const BlessUpdate& update)
   for (const auto& [cell, record] : update.cells) {
     fields.push_back(fmt::format("{} = {}", cell, *cell_field(cell, record).value));
   }
+  if (update.allow) {
+    fields.push_back(fmt::format("allow = {}", toml_string_array(*update.allow)));
+  }
+  if (!update.reason_if_missing.empty()) {
+    fields.push_back(fmt::format("reason = {}", toml_string(update.reason_if_missing)));
+  }
   fields.push_back(fmt::format("fingerprint = {}", toml_string(update.fingerprint)));
   m_appended += fmt::format("\n{}[{}]\n", update.comment.empty() ? "" : "# " + update.comment + "\n",
                             toml_string(update.id));
@@ -226,6 +232,12 @@ std::vector<FieldEdit> FileEditor::field_edits(const BlessUpdate& update, const 
                                    toml_string(entry.key), cell, cell, toml_string(entry.key)));
     }
     fields.push_back(cell_field(cell, record));
+  }
+  if (update.allow) {
+    fields.push_back(set_field("allow", *update.allow));
+  }
+  if (!update.reason_if_missing.empty() && entry.table->get("reason") == nullptr) {
+    fields.push_back(string_field("reason", update.reason_if_missing));
   }
   fields.push_back(string_field("fingerprint", update.fingerprint));
   return fields;

@@ -34,6 +34,10 @@ struct BlessUpdate
   std::string fingerprint;
   std::string comment;                       // for new entries: a line explaining what to review
   std::map<std::string, CellRecord> cells; // "edition-2024" = { expect = ..., errors = [...] }
+  // `bless --lints`: the lints `snipcheck lint` does not report for it, and
+  // the `reason` written with them when the entry has none.
+  std::optional<std::set<std::string>> allow;
+  std::string reason_if_missing;
 };
 
 struct BlessResult

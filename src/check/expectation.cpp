@@ -142,6 +142,7 @@ void apply_annotation(const Annotation& annotation, const book::Listing& listing
   expectation.deps = annotation.deps;
   expectation.test_mode = annotation.test_mode;
   expectation.fmt = annotation.fmt;
+  expectation.allowed_lints = annotation.allow;
 }
 
 } // namespace

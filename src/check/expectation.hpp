@@ -48,6 +48,9 @@ struct Annotation
   std::optional<std::string> fingerprint;
   bool test_mode = false; // mode = "test": built as `cargo test` builds it too (docs/claims.md)
   bool fmt = true;        // fmt = false: `snipcheck fmt` leaves it as written (docs/fmt.md)
+  // allow = ["clippy::NAME"]: lints `snipcheck lint` does not report for this
+  // listing (docs/lint.md); with the line of each name. Needs a `reason`.
+  std::vector<std::pair<std::string, int>> allow;
   // Per-cell differences, "edition-2024" or "toolchain-nightly": what the
   // listing does in that edition or toolchain (expect, errors, error-lines,
   // stdout, reason, erratum, fix), applied over the fields above.
@@ -119,6 +122,9 @@ struct Expectation
   std::optional<FenceClaim> claim;         // the outcome comes from this fence token
   bool test_mode = false;                  // built as `cargo test` builds it, too
   bool fmt = true;                         // `snipcheck fmt` formats it (expected/'s `fmt = false` says no)
+  // Lints (or lint groups) `snipcheck lint` does not report for it, from its
+  // expected/ entry, each with the line that names it there.
+  std::vector<std::pair<std::string, int>> allowed_lints;
   std::optional<OutputBlock> output_block; // what the book shows it prints
   // Modules and items the listing declares, and modules other listings of the
   // book declare: rustc's "cannot find module or crate `x`" about one of them

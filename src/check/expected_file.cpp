@@ -101,6 +101,7 @@ constexpr Field fields[] = {
     {"fingerprint", PerCell::no, read_text<&Annotation::fingerprint>},
     {"mode", PerCell::no, read_choice<&Annotation::test_mode, test_modes>},
     {"fmt", PerCell::no, detail::read_switch<&Annotation::fmt>},
+    {"allow", PerCell::no, detail::read_lint_names},
 };
 
 const Field* find_field(std::string_view name)
@@ -143,6 +144,10 @@ constexpr EntryRule entry_rules[] = {
        return fmt::format("[\"{}\"] has an `erratum` but expects `{}`: an erratum records how the listing "
                           "fails today",
                           id, outcome_name(outcome));
+     }},
+    {[](const Annotation& annotation, Outcome) { return !annotation.allow.empty() && !annotation.reason; },
+     [](const std::string& id, Outcome) {
+       return fmt::format("[\"{}\"] has `allow` without a `reason`; say why the book shows this code", id);
      }},
     {[](const Annotation& annotation, Outcome) { return annotation.erratum && !annotation.fix; },
      [](const std::string& id, Outcome) { return fmt::format("[\"{}\"] has an `erratum` without a `fix`", id); }},

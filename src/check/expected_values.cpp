@@ -79,6 +79,24 @@ void read_error_codes(ProblemLog& log, std::string_view field, const toml::node&
   }
 }
 
+void read_lint_names(ProblemLog& log, std::string_view field, const toml::node& node, Annotation& annotation)
+{
+  const auto* names = node.as_array();
+  if (names == nullptr) {
+    log.problem(node.source(), "`allow` must be an array of lint names, like [\"clippy::needless_return\"]");
+    return;
+  }
+  for (const auto& name : *names) {
+    auto text = log.string_field(name, field);
+    if (text && text->empty()) {
+      log.problem(name.source(), "`allow` entries must be lint names, like \"clippy::needless_return\"");
+    } else if (text) {
+      std::replace(text->begin(), text->end(), '-', '_');
+      annotation.allow.emplace_back(std::move(*text), static_cast<int>(name.source().begin.line));
+    }
+  }
+}
+
 void read_line_numbers(ProblemLog& log, std::string_view, const toml::node& node, Annotation& annotation)
 {
   const auto* lines = node.as_array();

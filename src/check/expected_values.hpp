@@ -159,6 +159,8 @@ void read_switch(ProblemLog& log, std::string_view field, const toml::node& node
 void read_error_codes(ProblemLog& log, std::string_view field, const toml::node& node, Annotation& annotation);
 // `error-lines = [2, 7]`: listing lines, from 1.
 void read_line_numbers(ProblemLog& log, std::string_view field, const toml::node& node, Annotation& annotation);
+// `allow`: lint names for `snipcheck lint`, each a string.
+void read_lint_names(ProblemLog& log, std::string_view field, const toml::node& node, Annotation& annotation);
 // `deps = { tokio = { version = "1", features = ["full"] }, anyhow = "1" }`
 void read_dependencies(ProblemLog& log, std::string_view field, const toml::node& node, Annotation& annotation);
 

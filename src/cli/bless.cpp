@@ -12,13 +12,13 @@
 
 namespace snipcheck::cli {
 
-int bless_command(const app::Options& options, const Output&, app::DryRun dry_run)
+int bless_command(const app::Options& options, const Output&, app::DryRun dry_run, app::BlessWhat what)
 {
   const app::BlessNotes notes{
       [](const std::string& change) { fmt::print("{}\n", change); },
       [](const std::string& refusal) { fmt::print(stderr, "not blessed: {}\n", refusal); },
   };
-  const auto blessed = app::bless(options, dry_run, verbose_log(options), notes);
+  const auto blessed = app::bless(options, dry_run, verbose_log(options), notes, what);
   fmt::print("{}", blessed.dry_run_diff);
   fmt::print("bless: {} change{}{}\n", blessed.changes, blessed.changes == 1 ? "" : "s",
              dry_run == app::DryRun::yes ? " (dry run: nothing written)" : "");

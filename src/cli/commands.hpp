@@ -26,7 +26,9 @@ int list_command(const app::Options& options);
 // The selected listings (an id, or any selector) one by one.
 int show_command(const app::Options& options, const Output& output);
 // Records today's outcomes in expected/; with DryRun::yes prints the diff and writes nothing.
-int bless_command(const app::Options& options, const Output& output, app::DryRun dry_run = app::DryRun::no);
+// BlessWhat::lints (`bless --lints`): today's lint findings, allowed in each listing's entry.
+int bless_command(const app::Options& options, const Output& output, app::DryRun dry_run = app::DryRun::no,
+                  app::BlessWhat what = app::BlessWhat::outcomes);
 int extract_command(const app::Options& options, const std::string& out_dir);
 int errata_command(const app::Options& options);
 // rustfmt on the selected listings: FmtMode::check prints a diff per listing
@@ -38,6 +40,9 @@ int fmt_command(const app::Options& options, FmtMode mode);
 // writes the book's code blocks.
 enum class FixMode { dry_run, write };
 int fix_command(const app::Options& options, FixMode mode);
+// clippy and rustc's warnings on the selected listings, at the book's lines
+// (docs/lint.md): exit 1 when a finding is at or above [lint] fail-on.
+int lint_command(const app::Options& options);
 // Writes snipcheck.toml for the book in the current folder (`--book` chooses one).
 int init_command(const app::Options& options);
 

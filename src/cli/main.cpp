@@ -129,9 +129,12 @@ struct Commands
   CLI::App* bless = nullptr;
   std::vector<std::string> bless_selectors;
   bool bless_dry_run = false;
+  bool bless_lints = false;
   CLI::App* errata = nullptr;
   std::vector<std::string> errata_selectors;
   CLI::App* init = nullptr;
+  CLI::App* lint = nullptr;
+  std::vector<std::string> lint_selectors;
   CLI::App* fmt = nullptr;
   std::vector<std::string> fmt_selectors;
   bool fmt_check = false;
@@ -161,6 +164,8 @@ void add_commands(CLI::App& cli, Commands& commands)
   commands.bless->add_option("selectors", commands.bless_selectors, "What to bless");
   commands.bless->add_flag("--dry-run", commands.bless_dry_run,
                            "Print the changes to expected/ as a diff; write nothing");
+  commands.bless->add_flag("--lints", commands.bless_lints,
+                           "Record today's `snipcheck lint` findings as allowed in each listing's entry");
   commands.errata =
       cli.add_subcommand("errata", "The errata report: each listing wrong in the book, its error and fix");
   commands.errata->add_option("selectors", commands.errata_selectors, "Which listings");
@@ -174,6 +179,8 @@ void add_commands(CLI::App& cli, Commands& commands)
   commands.fix->add_option("selectors", commands.fix_selectors, "Which listings");
   commands.fix->add_flag("--dry-run", commands.fix_dry_run,
                          "Print the diff of the book's files, and exit 1 if anything would change; write nothing");
+  commands.lint = cli.add_subcommand("lint", "clippy and rustc's warnings on each listing, at the book's lines");
+  commands.lint->add_option("selectors", commands.lint_selectors, "Which listings");
   commands.init = cli.add_subcommand("init", "Write a snipcheck.toml for the book in this folder");
   commands.extract = cli.add_subcommand("extract", "Write the scratch workspace without building");
   commands.extract->add_option("--out", commands.extract_out, "Folder to write")->required();
@@ -200,7 +207,8 @@ int run_command(const Commands& commands, const CommonArguments& common)
   if (*commands.bless) {
     auto options = merge(common, commands.bless_selectors, app::MissingExpected::created);
     output.color = use_color(options);
-    return finished(bless_command(options, output, commands.bless_dry_run ? app::DryRun::yes : app::DryRun::no));
+    return finished(bless_command(options, output, commands.bless_dry_run ? app::DryRun::yes : app::DryRun::no,
+                                  commands.bless_lints ? app::BlessWhat::lints : app::BlessWhat::outcomes));
   }
   if (*commands.errata) {
     return finished(errata_command(merge(common, commands.errata_selectors)));
@@ -212,6 +220,9 @@ int run_command(const Commands& commands, const CommonArguments& common)
   if (*commands.fix) {
     return finished(
         fix_command(merge(common, commands.fix_selectors), commands.fix_dry_run ? FixMode::dry_run : FixMode::write));
+  }
+  if (*commands.lint) {
+    return finished(lint_command(merge(common, commands.lint_selectors)));
   }
   if (*commands.init) {
     app::Options options;

@@ -115,28 +115,4 @@ std::vector<fs::path> write_fixes(const std::vector<FixResult>& results)
   return formatting::write_formatted(edits);
 }
 
-std::vector<std::string> edition_lints(const std::string& lint_help, const std::string& edition)
-{
-  const auto group = fmt::format("rust-{}-compatibility", edition);
-  for (const auto& line : text::split_lines(lint_help)) {
-    const auto trimmed = text::trim(line);
-    if (!trimmed.starts_with(group + " ")) {
-      continue;
-    }
-    std::vector<std::string> lints;
-    auto rest = trimmed.substr(group.size());
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      auto lint = std::string(text::trim(rest.substr(0, comma)));
-      std::replace(lint.begin(), lint.end(), '-', '_');
-      if (!lint.empty()) {
-        lints.push_back(std::move(lint));
-      }
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    }
-    return lints;
-  }
-  return {};
-}
-
 } // namespace snipcheck::fixing

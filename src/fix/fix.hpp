@@ -80,9 +80,4 @@ void reject_fix(FixResult& result, std::string why);
 // Writes the fixed blocks (fmt's write_formatted: each file once, atomically).
 std::vector<std::filesystem::path> write_fixes(const std::vector<FixResult>& results);
 
-// The edition's migration lints as rustc's `-W help` lists the group
-// `rust-NNNN-compatibility`, in the spelling of diagnostics' codes
-// (`keyword_idents_2024`). Empty when the group is not listed.
-std::vector<std::string> edition_lints(const std::string& lint_help, const std::string& edition);
-
 } // namespace snipcheck::fixing

@@ -148,8 +148,6 @@ std::string github_escape_property(std::string_view text)
   return out;
 }
 
-namespace {
-
 // GitHub places an annotation by its path from the repository root:
 // GITHUB_WORKSPACE, else the git work tree holding the file, else the current
 // folder. A file outside that root is named absolutely, never with `../`.
@@ -179,8 +177,6 @@ std::string github_path(const std::filesystem::path& file)
   const auto relative = absolute.lexically_relative(root);
   return relative.empty() || *relative.begin() == ".." ? absolute.string() : relative.string();
 }
-
-} // namespace
 
 std::string github_annotations(const check::CheckRun& run)
 {

@@ -22,5 +22,8 @@ std::string xml_escape(std::string_view text);
 // stays on the command's line. A property also escapes `:` (`%3A`) and `,` (`%2C`).
 std::string github_escape_data(std::string_view text);
 std::string github_escape_property(std::string_view text);
+// A file as GitHub names it in an annotation: from the repository root
+// (GITHUB_WORKSPACE, else the git work tree around it), else absolute.
+std::string github_path(const std::filesystem::path& file);
 
 } // namespace snipcheck::report

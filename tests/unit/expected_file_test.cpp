@@ -102,7 +102,7 @@ TEST(ExpectedFields, OnlySomeFieldsMayDifferPerCell)
   EXPECT_EQ(messages_of("[\"a\"]\nedition-2019 = {}\n"),
             (Messages{"2: unknown field `edition-2019` in [\"a\"] (known: expect, errors, error-lines, stdout, "
                       "edition, prelude, epilogue, deps, elide, wrap, crate-type, reason, erratum, fix, fingerprint, "
-                      "mode, fmt, and per-cell tables edition-NNNN / toolchain-NAME)"}));
+                      "mode, fmt, allow, and per-cell tables edition-NNNN / toolchain-NAME)"}));
 }
 
 TEST(ExpectedFields, EntryRulesAreReportedInTheirOrderAtTheEntry)

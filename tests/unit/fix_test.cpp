@@ -221,19 +221,5 @@ TEST_F(FixBook, ListingOutsideTheProjectIsNotFixed)
   EXPECT_EQ(text::read_file(path), content);
 }
 
-TEST(FixEdition, MigrationLintsAreReadFromRustcsLintGroups)
-{
-  const std::string help =
-      "Lint groups provided by rustc:\n\n"
-      "                       name  sub-lints\n"
-      "                       ----  ---------\n"
-      "                   warnings  all lints that are set to issue warnings\n"
-      "    rust-2021-compatibility  array-into-iter, non-fmt-panics\n"
-      "    rust-2024-compatibility  keyword-idents-2024, missing-unsafe-on-extern, if-let-rescope\n";
-  EXPECT_EQ(edition_lints(help, "2024"),
-            (std::vector<std::string>{"keyword_idents_2024", "missing_unsafe_on_extern", "if_let_rescope"}));
-  EXPECT_TRUE(edition_lints(help, "2027").empty());
-}
-
 } // namespace
 } // namespace snipcheck::fixing
