@@ -112,7 +112,10 @@ FixPlan fix_book(const Options& options, cargo::CommandRunner& runner, const Log
   std::vector<fixing::FixListing> items;
   std::vector<const ListingResult*> built;
   for (const auto& result : plan.first.results) {
-    if (result.status() == check::Status::error) {
+    // Nothing runs in this round, so a verdict that wanted a run says nothing:
+    // only a build the environment stopped is its failure.
+    if (result.bad_input.empty() && result.observed.build == check::Observed::Build::not_built &&
+        !result.observed.environment_problem.empty()) {
       plan.environment_errors.push_back(fmt::format("{}: {}", result.listing->id, result.explanation()));
       continue;
     }

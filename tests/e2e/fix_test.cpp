@@ -33,6 +33,15 @@ protected:
     return run_shell("env -u RUSTUP_TOOLCHAIN '" + binary.string() + "' " + arguments, m_book, m_temp);
   }
 
+  static std::string listed(const std::map<std::string, std::string>& statuses)
+  {
+    std::string text;
+    for (const auto& [id, status] : statuses) {
+      text += id + ": " + status + "\n";
+    }
+    return text;
+  }
+
   // Each listing's status, from a check's JSON report.
   std::map<std::string, std::string> verdicts(const std::string& arguments) const
   {
@@ -40,7 +49,8 @@ protected:
     const auto run = snipcheck(arguments + " --report json='" + report_path.string() + "'");
     EXPECT_NE(run.exit_code, 2) << run.out << run.err;
     std::map<std::string, std::string> result;
-    for (const auto& entry : json::parse(read_file(report_path))["results"]) {
+    const auto report = json::parse(read_file(report_path)); // kept: a range-for over a temporary's member dangles
+    for (const auto& entry : report["results"]) {
       result[entry["id"].get<std::string>()] = entry["status"].get<std::string>();
     }
     return result;
@@ -79,7 +89,7 @@ TEST_F(Fix, EditionMigrationFixesWhatRustcCanAndLeavesTheRest)
   // Unfixed, three listings fail in 2024 besides the static mut one.
   const auto unfixed = verdicts("check --edition 2024");
   EXPECT_EQ(std::count_if(unfixed.begin(), unfixed.end(), [](const auto& entry) { return entry.second == "fail"; }), 4)
-      << dry.out;
+      << listed(unfixed);
 
   const auto fixed = snipcheck("fix --edition 2024");
   ASSERT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
@@ -97,7 +107,7 @@ TEST_F(Fix, EditionMigrationFixesWhatRustcCanAndLeavesTheRest)
 
   const auto after = verdicts("check --edition 2024");
   EXPECT_EQ(std::count_if(after.begin(), after.end(), [](const auto& entry) { return entry.second == "fail"; }), 1)
-      << fixed.out;
+      << listed(after) << fixed.out;
   // And in the book's own edition the book still passes as before.
   const auto in_2021 = verdicts("check");
   EXPECT_TRUE(std::all_of(in_2021.begin(), in_2021.end(), [](const auto& entry) {

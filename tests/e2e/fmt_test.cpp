@@ -56,7 +56,8 @@ protected:
     const auto run = snipcheck("--report json='" + report_path.string() + "'");
     EXPECT_NE(run.exit_code, 2) << run.out << run.err;
     std::map<std::string, std::string> result;
-    for (const auto& entry : json::parse(read_file(report_path))["results"]) {
+    const auto report = json::parse(read_file(report_path)); // kept: a range-for over a temporary's member dangles
+    for (const auto& entry : report["results"]) {
       result[entry["id"].get<std::string>()] = entry["status"].get<std::string>();
     }
     return result;
