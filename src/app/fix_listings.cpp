@@ -6,6 +6,7 @@
 #include "util/errors.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
@@ -167,10 +168,16 @@ FixPlan fix_book(const Options& options, cargo::CommandRunner& runner, const Log
       if (annotation != planned.loaded.annotations.end() && fixed_by_id.contains(listing.id)) {
         const auto& entry = annotation->second;
         const auto cell = plan.edition ? "edition-" + *plan.edition : std::string();
-        if (entry.fingerprint || (!cell.empty() && entry.cells.contains(cell))) {
-          bless_notes[listing.id] = fmt::format(
-              "{} records the listing as it was ({}): `snipcheck bless {}` records the fixed one", entry.file.string(),
-              entry.fingerprint ? "its fingerprint" : "its " + cell + " entry", listing.id);
+        std::vector<std::string> stale;
+        if (entry.fingerprint) {
+          stale.push_back(fmt::format("its fingerprint: `snipcheck bless {}` records the fixed one", listing.id));
+        }
+        if (!cell.empty() && entry.cells.contains(cell)) {
+          stale.push_back(fmt::format("its `{}` entry, which says what it did there unfixed: remove it", cell));
+        }
+        if (!stale.empty()) {
+          bless_notes[listing.id] = fmt::format("{} records the listing as it was: {}", entry.file.string(),
+                                                fmt::join(stale, "; "));
         }
       }
       if (plan.edition && annotation != planned.loaded.annotations.end()) {
