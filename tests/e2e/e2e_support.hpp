@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <sys/wait.h>
@@ -49,8 +50,8 @@ inline Finished run_shell(const std::string& command, const fs::path& dir, const
 {
   const auto out = scratch / "stdout.txt";
   const auto err = scratch / "stderr.txt";
-  const auto line = "cd '" + dir.string() + "' && " + command + " > '" + out.string() + "' 2> '" + err.string() +
-                    "' < /dev/null";
+  const auto line =
+      "cd '" + dir.string() + "' && " + command + " > '" + out.string() + "' 2> '" + err.string() + "' < /dev/null";
   const int status = std::system(line.c_str());
   Finished finished;
   finished.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -113,6 +114,18 @@ inline const nlohmann::json& find_result(const nlohmann::json& report, const std
     }
   }
   throw std::runtime_error("no result for " + id);
+}
+
+// Each listing's status ("pass", "fail", ...) in the JSON report at `path`.
+inline std::map<std::string, std::string> report_statuses(const fs::path& path)
+{
+  const auto report =
+      nlohmann::json::parse(text::read_file(path)); // kept: a range-for over a temporary's member dangles
+  std::map<std::string, std::string> statuses;
+  for (const auto& entry : report["results"]) {
+    statuses[entry["id"].get<std::string>()] = entry["status"].get<std::string>();
+  }
+  return statuses;
 }
 
 } // namespace snipcheck::e2e

@@ -48,12 +48,7 @@ protected:
     const auto report_path = m_temp / "report.json";
     const auto run = snipcheck(arguments + " --report json='" + report_path.string() + "'");
     EXPECT_NE(run.exit_code, 2) << run.out << run.err;
-    std::map<std::string, std::string> result;
-    const auto report = json::parse(read_file(report_path)); // kept: a range-for over a temporary's member dangles
-    for (const auto& entry : report["results"]) {
-      result[entry["id"].get<std::string>()] = entry["status"].get<std::string>();
-    }
-    return result;
+    return report_statuses(report_path);
   }
 
   // The numbers of the lines that differ between two versions of a file of the same length.

@@ -55,12 +55,7 @@ protected:
     const auto report_path = m_temp / name;
     const auto run = snipcheck("--report json='" + report_path.string() + "'");
     EXPECT_NE(run.exit_code, 2) << run.out << run.err;
-    std::map<std::string, std::string> result;
-    const auto report = json::parse(read_file(report_path)); // kept: a range-for over a temporary's member dangles
-    for (const auto& entry : report["results"]) {
-      result[entry["id"].get<std::string>()] = entry["status"].get<std::string>();
-    }
-    return result;
+    return report_statuses(report_path);
   }
 
   // The file with every code block's content replaced by one marker: what
