@@ -128,7 +128,10 @@ LintConfig read_lint_table(const toml::node& node, const std::filesystem::path& 
 
 std::vector<std::string> clippy_flags(const LintConfig& config, const std::vector<std::string>& group_names)
 {
-  std::vector<std::string> flags{"-Wclippy::all"};
+  // unexpected_cfgs checks `cfg(feature = "x")` against the scratch package's
+  // features, which are snipcheck's scaffolding (none), not the book's; rustdoc
+  // and `mdbook test` pass no --check-cfg, so they never warn about it.
+  std::vector<std::string> flags{"-Wclippy::all", "-Aunexpected_cfgs"};
   const auto is_group = [&](const std::string& name) {
     return std::find(group_names.begin(), group_names.end(), name) != group_names.end();
   };

@@ -45,7 +45,8 @@ LintConfig read_lint_table(const toml::node& node, const std::filesystem::path& 
 
 // clippy-driver's flags: `-W clippy::all` first, so clippy's deny-by-default
 // lints warn and the build fails or passes exactly as rustc's does (a lint at
-// `deny` is told apart by snipcheck, not by failing the build); then the named
+// `deny` is told apart by snipcheck, not by failing the build), and `-A
+// unexpected_cfgs` (the scratch package's features are scaffolding); then the named
 // groups and then the named lints (a lint named itself wins over its group),
 // each `-A` or `-W`.
 std::vector<std::string> clippy_flags(const LintConfig& config, const std::vector<std::string>& group_names);

@@ -78,7 +78,7 @@ TEST(ClippyFlags, ClippysDenyByDefaultLintsWarnAndALintWinsOverItsGroup)
                            "deny = [\"clippy::pedantic\"]\nwarn = [\"clippy::style\"]\n",
                            problems);
   const auto flags = clippy_flags(config, {"clippy::pedantic", "clippy::style"});
-  const std::vector<std::string> expected{"-Wclippy::all", "-Wclippy::style", "-Wclippy::pedantic",
+  const std::vector<std::string> expected{"-Wclippy::all", "-Aunexpected_cfgs", "-Wclippy::style", "-Wclippy::pedantic",
                                           "-Aclippy::module_name_repetitions"};
   EXPECT_EQ(flags, expected); // denied ones warn: snipcheck tells the levels apart, the build stays check's
 }
