@@ -152,4 +152,13 @@ bool can_merge_for_lint(const scratch::ScratchSource& source)
   return source.text.find("cfg(test)") == std::string::npos && !calls_main(source.text);
 }
 
+bool confirm_alone(const check::Observed& observed)
+{
+  constexpr std::array<std::string_view, 3> batch_sensitive{"clippy::missing_const_for_fn", "clippy::exit",
+                                                            "clippy::items_after_test_module"};
+  return std::any_of(observed.diagnostics.begin(), observed.diagnostics.end(), [&](const check::Diagnostic& d) {
+    return std::find(batch_sensitive.begin(), batch_sensitive.end(), d.code) != batch_sensitive.end();
+  });
+}
+
 } // namespace snipcheck::lint

@@ -4,6 +4,7 @@
 // run), the flags clippy-driver gets from it, and which listings a lint run
 // keeps out of merged batches. The stage itself is lint/lint.hpp.
 
+#include "check/compare.hpp"
 #include "scratch/wrap.hpp"
 #include "util/errors.hpp"
 
@@ -58,5 +59,13 @@ std::vector<std::string> clippy_flags(const LintConfig& config, const std::vecto
 // glue after it) and a call of `main` (clippy::main_recursion fires only where
 // `main` is the program's entry).
 bool can_merge_for_lint(const scratch::ScratchSource& source);
+
+// Whether a listing's result inside a batch holds a lint that fires there for
+// the batch's sake, so it is built alone and that result is reported
+// (build::BuildSettings::confirm_alone): clippy::missing_const_for_fn and
+// clippy::exit spare only the program's own `main`, which a batch's member's
+// `main` is not; clippy::items_after_test_module sees the batch's glue after
+// a test module `#[cfg(test)]` did not show.
+bool confirm_alone(const check::Observed& observed);
 
 } // namespace snipcheck::lint

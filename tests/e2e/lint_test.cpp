@@ -140,6 +140,24 @@ TEST_F(Lint, MergedGivesEachListingWhatItGetsAlone)
   EXPECT_NE(verbose.err.find("--bin merged_"), std::string::npos) << verbose.err;
 }
 
+// Lints that see what a batch changes: whether `pub` items are exported (the
+// batch's modules are `pub`, as a crate root is), and whether `main` is the
+// program's (a member with such a finding is built alone).
+TEST_F(Lint, MergedEqualsAloneForLintsThatSeeTheBatch)
+{
+  write("snipcheck.toml", "[lint]\nwarn = [\"clippy::missing_const_for_fn\", \"clippy::missing_panics_doc\"]\n");
+  const auto [merged, merged_run] = lint("--no-cache");
+  const auto [alone, alone_run] = lint("--no-merge --no-cache");
+  EXPECT_EQ(findings(merged), findings(alone));
+  const Finding panics{"ch02/2-4", "clippy::missing_panics_doc", place_of("src/ch02.md", "pub fn half"), "warn", false};
+  EXPECT_TRUE(findings(merged).contains(panics)) << merged.dump(1);
+  EXPECT_EQ(result_of(merged, "ch02/2-5")["findings"].size(), 0u) << merged.dump(1); // its `main` is the entry
+  const auto verbose = snipcheck("lint -v --no-cache");
+  EXPECT_NE(verbose.err.find("ch02/2-5 gave a result inside a batch that only a build alone confirms"),
+            std::string::npos)
+      << verbose.err;
+}
+
 TEST_F(Lint, CachedEqualsUncachedAndACheckRunIsNeverALintRun)
 {
   const auto check_report = m_temp / "check.json";

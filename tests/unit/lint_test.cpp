@@ -99,6 +99,15 @@ TEST(CanMergeForLint, KeepsTestModulesAndCallsOfMainAlone)
   EXPECT_FALSE(can_merge_for_lint(source("fn f() {}\n#[cfg(test)]\nmod tests {}\n")));
 }
 
+TEST(ConfirmAlone, LintsThatSeeTheBatchNeedABuildAlone)
+{
+  check::Observed observed;
+  observed.diagnostics.push_back({"warning", "clippy::needless_return"});
+  EXPECT_FALSE(confirm_alone(observed));
+  observed.diagnostics.push_back({"warning", "clippy::missing_const_for_fn"});
+  EXPECT_TRUE(confirm_alone(observed));
+}
+
 constexpr std::string_view help_text = R"(
 Available lint options:
     -W <foo>           Warn about <foo>
