@@ -154,8 +154,10 @@ bool can_merge_for_lint(const scratch::ScratchSource& source)
 
 bool confirm_alone(const check::Observed& observed)
 {
-  constexpr std::array<std::string_view, 3> batch_sensitive{"clippy::missing_const_for_fn", "clippy::exit",
-                                                            "clippy::items_after_test_module"};
+  constexpr std::array<std::string_view, 6> batch_sensitive{
+      "clippy::missing_const_for_fn", "clippy::exit",
+      "clippy::missing_panics_doc",   "clippy::missing_errors_doc",
+      "clippy::must_use_candidate",   "clippy::items_after_test_module"};
   return std::any_of(observed.diagnostics.begin(), observed.diagnostics.end(), [&](const check::Diagnostic& d) {
     return std::find(batch_sensitive.begin(), batch_sensitive.end(), d.code) != batch_sensitive.end();
   });

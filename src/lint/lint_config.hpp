@@ -62,10 +62,12 @@ bool can_merge_for_lint(const scratch::ScratchSource& source);
 
 // Whether a listing's result inside a batch holds a lint that fires there for
 // the batch's sake, so it is built alone and that result is reported
-// (build::BuildSettings::confirm_alone): clippy::missing_const_for_fn and
-// clippy::exit spare only the program's own `main`, which a batch's member's
-// `main` is not; clippy::items_after_test_module sees the batch's glue after
-// a test module `#[cfg(test)]` did not show.
+// (build::BuildSettings::confirm_alone): clippy::missing_const_for_fn,
+// clippy::exit, clippy::missing_panics_doc, clippy::missing_errors_doc and
+// clippy::must_use_candidate spare the program's own `main` (a `pub fn main`
+// is exported in a batch), which a batch's member's `main` is not;
+// clippy::items_after_test_module sees the batch's glue after a test module
+// `#[cfg(test)]` did not show.
 bool confirm_alone(const check::Observed& observed);
 
 } // namespace snipcheck::lint
