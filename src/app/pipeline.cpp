@@ -246,6 +246,9 @@ public:
     settings.registry_digest = m_identity.registry_digest;
     settings.timer = &m_timer;
     settings.clippy_flags = m_options.clippy_flags;
+    if (m_options.clippy_flags) {
+      settings.confirm_alone = lint::confirm_alone;
+    }
     // Cached as each listing finishes: a run killed half-way keeps what it did.
     const build::ItemFinished store = [&](const build::BuildItem& item) {
       const auto storing = util::PhaseTimer::Clock::now();

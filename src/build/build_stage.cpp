@@ -271,7 +271,7 @@ private:
     const auto observing = util::PhaseTimer::start();
     const auto failed_batches = batches_with_errors(round, workspace, pass);
     auto next = split_failed_batches(round, failed_batches, batches_timed_out(round, workspace, pass));
-    const auto built = observe_round(round, workspace, pass, failed_batches);
+    const auto built = observe_round(round, workspace, pass, failed_batches, next);
     timed(observing, "observe", round.units.size());
     const auto running = util::PhaseTimer::start();
     run_round_programs(built, next);
@@ -390,7 +390,7 @@ private:
   // Records what each listing of the round did (but those of failed batches,
   // which their rebuilt parts decide), and collects the programs to run.
   RoundPrograms observe_round(const Round& round, const scratch::Workspace& workspace, const CargoPass& pass,
-                              const FailedBatches& failed_batches)
+                              const FailedBatches& failed_batches, std::vector<PlannedTarget>& next)
   {
     RoundPrograms built;
     const bool a_listing_failed =
@@ -410,6 +410,12 @@ private:
         m_log(
             fmt::format("cargo did not build {} while other targets failed; building it alone", item.unit.listing->id));
         m_alone.push_back({{item_index}, false});
+        continue;
+      }
+      if (written.merged() && m_settings.confirm_alone && m_settings.confirm_alone(item.observed)) {
+        m_log(fmt::format("{} gave a result inside a batch that only a build alone confirms; building it alone",
+                          item.unit.listing->id));
+        next.push_back({{item_index}, false});
         continue;
       }
       if (!item.runs || item.observed.build != check::Observed::Build::compiled) {

@@ -58,6 +58,10 @@ struct BuildSettings
   // (`lint-workspace`), so cargo never replays a plain build's messages for a
   // lint run, nor a lint run's for a plain one. The build is the same full build.
   std::optional<std::vector<std::string>> clippy_flags;
+  // Whether what a listing's build gave inside a batch must be confirmed by
+  // building it alone (the lints that see a batch's layout, lint_config.hpp);
+  // if so, that result is the one reported. Empty: a batch's results stand.
+  std::function<bool(const check::Observed&)> confirm_alone;
 };
 
 // Whether what a listing did as part of a batch stands; if not, it is built

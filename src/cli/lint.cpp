@@ -3,6 +3,7 @@
 
 #include "app/lint_listings.hpp"
 #include "report/lint_report.hpp"
+#include "report/timings.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -58,6 +59,9 @@ int lint_command(const app::Options& options)
   fmt::print("{}", report::lint_summary(linted.lint));
   write_lint_reports(linted, options);
   std::fflush(stdout);
+  if (options.timings) {
+    fmt::print(stderr, "\n{}", report::timings_table(linted.run.timings));
+  }
   bool environment_failed = false;
   bool bad_input = !linted.run.book.problems.empty() || !linted.lint.problems.empty();
   for (const auto& result : linted.lint.results) {

@@ -52,6 +52,14 @@ Level level_of(const LintConfig& config, const KnownLints& known, const std::str
   return level.value_or(reported);
 }
 
+// A file as the user would type it from here: relative when inside the current folder.
+std::filesystem::path shown(const std::filesystem::path& file)
+{
+  std::error_code ec;
+  const auto relative = std::filesystem::proximate(file, ec);
+  return ec || relative.empty() || relative.string().starts_with("..") ? file : relative;
+}
+
 std::string why_not_linted(const check::ListingResult& result)
 {
   using check::Outcome;
@@ -179,7 +187,7 @@ LintRun collect_findings(const check::CheckRun& run, const LintConfig& config, c
       }
       for (const auto& [name, line] : result.expectation.allowed_lints) {
         if (holds(known, name, diagnostic.code)) {
-          finding.allowed_by = fmt::format("{}:{}", result.expectation.annotation_file.string(), line);
+          finding.allowed_by = fmt::format("{}:{}", shown(result.expectation.annotation_file).string(), line);
           break;
         }
       }

@@ -128,7 +128,10 @@ LintConfig read_lint_table(const toml::node& node, const std::filesystem::path& 
 
 std::vector<std::string> clippy_flags(const LintConfig& config, const std::vector<std::string>& group_names)
 {
-  std::vector<std::string> flags{"-Wclippy::all"};
+  // unexpected_cfgs checks `cfg(feature = "x")` against the scratch package's
+  // features, which are snipcheck's scaffolding (none), not the book's; rustdoc
+  // and `mdbook test` pass no --check-cfg, so they never warn about it.
+  std::vector<std::string> flags{"-Wclippy::all", "-Aunexpected_cfgs"};
   const auto is_group = [&](const std::string& name) {
     return std::find(group_names.begin(), group_names.end(), name) != group_names.end();
   };
@@ -147,6 +150,17 @@ std::vector<std::string> clippy_flags(const LintConfig& config, const std::vecto
 bool can_merge_for_lint(const scratch::ScratchSource& source)
 {
   return source.text.find("cfg(test)") == std::string::npos && !calls_main(source.text);
+}
+
+bool confirm_alone(const check::Observed& observed)
+{
+  constexpr std::array<std::string_view, 6> batch_sensitive{
+      "clippy::missing_const_for_fn", "clippy::exit",
+      "clippy::missing_panics_doc",   "clippy::missing_errors_doc",
+      "clippy::must_use_candidate",   "clippy::items_after_test_module"};
+  return std::any_of(observed.diagnostics.begin(), observed.diagnostics.end(), [&](const check::Diagnostic& d) {
+    return std::find(batch_sensitive.begin(), batch_sensitive.end(), d.code) != batch_sensitive.end();
+  });
 }
 
 } // namespace snipcheck::lint

@@ -4,6 +4,7 @@
 // run), the flags clippy-driver gets from it, and which listings a lint run
 // keeps out of merged batches. The stage itself is lint/lint.hpp.
 
+#include "check/compare.hpp"
 #include "scratch/wrap.hpp"
 #include "util/errors.hpp"
 
@@ -45,7 +46,8 @@ LintConfig read_lint_table(const toml::node& node, const std::filesystem::path& 
 
 // clippy-driver's flags: `-W clippy::all` first, so clippy's deny-by-default
 // lints warn and the build fails or passes exactly as rustc's does (a lint at
-// `deny` is told apart by snipcheck, not by failing the build); then the named
+// `deny` is told apart by snipcheck, not by failing the build), and `-A
+// unexpected_cfgs` (the scratch package's features are scaffolding); then the named
 // groups and then the named lints (a lint named itself wins over its group),
 // each `-A` or `-W`.
 std::vector<std::string> clippy_flags(const LintConfig& config, const std::vector<std::string>& group_names);
@@ -57,5 +59,15 @@ std::vector<std::string> clippy_flags(const LintConfig& config, const std::vecto
 // glue after it) and a call of `main` (clippy::main_recursion fires only where
 // `main` is the program's entry).
 bool can_merge_for_lint(const scratch::ScratchSource& source);
+
+// Whether a listing's result inside a batch holds a lint that fires there for
+// the batch's sake, so it is built alone and that result is reported
+// (build::BuildSettings::confirm_alone): clippy::missing_const_for_fn,
+// clippy::exit, clippy::missing_panics_doc, clippy::missing_errors_doc and
+// clippy::must_use_candidate spare the program's own `main` (a `pub fn main`
+// is exported in a batch), which a batch's member's `main` is not;
+// clippy::items_after_test_module sees the batch's glue after a test module
+// `#[cfg(test)]` did not show.
+bool confirm_alone(const check::Observed& observed);
 
 } // namespace snipcheck::lint

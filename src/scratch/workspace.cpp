@@ -199,7 +199,9 @@ void write_merged_target(const std::vector<const Unit*>& units, const std::strin
   std::string dispatch;
   for (const auto* unit : units) {
     const auto module = target_name(unit->listing->id);
-    text += fmt::format("mod {} {{\n", module);
+    // `pub`, as the crate root a listing built alone has: what it exports
+    // (`pub fn`) is exported in a batch too, which lints about visibility see.
+    text += fmt::format("pub mod {} {{\n", module);
     ++line;
     workspace.units.push_back({unit, package, package, TargetKind::bin, path, module, line});
     text += unit->source.text;

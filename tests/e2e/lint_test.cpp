@@ -140,6 +140,24 @@ TEST_F(Lint, MergedGivesEachListingWhatItGetsAlone)
   EXPECT_NE(verbose.err.find("--bin merged_"), std::string::npos) << verbose.err;
 }
 
+// Lints that see what a batch changes: whether `pub` items are exported (the
+// batch's modules are `pub`, as a crate root is), and whether `main` is the
+// program's (a member with such a finding is built alone).
+TEST_F(Lint, MergedEqualsAloneForLintsThatSeeTheBatch)
+{
+  write("snipcheck.toml", "[lint]\nwarn = [\"clippy::missing_const_for_fn\", \"clippy::missing_panics_doc\"]\n");
+  const auto [merged, merged_run] = lint("--no-cache");
+  const auto [alone, alone_run] = lint("--no-merge --no-cache");
+  EXPECT_EQ(findings(merged), findings(alone));
+  const Finding panics{"ch02/2-4", "clippy::missing_panics_doc", place_of("src/ch02.md", "pub fn half"), "warn", false};
+  EXPECT_TRUE(findings(merged).contains(panics)) << merged.dump(1);
+  EXPECT_EQ(result_of(merged, "ch02/2-5")["findings"].size(), 0u) << merged.dump(1); // its `main` is the entry
+  const auto verbose = snipcheck("lint -v --no-cache");
+  EXPECT_NE(verbose.err.find("ch02/2-5 gave a result inside a batch that only a build alone confirms"),
+            std::string::npos)
+      << verbose.err;
+}
+
 TEST_F(Lint, CachedEqualsUncachedAndACheckRunIsNeverALintRun)
 {
   const auto check_report = m_temp / "check.json";
@@ -200,6 +218,7 @@ TEST_F(Lint, TheFailingLevelAndBadConfig)
   bad = snipcheck("lint");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("snipcheck.toml:2"), std::string::npos) << bad.err;
+  write("snipcheck.toml", "");
   write("expected/ch01.toml", "[\"ch01/1-7\"]\nallow = [\"clippy::needless_range_loop\"]\n");
   bad = snipcheck("lint");
   EXPECT_EQ(bad.exit_code, 2);
@@ -234,8 +253,13 @@ TEST_F(Lint, GithubAndJunitReportsCarryTheFindings)
   EXPECT_NE(run.out.find("::error file=src/ch01.md,line=" + line + ",col=5,title=snipcheck lint ch01/1-2"),
             std::string::npos)
       << run.out;
-  EXPECT_NE(run.out.find("::warning file=src/ch01.md"), std::string::npos) << run.out;
-  EXPECT_EQ(run.out.find("ch01/1-7"), std::string::npos); // allowed: not annotated
+  EXPECT_NE(run.out.find("\n::warning file=src/ch01.md"), std::string::npos) << run.out;
+  std::string annotations;
+  for (const auto& line : snipcheck::text::split_lines(run.out)) {
+    annotations += line.starts_with("::") ? line + "\n" : "";
+  }
+  EXPECT_EQ(annotations.find("ch01/1-7"), std::string::npos) << annotations; // allowed: not annotated
+  EXPECT_NE(annotations.find("ch01/1-3"), std::string::npos) << annotations;
   const auto xml = read_file(junit);
   EXPECT_NE(xml.find("<failure type=\"lint\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("<skipped message=\"expected not to compile\"/>"), std::string::npos) << xml;

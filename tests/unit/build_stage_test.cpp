@@ -113,8 +113,8 @@ private:
                                       {"rendered", "error: broken\n"}}}};
           out += message.dump() + "\n";
         }
-        if (lines[k].starts_with("mod ")) {
-          module = lines[k].substr(4, lines[k].find(' ', 4) - 4);
+        if (lines[k].starts_with("pub mod ")) {
+          module = lines[k].substr(8, lines[k].find(' ', 8) - 8);
           modules += module + "\n";
         }
         if (lines[k].find("SLOW") != std::string::npos) {

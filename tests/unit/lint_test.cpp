@@ -78,7 +78,7 @@ TEST(ClippyFlags, ClippysDenyByDefaultLintsWarnAndALintWinsOverItsGroup)
                            "deny = [\"clippy::pedantic\"]\nwarn = [\"clippy::style\"]\n",
                            problems);
   const auto flags = clippy_flags(config, {"clippy::pedantic", "clippy::style"});
-  const std::vector<std::string> expected{"-Wclippy::all", "-Wclippy::style", "-Wclippy::pedantic",
+  const std::vector<std::string> expected{"-Wclippy::all", "-Aunexpected_cfgs", "-Wclippy::style", "-Wclippy::pedantic",
                                           "-Aclippy::module_name_repetitions"};
   EXPECT_EQ(flags, expected); // denied ones warn: snipcheck tells the levels apart, the build stays check's
 }
@@ -97,6 +97,15 @@ TEST(CanMergeForLint, KeepsTestModulesAndCallsOfMainAlone)
   EXPECT_FALSE(can_merge_for_lint(source("fn main() {\n    main();\n}\n")));
   EXPECT_FALSE(can_merge_for_lint(source("fn main() { crate::main () }\n")));
   EXPECT_FALSE(can_merge_for_lint(source("fn f() {}\n#[cfg(test)]\nmod tests {}\n")));
+}
+
+TEST(ConfirmAlone, LintsThatSeeTheBatchNeedABuildAlone)
+{
+  check::Observed observed;
+  observed.diagnostics.push_back({"warning", "clippy::needless_return"});
+  EXPECT_FALSE(confirm_alone(observed));
+  observed.diagnostics.push_back({"warning", "clippy::missing_const_for_fn"});
+  EXPECT_TRUE(confirm_alone(observed));
 }
 
 constexpr std::string_view help_text = R"(
