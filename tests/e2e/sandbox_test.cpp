@@ -257,6 +257,10 @@ std::vector<pid_t> run_helpers_of(pid_t parent)
   std::vector<pid_t> helpers;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) {
+      continue; // not a process (/proc/net/stat is a folder)
+    }
     std::ifstream cmdline(entry.path() / "cmdline");
     std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
     std::ifstream stat_file(entry.path() / "stat");
@@ -270,7 +274,7 @@ std::vector<pid_t> run_helpers_of(pid_t parent)
     pid_t ppid = 0;
     fields >> state >> ppid;
     if (ppid == parent) {
-      helpers.push_back(std::stoi(entry.path().filename().string()));
+      helpers.push_back(std::stoi(name));
     }
   }
   return helpers;
@@ -282,6 +286,7 @@ std::vector<pid_t> run_helpers_of(pid_t parent)
 TEST_F(Hostile, AKilledRunHelperIsAnEnvironmentFailure)
 {
   snipcheck(hostile("1.1", "1")); // build first
+  fs::remove(m_temp / "report.json");
   auto arguments = hostile("1.1", "60");
   arguments.insert(arguments.begin(), "-v");
   const pid_t pid = start(arguments);
