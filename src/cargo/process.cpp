@@ -1,10 +1,13 @@
 // The one translation unit that includes Boost.Process (v2: pidfd-based
 // waiting on Linux, asio for the output pipes and the timeout): starting a
-// child, its output, its time limit and interrupts. What the child does
-// between fork and exec is in child_setup.cpp.
+// child, its output, its time limit and interrupts; snipcheck's side of a run
+// helper (run_helper.hpp). What the child does between fork and exec is in
+// child_setup.cpp.
 #include "cargo/process.hpp"
 
 #include "cargo/child_setup.hpp"
+#include "cargo/run_helper.hpp"
+#include "util/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -18,7 +21,10 @@
 #include <boost/type_traits/remove_pointer.hpp>
 #include <type_traits>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process/v2/environment.hpp>
@@ -321,6 +327,7 @@ private:
   bool m_ended = false;
 };
 
+// Runs commands in this process's own children.
 class ProcessRunner : public CommandRunner
 {
 public:
@@ -357,7 +364,169 @@ public:
     result.status = child.status();
     return result;
   }
+
+  std::unique_ptr<CommandRunner> runner_for_slot() override;
 };
+
+// How long a run helper may take beyond a command's own time limit before it
+// is taken for hung: the drain of the pipes, a loaded machine.
+constexpr std::chrono::seconds helper_slack{60};
+
+// snipcheck's side of a run helper (run_helper.hpp): starts it, hands it one
+// command at a time over a socket, waits for the reply and passes an interrupt
+// on. Everything of the helper's that goes wrong is an environment failure.
+class HelperRunner : public CommandRunner
+{
+public:
+  HelperRunner()
+  {
+    asio::local::stream_protocol::socket helper_end(m_context);
+    asio::local::connect_pair(m_socket, helper_end);
+    const Command helper; // its own process group, no limits: what it starts gets them
+    try {
+      // /proc/self/exe: this very binary, even if a newer one replaced its file meanwhile.
+      m_helper.emplace(m_context, "/proc/self/exe", std::vector<std::string>{std::string(run_helper_argument)},
+                       bp::process_stdio{helper_end, helper_end, {}}, ChildSetup{&helper, nullptr, ::getpid()});
+    } catch (const std::exception& error) {
+      throw Fatal(fmt::format("cannot start snipcheck's run helper: {}", error.what()));
+    }
+  }
+
+  HelperRunner(const HelperRunner&) = delete;
+  HelperRunner& operator=(const HelperRunner&) = delete;
+
+  // The helper ends at the end of its requests; one still busy (an exception
+  // left a request unanswered) is killed, and its program with it.
+  ~HelperRunner() override
+  {
+    if (!m_helper) {
+      return;
+    }
+    bp::error_code ignored;
+    if (m_busy) {
+      ::kill(m_helper->id(), SIGKILL);
+    }
+    m_socket.close(ignored);
+    m_helper->wait(ignored);
+    m_helper->detach();
+  }
+
+  CommandResult run(const Command& command) override
+  {
+    if (g_interrupt_signal != 0) {
+      throw Interrupted();
+    }
+    if (command.on_stdout_line) {
+      return ProcessRunner().run(command); // lines are reported as they come: here only
+    }
+    if (!m_helper) {
+      throw Fatal("snipcheck's run helper ended after a failure");
+    }
+    m_busy = true;
+    send(encode_request(command));
+    const auto reply = receive(command);
+    m_busy = false;
+    switch (reply.kind) {
+    case RunReply::Kind::finished: return reply.result;
+    case RunReply::Kind::interrupted: end_helper(); throw Interrupted();
+    case RunReply::Kind::failed: end_helper(); throw Fatal(reply.message);
+    }
+    throw Fatal("the run helper's protocol broke: a reply of an unknown kind");
+  }
+
+private:
+  void send(const std::string& frame)
+  {
+    bp::error_code ec;
+    asio::write(m_socket, asio::buffer(frame), ec); // a socket: no SIGPIPE when the helper died
+    if (ec) {
+      throw Fatal(fmt::format("snipcheck's run helper {}: {}", ended_how(), ec.message()));
+    }
+  }
+
+  // Waits for the helper's reply to `command`, polling for an interrupt (sent
+  // on to the helper, which stops its program) and for a helper that hangs.
+  RunReply receive(const Command& command)
+  {
+    std::string header(4, '\0');
+    std::string body;
+    bp::error_code failure;
+    bool done = false;
+    asio::async_read(m_socket, asio::buffer(header), [&](const bp::error_code& ec, std::size_t) {
+      const auto length = ec ? std::nullopt : frame_length(header);
+      if (!length) {
+        failure = ec ? ec : asio::error::message_size;
+        done = true;
+        return;
+      }
+      body.resize(*length);
+      asio::async_read(m_socket, asio::buffer(body), [&](const bp::error_code& ec, std::size_t) {
+        failure = ec;
+        done = true;
+      });
+    });
+    auto deadline = command.timeout ? std::optional(std::chrono::steady_clock::now() + *command.timeout + helper_slack)
+                                    : std::nullopt;
+    bool passed_on = false;
+    m_context.restart();
+    while (!done) {
+      m_context.run_one_for(interrupt_poll);
+      if (g_interrupt_signal != 0 && !passed_on) {
+        passed_on = true;
+        ::kill(m_helper->id(), SIGTERM);
+      }
+      if (deadline && std::chrono::steady_clock::now() > *deadline) {
+        ::kill(m_helper->id(), SIGKILL); // the read fails: an environment failure
+        deadline.reset();
+      }
+    }
+    if (failure) {
+      throw Fatal(fmt::format("snipcheck's run helper {} while running {}: {}", ended_how(), command.argv.at(0),
+                              failure.message()));
+    }
+    return decode_reply(body);
+  }
+
+  // Waits for the helper that is ending (after its last reply, or dead).
+  void end_helper()
+  {
+    bp::error_code ignored;
+    m_socket.close(ignored);
+    m_helper->wait(ignored);
+    m_last_status = m_helper->native_exit_code();
+    m_helper->detach(); // reaped: its pid may be another child's by now
+    m_helper.reset();
+  }
+
+  // Ends a helper that broke the protocol or stopped answering, and says how it ended.
+  std::string ended_how()
+  {
+    const auto pid = m_helper->id();
+    bp::error_code ec;
+    const bool was_running = m_helper->running(ec);
+    if (was_running) {
+      ::kill(pid, SIGKILL);
+    }
+    end_helper();
+    if (was_running) {
+      return fmt::format("(pid {}) stopped answering", pid);
+    }
+    return fmt::format("(pid {}) ended unexpectedly ({})", pid,
+                       WIFSIGNALED(m_last_status) ? fmt::format("killed by signal {}", WTERMSIG(m_last_status))
+                                                  : fmt::format("exit code {}", WEXITSTATUS(m_last_status)));
+  }
+
+  asio::io_context m_context;
+  asio::local::stream_protocol::socket m_socket{m_context};
+  std::optional<bp::process> m_helper;
+  bool m_busy = false;
+  int m_last_status = 0;
+};
+
+std::unique_ptr<CommandRunner> ProcessRunner::runner_for_slot()
+{
+  return std::make_unique<HelperRunner>();
+}
 
 } // namespace
 

@@ -111,9 +111,18 @@ class CommandRunner
 public:
   virtual ~CommandRunner() = default;
   virtual CommandResult run(const Command& command) = 0;
+  // A runner for one slot of commands run one after another (the programs of
+  // run::run_programs), or nothing: then this one runs them. The process
+  // runner's starts a run helper, a small process that starts the slot's
+  // programs, so that starting one costs the same however large snipcheck grew.
+  virtual std::unique_ptr<CommandRunner> runner_for_slot() { return nullptr; }
 };
 
 std::unique_ptr<CommandRunner> make_process_runner();
+
+// When argv says this process is a run helper (started by a slot's runner):
+// serves its requests and returns its exit code. Nothing otherwise.
+std::optional<int> run_as_helper(int argc, char** argv);
 
 // Whether this machine lets snipcheck (root or not: through a user namespace)
 // enter private pid, mount, network and IPC namespaces with a FileView; probed

@@ -260,6 +260,8 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
   std::atomic<bool> stop{false};
   const auto worker = [&] {
     const Slot slot;
+    const auto own_runner = runner.runner_for_slot(); // the slot's run helper
+    auto& slot_runner = own_runner ? *own_runner : runner;
     for (auto k = next++; k < programs.size() && !stop; k = next++) {
       const auto& program = programs[k];
       auto prepared =
@@ -274,7 +276,7 @@ std::vector<cargo::CommandResult> run_programs(const std::vector<ProgramRun>& pr
         log(fmt::format("{} (in {}, limit {}s)", program.label, prepared.command.working_dir.string(),
                         settings.timeout_seconds));
       }
-      results[k] = runner.run(prepared.command);
+      results[k] = slot_runner.run(prepared.command);
       slot.clean_up(isolated);
       if (on_end) {
         const std::lock_guard lock(reporting);

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fstream>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -51,10 +52,7 @@ protected:
     return finished;
   }
 
-  Finished snipcheck(const std::vector<std::string>& arguments) const
-  {
-    return wait_for(start(arguments));
-  }
+  Finished snipcheck(const std::vector<std::string>& arguments) const { return wait_for(start(arguments)); }
 
   std::vector<std::string> hostile(const std::string& selector, const std::string& timeout = "2") const
   {
@@ -253,9 +251,65 @@ TEST_F(Hostile, InterruptWithMoreProgramsThanSixteenKillsThemAll)
   EXPECT_EQ(temporary_files(), std::vector<std::string>{});
 }
 
+// The run helpers snipcheck (pid `parent`) started: their pids.
+std::vector<pid_t> run_helpers_of(pid_t parent)
+{
+  std::vector<pid_t> helpers;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) {
+      continue; // not a process (/proc/net/stat is a folder)
+    }
+    std::ifstream cmdline(entry.path() / "cmdline");
+    std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    std::ifstream stat_file(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    const auto after_name = stat.rfind(')');
+    if (text.find("--internal-run-helper") == std::string::npos || after_name == std::string::npos) {
+      continue;
+    }
+    std::istringstream fields(stat.substr(after_name + 2));
+    std::string state;
+    pid_t ppid = 0;
+    fields >> state >> ppid;
+    if (ppid == parent) {
+      helpers.push_back(std::stoi(name));
+    }
+  }
+  return helpers;
+}
+
+// The programs run from a helper process per slot; when it dies, that is the
+// environment failing (exit 3), never the listing's verdict, and its program
+// dies with it.
+TEST_F(Hostile, AKilledRunHelperIsAnEnvironmentFailure)
+{
+  snipcheck(hostile("1.1", "1")); // build first
+  fs::remove(m_temp / "report.json");
+  auto arguments = hostile("1.1", "60");
+  arguments.insert(arguments.begin(), "-v");
+  const pid_t pid = start(arguments);
+  wait_until_running(1);
+  const auto helpers = run_helpers_of(pid);
+  ASSERT_EQ(helpers.size(), 1u) << "one slot, one helper";
+  ::kill(helpers.front(), SIGKILL);
+  const auto run = wait_for(pid);
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_NE(run.err.find("run helper"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out.find("FAIL"), std::string::npos) << run.out;
+  EXPECT_FALSE(fs::exists(m_temp / "report.json")) << "no verdict was reported";
+  // The program died with its helper (PR_SET_PDEATHSIG down the chain).
+  for (int waited = 0; waited < 20 && !leftovers().empty(); ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(leftovers(), std::vector<std::string>{});
+  EXPECT_EQ(temporary_files(), std::vector<std::string>{});
+}
+
 TEST_F(Hostile, TwoRunsOnOneBuildFolderTakeTurns)
 {
-  snipcheck(hostile("1.5")); // build first, so the two runs overlap while running
+  snipcheck(hostile("1.5"));                      // build first, so the two runs overlap while running
   const pid_t first = start(hostile("1.1", "3")); // holds the build folder for about 3 s
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // The second run, on the same build folder, from a sibling folder of its own.

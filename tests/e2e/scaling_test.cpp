@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <csignal>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -146,6 +148,65 @@ TEST_F(Scaling, IsolatedProgramsNeedNoKillingAfterEachRun)
     kills += line.find("kill(-1, SIGKILL)") != std::string::npos ? 1 : 0;
   }
   EXPECT_LE(kills, 2) << "one per slot, not one per program (" << programs << ")";
+}
+
+// The processes snipcheck itself forks (not its threads, not what its
+// children fork) in a run of `programs` tiny listings, counted under strace.
+int snipcheck_forks(const Finished& run, const fs::path& trace)
+{
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::set<std::string> snipcheck; // the main thread (the first to call clone) and its threads
+  std::map<std::string, bool> pending_is_thread;
+  int forks = 0;
+  const auto record = [&](const std::string& pid, bool thread, const std::string& line) {
+    const auto equals = line.rfind("= ");
+    if (equals == std::string::npos || line.compare(equals + 2, 1, "-") == 0 || !snipcheck.contains(pid)) {
+      return;
+    }
+    if (thread) {
+      snipcheck.insert(line.substr(equals + 2, line.find_first_not_of("0123456789", equals + 2) - equals - 2));
+    } else {
+      ++forks;
+    }
+  };
+  for (const auto& line : snipcheck::text::split_lines(read_file(trace))) {
+    const auto pid = line.substr(0, line.find(' '));
+    if (snipcheck.empty()) {
+      snipcheck.insert(pid);
+    }
+    if (line.find("resumed>") != std::string::npos) {
+      record(pid, pending_is_thread[pid], line);
+    } else if (line.find("<unfinished") != std::string::npos) {
+      pending_is_thread[pid] = line.find("CLONE_THREAD") != std::string::npos;
+    } else if (line.find("clone") != std::string::npos || line.find("fork(") != std::string::npos) {
+      record(pid, line.find("CLONE_THREAD") != std::string::npos, line);
+    }
+  }
+  return forks;
+}
+
+// Before: every program was started by a fork of snipcheck (and its sandbox
+// forked twice more from that copy), so each run copied snipcheck's page
+// tables, which grow with the book. Programs are now started by a run helper
+// per slot: snipcheck forks as often for 24 programs as for 4.
+TEST_F(Scaling, SnipcheckForksPerSlotNotPerProgram)
+{
+  if (std::system("strace -V >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "needs strace";
+  }
+  const auto forks_for = [&](int programs) {
+    write_book(programs - 1, "fn main() {}");
+    fs::remove_all(m_temp / "build");
+    const auto trace = m_temp / ("strace-" + std::to_string(programs) + ".txt");
+    const auto run = run_shell("strace -f -qq -e trace=clone,clone3,fork,vfork -e signal=none -o '" + trace.string() +
+                                   "' " + command("-q --jobs 2"),
+                               m_temp, m_temp);
+    return snipcheck_forks(run, trace);
+  };
+  const int few = forks_for(4);
+  const int many = forks_for(24);
+  EXPECT_GT(few, 0) << "the trace names snipcheck's forks";
+  EXPECT_LE(many, few + 2) << "forks of snipcheck: " << few << " for 4 programs, " << many << " for 24";
 }
 
 // --timings names the phases, and the JSON report holds them.
