@@ -13,6 +13,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+
+#include <unistd.h>
 
 namespace snipcheck::lint {
 namespace {
@@ -323,6 +326,23 @@ TEST(LintBuild, ClippyDriverTakesRustcsPlaceForTheWorkspaceOnly)
   command = cargo::cargo_command(settings, "build", {});
   EXPECT_FALSE(command.set_env.contains("CLIPPY_ARGS"));
   EXPECT_FALSE(command.set_env.contains(cargo::clippy_driver_variable));
+}
+
+TEST(LintBuild, NoClippyForTheToolchainNamesTheComponentToAdd)
+{
+  const auto bin = std::filesystem::temp_directory_path() / ("snipcheck-noclippy-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(bin);
+  try {
+    cargo::resolve_clippy_driver(bin, "nightly");
+    FAIL() << "a toolchain without clippy-driver was accepted";
+  } catch (const Fatal& error) {
+    EXPECT_NE(std::string(error.what()).find("rustup component add clippy --toolchain nightly"), std::string::npos)
+        << error.what();
+  }
+  std::ofstream(bin / "clippy-driver") << "#!/bin/sh\n";
+  std::filesystem::permissions(bin / "clippy-driver", std::filesystem::perms::owner_all);
+  EXPECT_EQ(cargo::resolve_clippy_driver(bin, "nightly"), bin / "clippy-driver");
+  std::filesystem::remove_all(bin);
 }
 
 TEST(LintBuild, ALintRunNeverSharesACacheEntryWithACheckRun)
