@@ -111,7 +111,6 @@ FixPlan fix_book(const Options& options, cargo::CommandRunner& runner, const Log
   }
 
   std::vector<fixing::FixListing> items;
-  std::vector<const ListingResult*> built;
   for (const auto& result : plan.first.results) {
     // Nothing runs in this round, so a verdict that wanted a run says nothing:
     // only a build the environment stopped is its failure.
@@ -135,7 +134,6 @@ FixPlan fix_book(const Options& options, cargo::CommandRunner& runner, const Log
       item.fixes = fixes->second;
     }
     items.push_back(std::move(item));
-    built.push_back(&result);
   }
   fixing::FixSettings settings;
   settings.markdown = plan.first.book.format == book::Format::markdown;
