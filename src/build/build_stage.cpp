@@ -236,7 +236,13 @@ private:
       auto folder =
           fingerprint.empty() ? std::string("workspace") : "workspace-d" + text::fnv1a_hex(fingerprint).substr(0, 8);
       if (m_settings.clippy_flags) {
-        folder = "lint-" + folder;
+        // One folder per set of flags: cargo does not build again when only
+        // CLIPPY_ARGS changes, and would replay another set's findings.
+        std::string flags;
+        for (const auto& flag : *m_settings.clippy_flags) {
+          flags += flag + "\n";
+        }
+        folder = "lint-" + text::fnv1a_hex(flags).substr(0, 8) + "-" + folder;
       }
       auto more = build_workspace(std::move(group), folder);
       next.insert(next.end(), more.begin(), more.end());
@@ -362,8 +368,8 @@ private:
   {
     std::set<std::size_t> timed_out;
     for (const auto& written : workspace.units) {
-      const auto messages = written.merged() ? pass.messages_of(written.path.string())
-                                             : std::vector<const cargo::CompilerMessage*>{};
+      const auto messages =
+          written.merged() ? pass.messages_of(written.path.string()) : std::vector<const cargo::CompilerMessage*>{};
       if (std::any_of(messages.begin(), messages.end(), [](const auto* m) { return cargo::is_compile_timeout(*m); })) {
         timed_out.insert(round.item_target.at(round.item_of(written)));
       }
@@ -456,8 +462,8 @@ private:
       finish(item_index);
       return;
     }
-    item.observed.run = check::RunOutput{ran.status, std::move(ran.out), std::move(ran.err),
-                                         ran.out_truncated || ran.err_truncated};
+    item.observed.run =
+        check::RunOutput{ran.status, std::move(ran.out), std::move(ran.err), ran.out_truncated || ran.err_truncated};
     item.duration += ran.duration;
     // A program that hit the time limit stands as it is: each member of a
     // batch runs in a process of its own that runs only that member's code,

@@ -55,8 +55,8 @@ struct BuildSettings
   util::PhaseTimer* timer = nullptr;
   // Set for `snipcheck lint`: the listings are compiled by the toolchain's
   // clippy-driver with these lint-level flags, in workspaces of their own
-  // (`lint-workspace`), so cargo never replays a plain build's messages for a
-  // lint run, nor a lint run's for a plain one. The build is the same full build.
+  // (`lint-HASH-workspace`, one per set of flags), so cargo never replays a
+  // plain build's messages for a lint run, nor one set of flags' for another. The build is the same full build.
   std::optional<std::vector<std::string>> clippy_flags;
   // Whether what a listing's build gave inside a batch must be confirmed by
   // building it alone (the lints that see a batch's layout, lint_config.hpp);
