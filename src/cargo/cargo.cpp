@@ -422,21 +422,33 @@ ResolvedToolchain resolve_toolchain(CommandRunner& runner, const std::string& to
   return resolved;
 }
 
-std::filesystem::path resolve_clippy_driver(const std::filesystem::path& bin, const std::string& toolchain)
+namespace {
+
+// A component's executable in a toolchain's bin/ (ResolvedToolchain::bin);
+// with none there, on PATH for the default toolchain. Throws Fatal naming
+// `rustup component add COMPONENT`.
+std::filesystem::path component_executable(const std::filesystem::path& bin, const std::string& toolchain,
+                                           const std::string& executable, const std::string& component)
 {
   if (!bin.empty()) {
-    if (auto beside = find_executable((bin / "clippy-driver").string()); !beside.empty()) {
+    if (auto beside = find_executable((bin / executable).string()); !beside.empty()) {
       return beside;
     }
   } else if (toolchain.empty()) {
-    if (auto on_path = find_executable("clippy-driver"); !on_path.empty()) {
+    if (auto on_path = find_executable(executable); !on_path.empty()) {
       return on_path;
     }
   }
   const auto named = toolchain.empty() ? std::string() : " --toolchain " + toolchain;
-  throw Fatal(fmt::format("clippy is not installed for the {} toolchain; install it with `rustup component add "
-                          "clippy{}`",
-                          toolchain.empty() ? "default" : "`" + toolchain + "`", named));
+  throw Fatal(fmt::format("{} is not installed for the {} toolchain; install it with `rustup component add {}{}`",
+                          component, toolchain.empty() ? "default" : "`" + toolchain + "`", component, named));
+}
+
+} // namespace
+
+std::filesystem::path resolve_clippy_driver(const std::filesystem::path& bin, const std::string& toolchain)
+{
+  return component_executable(bin, toolchain, "clippy-driver", "clippy");
 }
 
 std::string clippy_lint_help(CommandRunner& runner, const std::filesystem::path& clippy_driver)
@@ -456,20 +468,7 @@ std::string clippy_lint_help(CommandRunner& runner, const std::filesystem::path&
 
 std::filesystem::path resolve_rustfmt(CommandRunner& runner, const std::string& toolchain)
 {
-  const auto resolved = resolve_toolchain(runner, toolchain);
-  if (!resolved.bin.empty()) {
-    if (auto beside = find_executable((resolved.bin / "rustfmt").string()); !beside.empty()) {
-      return beside;
-    }
-  } else if (toolchain.empty()) {
-    if (auto on_path = find_executable("rustfmt"); !on_path.empty()) {
-      return on_path;
-    }
-  }
-  const auto named = toolchain.empty() ? std::string() : " --toolchain " + toolchain;
-  throw Fatal(fmt::format("rustfmt is not installed for the {} toolchain; install it with `rustup component add "
-                          "rustfmt{}`",
-                          toolchain.empty() ? "default" : "`" + toolchain + "`", named));
+  return component_executable(resolve_toolchain(runner, toolchain).bin, toolchain, "rustfmt", "rustfmt");
 }
 
 } // namespace snipcheck::cargo
