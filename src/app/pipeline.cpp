@@ -6,6 +6,7 @@
 #include "run/run_programs.hpp"
 #include "app/plan.hpp"
 #include "cargo/cargo.hpp"
+#include "cargo/toolchain_cache.hpp"
 #include "check/test_mode.hpp"
 #include "lint/lint_config.hpp"
 #include "scratch/workspace.hpp"
@@ -40,7 +41,9 @@ std::vector<ToolchainInfo> resolve_toolchains(const Options& options, cargo::Com
     ToolchainInfo info;
     info.argument = name;
     try {
-      auto resolved = cargo::resolve_toolchain(runner, name);
+      // Kept in the build folder, one file per name asked for: re-asked whenever an input changed.
+      const auto cache_file = options.build_dir / fmt::format("toolchain-{}.json", text::fnv1a_hex(name));
+      auto resolved = cargo::resolve_toolchain_cached(runner, name, cache_file);
       info.rustc_verbose = std::move(resolved.verbose_version);
       info.bin = std::move(resolved.bin);
     } catch (const Fatal&) {
@@ -191,6 +194,8 @@ public:
   std::vector<Cell> add_results(const std::vector<const book::Listing*>& selected)
   {
     std::vector<Cell> cells;
+    // Grown once: a ListingResult is large, and growing by doubling moved each several times.
+    m_run.results.reserve(m_run.results.size() + m_run.toolchains.size() * m_run.editions.size() * selected.size());
     for (const auto& toolchain : m_run.toolchains) {
       for (const auto& edition : m_run.editions) {
         Cell cell{&toolchain, edition, {}};
@@ -401,14 +406,28 @@ private:
 
 namespace {
 
+// What check_planned waits for: asked while the book is read.
+struct SetupQuestions
+{
+  std::future<std::vector<ToolchainInfo>> toolchains;
+  std::future<std::string> build_setup; // cargo::build_setup_identity(), its isolation probe
+};
+
+// Both at once, and at once: each takes as long as reading a book, and the
+// probe's fork is cheapest before the book fills snipcheck's memory.
+SetupQuestions ask_setup(const Options& options, cargo::CommandRunner& runner)
+{
+  return {std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); }),
+          std::async(std::launch::async, [] { return cargo::build_setup_identity(); })};
+}
+
 // Checks a plan read and selected already (`reading` started with the read);
 // the toolchains and the build setup are being asked for meanwhile.
-CheckRun check_planned(const Options& options, Plan plan, std::future<std::vector<ToolchainInfo>> toolchains,
-                       cargo::CommandRunner& runner, const Log& log, const ProgressFn& progress,
-                       Clock::time_point started, util::PhaseTimer::Start reading)
+CheckRun check_planned(const Options& options, Plan plan, SetupQuestions setup, cargo::CommandRunner& runner,
+                       const Log& log, const ProgressFn& progress, Clock::time_point started,
+                       util::PhaseTimer::Start reading)
 {
   util::PhaseTimer timer;
-  auto build_setup = std::async(std::launch::async, [] { return cargo::build_setup_identity(); });
   timer.stop(reading, "read", static_cast<long>(plan.selected.size()));
   const auto setting_up = util::PhaseTimer::start();
   for (const auto& notice : plan.loaded.book.notices) {
@@ -416,9 +435,9 @@ CheckRun check_planned(const Options& options, Plan plan, std::future<std::vecto
   }
   CheckRun run;
   run.book = std::move(plan.loaded.book); // the selected listings stay where they are
-  run.toolchains = toolchains.get();
+  run.toolchains = setup.toolchains.get();
   run.editions = std::move(plan.editions);
-  const BuildIdentity identity{build::registry_digest(options.registry_directory), build_setup.get()};
+  const BuildIdentity identity{build::registry_digest(options.registry_directory), setup.build_setup.get()};
   if (const auto isolation = cargo::compile_isolation(); !isolation.isolated) {
     log(fmt::format("notice: cargo and rustc run without isolation ({}): a listing's compile-time code sees "
                     "and may write what you can; its verdicts are cached apart from isolated ones",
@@ -443,19 +462,17 @@ CheckRun run_check(const Options& options, cargo::CommandRunner& runner, const L
 {
   const auto started = Clock::now();
   const auto reading = util::PhaseTimer::start();
-  // Asking rustup for the toolchains takes as long as reading a book: both at once.
   // The book's problems (exit 2) are still reported before a missing toolchain's.
-  auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
+  auto setup = ask_setup(options, runner);
   auto plan = plan_run(options);
-  return check_planned(options, std::move(plan), std::move(toolchains), runner, log, progress, started, reading);
+  return check_planned(options, std::move(plan), std::move(setup), runner, log, progress, started, reading);
 }
 
 CheckRun run_check(const Options& options, Plan plan, cargo::CommandRunner& runner, const Log& log)
 {
   const auto started = Clock::now();
   const auto reading = util::PhaseTimer::start();
-  auto toolchains = std::async(std::launch::async, [&] { return resolve_toolchains(options, runner); });
-  return check_planned(options, std::move(plan), std::move(toolchains), runner, log, {}, started, reading);
+  return check_planned(options, std::move(plan), ask_setup(options, runner), runner, log, {}, started, reading);
 }
 
 } // namespace snipcheck::app

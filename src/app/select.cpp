@@ -66,7 +66,9 @@ public:
   {
     for (const auto& listing : book.listings) {
       for (const auto& file : listing.files) {
-        m_canonical.try_emplace(file, canonical(file));
+        if (!m_canonical.contains(file)) { // once per file, not per listing: each is a getcwd and a readlink a folder
+          m_canonical.emplace(file, canonical(file));
+        }
       }
     }
   }
