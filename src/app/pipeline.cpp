@@ -347,8 +347,11 @@ private:
     item.unit.test_harness = form.test_harness;
     const bool lint = m_options.clippy_flags.has_value();
     item.runs = form.runs && !lint; // lint reads what the compiler says; nothing needs to run
-    item.mergeable = expectation.outcome != check::Outcome::compile_fail &&
-                     form.wrap.crate_type == scratch::CrateType::bin && !item.unit.test_harness &&
+    // compile_fail listings share batches when a batch can settle their failures (build_pass.hpp):
+    // not for lint runs, whose batches carry no analysis marker.
+    item.expected_to_fail = expectation.outcome == check::Outcome::compile_fail;
+    item.mergeable = (!item.expected_to_fail || !lint) && form.wrap.crate_type == scratch::CrateType::bin &&
+                     !item.unit.test_harness &&
                      !listing.fence.standalone_crate && scratch::can_merge(item.unit.source) &&
                      (!lint || lint::can_merge_for_lint(item.unit.source));
     build::CacheContext context{cell.toolchain->rustc_verbose, m_options.registry_directory, item.runs,

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <iterator>
 #include <set>
 
 namespace snipcheck::build {
@@ -89,6 +91,29 @@ std::optional<check::CodeFix> place_fix(const cargo::Suggestion& suggestion, con
   return fix;
 }
 
+// rustc names a batch member's items by their path from the batch's root
+// (`ch03_3_1_2::Point`); alone, the listing is the root (`Point`).
+std::string without_batch_module(std::string text, const scratch::WrittenUnit& unit)
+{
+  if (!unit.merged()) {
+    return text;
+  }
+  const auto prefix = unit.module + "::";
+  std::string result;
+  std::size_t from = 0;
+  for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + prefix.size())) {
+    const bool starts_a_path = at == 0 || !(std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 ||
+                                            text[at - 1] == '_' || text[at - 1] == ':');
+    const bool after_crate = at >= 7 && text.compare(at - 7, 7, "crate::") == 0;
+    if (starts_a_path || after_crate) {
+      result.append(text, from, at - from);
+      from = at + prefix.size();
+    }
+  }
+  result.append(text, from);
+  return result;
+}
+
 // Places a compiler message at the book's line through the scratch file's line map.
 check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::WrittenUnit& unit,
                         const std::filesystem::path& workspace_root)
@@ -96,7 +121,7 @@ check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::Wr
   check::Diagnostic diagnostic;
   diagnostic.level = message.level;
   diagnostic.code = message.code;
-  diagnostic.message = message.message;
+  diagnostic.message = without_batch_module(message.message, unit);
   const auto& listing_lines = unit.unit->listing->lines;
   const auto& files = unit.unit->listing->files;
   const int offset = unit.line_offset;
@@ -109,7 +134,7 @@ check::Diagnostic place(const cargo::CompilerMessage& message, const scratch::Wr
         const auto& line = listing_lines[static_cast<std::size_t>(origin.line - 1)];
         return check::BookPlace{files.at(static_cast<std::size_t>(line.file_index)).string(), line.source_line};
       }};
-  diagnostic.rendered = check::normalize(message.rendered, context);
+  diagnostic.rendered = without_batch_module(check::normalize(message.rendered, context), unit);
   const auto& listing = *unit.unit->listing;
   diagnostic.book_file = listing.files.front();
   if (message.span && unit.path.string().ends_with(message.span->file)) {
@@ -226,6 +251,84 @@ std::vector<const cargo::CompilerMessage*> CargoPass::messages_of(const std::str
 bool is_error(const cargo::CompilerMessage& message)
 {
   return message.level == "error" && !cargo::is_summary_message(message);
+}
+
+namespace {
+
+bool is_lint_error(const cargo::CompilerMessage& message)
+{
+  const auto& code = message.code;
+  const bool error_code = code.size() == 5 && code[0] == 'E' &&
+                          std::all_of(code.begin() + 1, code.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !code.empty() && !error_code;
+}
+
+// Errors a member may owe to its place in a batch rather than to its code.
+bool may_come_from_the_batch(const cargo::CompilerMessage& message, const std::string& edition)
+{
+  if (message.code == "E0080") {
+    return true;
+  }
+  // In edition 2015 `use a::b` and `::a::b` start at the crate root, the batch's: an import or
+  // path that did not resolve (or resolved to something private or ambiguous) may owe it to the
+  // batch. Plain names and other paths resolve from the listing's own scopes, in a batch too.
+  static const std::set<std::string> from_the_crate_root{"E0432", "E0433", "E0603", "E0659"};
+  return edition == "2015" && from_the_crate_root.contains(message.code);
+}
+
+} // namespace
+
+BatchSettlement failures_settled_in_batch(const std::vector<const scratch::WrittenUnit*>& members,
+                                          const CargoPass& pass, const scratch::Workspace& workspace)
+{
+  if (members.empty() || !members.front()->merged()) {
+    return {{}, "not a batch"};
+  }
+  const auto& path = members.front()->path;
+  const auto marker = workspace.analysis_markers.find(path);
+  if (marker == workspace.analysis_markers.end()) {
+    return {{}, "it has no analysis marker"};
+  }
+  const auto in_batch_file = [&](const cargo::SourceSpan& span) { return path.string().ends_with(span.file); };
+  bool analysed = false;
+  std::set<const scratch::WrittenUnit*> failing;
+  std::set<const scratch::WrittenUnit*> unsettled;
+  for (const auto* message : pass.messages_of(path.string())) {
+    if (message->level == "warning" && message->code == scratch::analysis_marker_lint && message->span &&
+        in_batch_file(*message->span) && message->span->line == marker->second) {
+      analysed = true;
+      continue;
+    }
+    if (!is_error(*message)) {
+      continue;
+    }
+    if (message->message.starts_with("internal compiler error")) {
+      return {{}, "rustc crashed"}; // what it did not get to is unknown
+    }
+    const auto placed = message->span && in_batch_file(*message->span);
+    const auto owner = !placed ? members.end() : std::find_if(members.begin(), members.end(), [&](const auto* m) {
+      return m->module_holds_line(message->span->line);
+    });
+    if (owner == members.end()) { // an error of the batch's own (its dispatching main, a link, the compile-time limit)
+      return {{}, fmt::format("an error is no member's: {}", message->message.substr(0, message->message.find('\n')))};
+    }
+    if (!(*owner)->holds_line(message->span->line) || may_come_from_the_batch(*message, (*owner)->unit->edition)) {
+      // In the glue around the member (its `main` has no place alone), or owed to its place.
+      unsettled.insert(*owner);
+    } else if (!is_lint_error(*message)) {
+      failing.insert(*owner);
+    }
+  }
+  if (!analysed) {
+    return {{}, "its analysis marker did not warn (rustc stopped early)"};
+  }
+  BatchSettlement settlement;
+  std::set_difference(failing.begin(), failing.end(), unsettled.begin(), unsettled.end(),
+                      std::inserter(settlement.settled, settlement.settled.end()));
+  if (settlement.settled.empty()) {
+    settlement.none_because = "no failing member has an error of its own that settles it";
+  }
+  return settlement;
 }
 
 check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass, const scratch::Workspace& workspace)

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,30 @@ std::vector<std::string> select_targets(const scratch::Workspace& workspace);
 
 // An error of rustc's own, not its summary ("aborting due to ...").
 bool is_error(const cargo::CompilerMessage& message);
+
+// The members of one batch that failed (`members`: its written units, one
+// source file) whose failure the batch settles, so that none is built again
+// alone. A member is settled when
+//  - the batch's analysis marker warned (scratch::Workspace::analysis_markers):
+//    every member was parsed, expanded and type-checked, no fatal error cut
+//    rustc short;
+//  - every error of the batch lies in a member's module (none in the
+//    dispatching `main`, none without a place);
+//  - the member has an error of its own that is not a lint's: alone, too,
+//    rustc stops after its analysis, before late lints and code generation,
+//    and has reported for it exactly what the batch reported in its lines;
+//  - none of its errors is in the glue around its lines (a `main` it lacks,
+//    or whose type is wrong), nor could come from its place in the batch: a
+//    post-monomorphization error (E0080, from a code generation the batch
+//    may have cut short) or, in edition 2015, where `use` paths start at the
+//    crate root, a path that did not resolve.
+struct BatchSettlement
+{
+  std::set<const scratch::WrittenUnit*> settled;
+  std::string none_because; // when it settles none at all: why (for -v)
+};
+BatchSettlement failures_settled_in_batch(const std::vector<const scratch::WrittenUnit*>& members,
+                                          const CargoPass& pass, const scratch::Workspace& workspace);
 
 // What happened to one listing in a cargo pass.
 check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass,

@@ -19,7 +19,8 @@ std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std
       targets.push_back({{k}, false});
       continue;
     }
-    const auto group = item.unit.edition + "|" + scratch::dependencies_fingerprint(item.unit.deps);
+    const auto group = item.unit.edition + "|" + scratch::dependencies_fingerprint(item.unit.deps) +
+                       (item.expected_to_fail ? "|fails" : "");
     const auto found = open.find(group);
     if (found == open.end() || targets[found->second].members.size() >= max_batch) {
       open[group] = targets.size();
@@ -43,37 +44,53 @@ std::vector<PlannedTarget> split_timed_out_batch(const PlannedTarget& batch)
   return parts;
 }
 
-std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
-                                              const std::set<std::size_t>& members_with_errors)
+namespace {
+
+// Quarters, not halves: each round is one cargo pass whose targets build in
+// parallel, so a culprit nothing points at is found in half the rounds.
+void add_quarters(const std::vector<std::size_t>& members, std::vector<PlannedTarget>& parts)
 {
-  std::vector<PlannedTarget> parts;
-  const auto add = [&](std::vector<std::size_t> members) {
-    if (!members.empty()) {
-      const bool several = members.size() > 1;
-      parts.push_back({std::move(members), several});
-    }
-  };
-  std::vector<std::size_t> rest;
-  for (const auto member : batch.members) {
-    if (members_with_errors.contains(member)) {
-      add({member});
-    } else {
-      rest.push_back(member);
-    }
-  }
-  if (!members_with_errors.empty() || rest.size() < 2) {
-    add(std::move(rest));
-    return parts;
-  }
-  // Quarters, not halves: each round is one cargo pass whose targets build in
-  // parallel, so a culprit nothing points at is found in half the rounds.
-  const std::size_t count = std::min<std::size_t>(4, rest.size());
+  const std::size_t count = std::min<std::size_t>(4, members.size());
   std::size_t begin = 0;
   for (std::size_t part = 0; part < count; ++part) {
-    const std::size_t end = rest.size() * (part + 1) / count;
-    add({rest.begin() + static_cast<std::ptrdiff_t>(begin), rest.begin() + static_cast<std::ptrdiff_t>(end)});
+    const std::size_t end = members.size() * (part + 1) / count;
+    std::vector<std::size_t> quarter{members.begin() + static_cast<std::ptrdiff_t>(begin),
+                                     members.begin() + static_cast<std::ptrdiff_t>(end)};
+    const bool several = quarter.size() > 1;
+    parts.push_back({std::move(quarter), several});
     begin = end;
   }
+}
+
+} // namespace
+
+std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
+                                              const std::set<std::size_t>& members_with_errors,
+                                              const std::set<std::size_t>& settled)
+{
+  std::vector<PlannedTarget> parts;
+  std::vector<std::size_t> with_errors;
+  std::vector<std::size_t> rest;
+  for (const auto member : batch.members) {
+    if (settled.contains(member)) {
+      continue; // its result is final
+    }
+    (members_with_errors.contains(member) ? with_errors : rest).push_back(member);
+  }
+  // Alone, even when rustc stopped before type-checking the batch: batching
+  // them again to find the one that stopped it cost more rounds than it saved
+  // on api-guidelines, where many do (`Box<Missing + Send>` stops rustc).
+  for (const auto member : with_errors) {
+    parts.push_back({{member}, false});
+  }
+  if (!members_with_errors.empty() || rest.size() < 2) {
+    if (!rest.empty()) {
+      const bool several = rest.size() > 1;
+      parts.push_back({std::move(rest), several});
+    }
+    return parts;
+  }
+  add_quarters(rest, parts); // errors that point at no member: bisect
   return parts;
 }
 

@@ -30,6 +30,8 @@ struct BuildItem
   scratch::Unit unit;                    // `batch` is chosen here
   bool runs = false;                     // a `run` or `run-fail` listing: executed once built
   bool mergeable = false;                // may share a batch with others
+  // compile_fail: batched only with listings that are too, since every batch of them fails.
+  bool expected_to_fail = false;
   check::Observed observed;              // the result
   std::chrono::milliseconds duration{0}; // its share of the builds, and its runs
   // Set when cargo could not resolve a crate it asks for: it was not built.
@@ -53,11 +55,13 @@ constexpr std::size_t batch_size = 48;
 // crates, in book order; the others alone.
 std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std::size_t max_batch = batch_size);
 
-// A batch in which rustc reported errors: the members the errors point at are
-// built alone, the others again as one batch; when no error points at a
-// member (a link error, an error in the glue), the batch is bisected.
+// A batch in which rustc reported errors: the members whose failure the
+// batch settled are done (failures_settled_in_batch), the other members the
+// errors point at are built alone, the rest again as one batch; when no error
+// points at a member (a link error, an error in the glue), the batch is bisected.
 std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
-                                              const std::set<std::size_t>& members_with_errors);
+                                              const std::set<std::size_t>& members_with_errors,
+                                              const std::set<std::size_t>& settled = {});
 
 // A batch whose rustc hit the compile-time limit: every member alone, all in
 // the next pass. The limit is per target, so those built alone in parallel

@@ -255,8 +255,10 @@ private:
   {
     auto writing = util::PhaseTimer::start();
     auto round = prepare(std::move(targets));
-    const auto workspace = scratch::write_workspace(
-        round.units, {m_settings.build_dir / cell_folder(m_cell) / folder, m_settings.registry_directory});
+    // No analysis marker for lint runs: their lint flags could make its warning an error.
+    const auto workspace =
+        scratch::write_workspace(round.units, {m_settings.build_dir / cell_folder(m_cell) / folder,
+                                               m_settings.registry_directory, !m_settings.clippy_flags});
     const auto settings = cargo_settings(round, workspace);
     if (m_settings.clippy_flags) {
       // clippy looks for its clippy.toml from here up: this empty one is the one it finds.
@@ -276,8 +278,10 @@ private:
     share_build_time(round, building.wall);
     const auto observing = util::PhaseTimer::start();
     const auto failed_batches = batches_with_errors(round, workspace, pass);
-    auto next = split_failed_batches(round, failed_batches, batches_timed_out(round, workspace, pass));
-    const auto built = observe_round(round, workspace, pass, failed_batches, next);
+    const auto timed_out = batches_timed_out(round, workspace, pass);
+    const auto settled = settled_failures(round, workspace, pass, failed_batches, timed_out);
+    auto next = split_failed_batches(round, failed_batches, timed_out, settled);
+    const auto built = observe_round(round, workspace, pass, failed_batches, settled, next);
     timed(observing, "observe", round.units.size());
     const auto running = util::PhaseTimer::start();
     run_round_programs(built, next);
@@ -354,7 +358,8 @@ private:
           continue;
         }
         auto& with_errors = failed_batches[round.item_target.at(item)];
-        if (message->span && written.holds_line(message->span->line)) {
+        // An error in the glue around a member (about its `main`) is that member's too.
+        if (message->span && written.module_holds_line(message->span->line)) {
           with_errors.insert(item);
         }
       }
@@ -377,26 +382,58 @@ private:
     return timed_out;
   }
 
+  // The failing members that their failed batches settle (failures_settled_in_batch).
+  std::set<std::size_t> settled_failures(const Round& round, const scratch::Workspace& workspace, const CargoPass& pass,
+                                         const FailedBatches& failed_batches, const std::set<std::size_t>& timed_out)
+  {
+    std::map<std::size_t, std::vector<const scratch::WrittenUnit*>> members; // target -> its written members
+    for (const auto& written : workspace.units) {
+      const auto target = round.item_target.at(round.item_of(written));
+      if (written.merged() && failed_batches.contains(target) && !timed_out.contains(target)) {
+        members[target].push_back(&written);
+      }
+    }
+    std::set<std::size_t> settled;
+    for (const auto& [target, units] : members) {
+      const auto settlement = failures_settled_in_batch(units, pass, workspace);
+      for (const auto* unit : settlement.settled) {
+        settled.insert(round.item_of(*unit));
+      }
+      if (!settlement.none_because.empty()) {
+        m_log(fmt::format("a batch of {} listings settles none of its failures: {}", units.size(),
+                          settlement.none_because));
+      }
+    }
+    return settled;
+  }
+
   std::vector<PlannedTarget> split_failed_batches(const Round& round, const FailedBatches& failed_batches,
-                                                  const std::set<std::size_t>& timed_out)
+                                                  const std::set<std::size_t>& timed_out,
+                                                  const std::set<std::size_t>& settled)
   {
     std::vector<PlannedTarget> next;
     for (const auto& [target, with_errors] : failed_batches) {
+      const auto& batch = round.targets[target];
       const bool slow = timed_out.contains(target);
-      const auto parts =
-          slow ? split_timed_out_batch(round.targets[target]) : split_failed_batch(round.targets[target], with_errors);
-      m_log(fmt::format("{} in a batch of {} listings; building them again as {} targets",
-                        slow ? "rustc hit the compile-time limit" : "rustc reported errors",
-                        round.targets[target].members.size(), parts.size()));
+      const auto parts = slow ? split_timed_out_batch(batch) : split_failed_batch(batch, with_errors, settled);
+      const auto settled_here = static_cast<std::size_t>(std::count_if(
+          batch.members.begin(), batch.members.end(), [&](std::size_t member) { return settled.contains(member); }));
+      m_log(fmt::format("{} in a batch of {} listings; {}building {} again as {} targets",
+                        slow ? "rustc hit the compile-time limit" : "rustc reported errors", batch.members.size(),
+                        settled_here == 0 ? std::string()
+                                          : fmt::format("{} failures are settled by the batch; ", settled_here),
+                        settled_here == 0 ? std::string("them") : std::string("the others"), parts.size()));
       next.insert(next.end(), parts.begin(), parts.end());
     }
     return next;
   }
 
-  // Records what each listing of the round did (but those of failed batches,
-  // which their rebuilt parts decide), and collects the programs to run.
+  // Records what each listing of the round did (but those of failed batches
+  // that the batch did not settle, which their rebuilt parts decide), and
+  // collects the programs to run.
   RoundPrograms observe_round(const Round& round, const scratch::Workspace& workspace, const CargoPass& pass,
-                              const FailedBatches& failed_batches, std::vector<PlannedTarget>& next)
+                              const FailedBatches& failed_batches, const std::set<std::size_t>& settled,
+                              std::vector<PlannedTarget>& next)
   {
     RoundPrograms built;
     const bool a_listing_failed =
@@ -405,7 +442,7 @@ private:
         });
     for (const auto& written : workspace.units) {
       const auto item_index = round.item_of(written);
-      if (failed_batches.contains(round.item_target.at(item_index))) {
+      if (failed_batches.contains(round.item_target.at(item_index)) && !settled.contains(item_index)) {
         continue; // decided by the rebuilt parts
       }
       auto& item = m_items[item_index];

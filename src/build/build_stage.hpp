@@ -6,7 +6,9 @@
 // dispatching `main`), the rest one target each. Trust comes before speed:
 //  - a batch's name is derived from its members' content, and a program is run
 //    right after the pass that built it, so no run uses a stale binary;
-//  - a batch in which rustc reports any error is split: the listings the
+//  - a batch in which rustc reports any error is split: the failures it
+//    settles stand (rustc analysed every member, so it reported for each what
+//    a build alone reports: failures_settled_in_batch), the other listings the
 //    errors point at are built alone, the rest again as a batch, and a batch
 //    with errors that point at no listing is bisected;
 //  - a listing whose run inside a batch is not accepted (a signal, an exit

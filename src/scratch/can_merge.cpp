@@ -3,12 +3,15 @@
 #include "scratch/workspace.hpp"
 
 #include "scratch/doctest_layout.hpp"
+#include "scratch/rust_lexer.hpp"
 
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string_view>
+#include <vector>
 
 namespace snipcheck::scratch {
 
@@ -52,6 +55,40 @@ bool declares_foreign_items(std::string_view line)
   return rest.empty() || rest.starts_with('{');
 }
 
+// A lone `'` that starts no lifetime (`'cfg(unix)` then a line end): to
+// rustc the start of a character literal that never ends, fatal to the file.
+bool leaves_a_quote_open(const std::vector<Token>& tokens)
+{
+  return std::any_of(tokens.begin(), tokens.end(),
+                     [](const Token& t) { return t.kind == TokenKind::lifetime && t.end - t.begin == 1; });
+}
+
+// Whether `super` appears outside every `mod name { ... }` of the code: there
+// it names the module around the listing, which a batch has and a crate root
+// does not.
+bool has_top_level_super(std::string_view code, const std::vector<Token>& tokens)
+{
+  const auto text_of = [&](const Token& t) { return code.substr(t.begin, t.end - t.begin); };
+  std::vector<std::size_t> module_ends; // partner indexes of the open `mod name {`s
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    while (!module_ends.empty() && k > module_ends.back()) {
+      module_ends.pop_back();
+    }
+    const auto& token = tokens[k];
+    if (token.kind != TokenKind::word) {
+      continue;
+    }
+    if (text_of(token) == "super" && module_ends.empty()) {
+      return true;
+    }
+    if (text_of(token) == "mod" && k + 2 < tokens.size() && tokens[k + 1].kind == TokenKind::word &&
+        tokens[k + 2].kind == TokenKind::open && text_of(tokens[k + 2]) == "{") {
+      module_ends.push_back(tokens[k + 2].partner);
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 bool can_merge(const ScratchSource& source)
@@ -83,6 +120,12 @@ bool can_merge(const ScratchSource& source)
                                                                 "track_caller"};
   if (starts_with_shebang(source.text)) {
     return false; // a shebang is only one on a crate's first line
+  }
+  // A delimiter, literal or comment left open stops rustc's lexer for the
+  // whole file: in a batch, no member would get its own errors.
+  const auto tokens = lex_rust(source.text);
+  if (!tokens || leaves_a_quote_open(*tokens) || has_top_level_super(source.text, *tokens)) {
+    return false;
   }
   const auto lines = text::split_lines(source.text);
   for (std::size_t k = 1; k < lines.size(); ++k) { // line 1 is the synthetic #![allow(unused)]

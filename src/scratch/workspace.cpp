@@ -192,7 +192,7 @@ std::string manifest(const Package& package, const std::map<const Unit*, std::st
 // One module per listing, and a `main` that runs the listing named by the
 // first argument, so each listing still runs in a process of its own.
 void write_merged_target(const std::vector<const Unit*>& units, const std::string& package,
-                         const std::filesystem::path& path, Workspace& workspace)
+                         const std::filesystem::path& path, bool mark_analysis, Workspace& workspace)
 {
   std::string text = "#![allow(unused)]\n// Written by snipcheck: listings, one module each.\n";
   int line = 2;
@@ -209,6 +209,12 @@ void write_merged_target(const std::vector<const Unit*>& units, const std::strin
     text += "pub(crate) fn snipcheck_entry() -> impl std::process::Termination { main() }\n}\n";
     line += 2;
     dispatch += fmt::format("        Some(\"{0}\") => {0}::snipcheck_entry().report(),\n", module);
+  }
+  if (mark_analysis) {
+    text += fmt::format("#[warn({})]\nfn snipcheck_analysis_marker() {{\n    return;\n    let _ = 0;\n}}\n",
+                        analysis_marker_lint);
+    workspace.analysis_markers[path] = line + 4; // `let _ = 0;`
+    line += 5;
   }
   text += fmt::format("fn main() -> std::process::ExitCode {{\n    use std::process::Termination;\n"
                       "    match std::env::args().nth(1).as_deref() {{\n{}"
@@ -249,7 +255,8 @@ PackageLayout lay_out_packages(const std::vector<Unit>& units)
 }
 
 // A package's Cargo.toml and sources; its units are added to the workspace.
-void write_package(const Package& package, const std::map<const Unit*, std::string>& target_names, Workspace& workspace)
+void write_package(const Package& package, const std::map<const Unit*, std::string>& target_names,
+                   bool mark_analysis, Workspace& workspace)
 {
   const auto& name = package.name;
   workspace.packages.push_back(name);
@@ -268,7 +275,8 @@ void write_package(const Package& package, const std::map<const Unit*, std::stri
     workspace.units.push_back({unit, name, target, kind_of(*unit), path});
   }
   if (!merged.empty()) {
-    write_merged_target(merged, name, package_root / source_path_of(*merged.front(), name), workspace);
+    write_merged_target(merged, name, package_root / source_path_of(*merged.front(), name), mark_analysis,
+                        workspace);
   }
 }
 
@@ -382,6 +390,12 @@ bool WrittenUnit::holds_line(int line) const
   return !merged() || (line > line_offset && line <= line_offset + static_cast<int>(unit->source.origins.size()));
 }
 
+bool WrittenUnit::module_holds_line(int line) const
+{
+  // `pub mod name {`, the unit, its `snipcheck_entry` and the closing brace (write_merged_target).
+  return !merged() || (line >= line_offset && line <= line_offset + static_cast<int>(unit->source.origins.size()) + 2);
+}
+
 const WrittenUnit* Workspace::find_by_location(const std::string& src_path, int line) const
 {
   for (const auto& unit : units) {
@@ -414,7 +428,7 @@ Workspace write_workspace(const std::vector<Unit>& units, const WorkspaceSetting
   workspace.root = std::filesystem::absolute(settings.root);
   auto layout = lay_out_packages(units);
   for (const auto& [name, package] : layout.packages) {
-    write_package(package, layout.target_names, workspace);
+    write_package(package, layout.target_names, settings.mark_analysis, workspace);
   }
   write_workspace_files(workspace, settings.registry_directory);
   return workspace;

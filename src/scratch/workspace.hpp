@@ -69,7 +69,14 @@ struct WorkspaceSettings
 {
   std::filesystem::path root;               // <build-dir>/workspace
   std::filesystem::path registry_directory; // a local directory registry, or empty for crates.io
+  // Whether each batch ends with the analysis marker (Workspace::analysis_markers);
+  // off for `snipcheck lint`, whose lint flags could make its warning an error.
+  bool mark_analysis = false;
 };
+
+// The warning a batch's analysis marker gives: a statement after `return`,
+// in a function of the batch's own code, at warn level whatever the batch allows.
+inline constexpr std::string_view analysis_marker_lint = "unreachable_code";
 
 // How cargo selects and builds a target: `--bin`, `--lib`, `--test`.
 enum class TargetKind { bin, lib, test };
@@ -87,6 +94,9 @@ struct WrittenUnit
   bool merged() const { return !module.empty(); }
   // Whether line `line` of `path` belongs to this unit.
   bool holds_line(int line) const;
+  // Merged: whether line `line` is in the unit's module: its own lines, or the
+  // glue that wraps them (where an error about its `main` shows).
+  bool module_holds_line(int line) const;
 };
 
 struct Workspace
@@ -95,6 +105,11 @@ struct Workspace
   std::vector<std::string> packages;
   std::vector<WrittenUnit> units;
   bool manifests_changed = false; // a Cargo.toml was (re)written: cargo will resolve and write Cargo.lock
+  // Batch source -> line of its analysis marker. rustc warns there while it
+  // type-checks the batch; so the warning shows that every member was parsed,
+  // expanded and type-checked, with no fatal error cutting the build short
+  // (a build alone then reports a failing member's errors as the batch did).
+  std::map<std::filesystem::path, int> analysis_markers;
 
   const WrittenUnit* find_by_source(const std::string& src_path) const;
   // The unit a message at `line` of `src_path` belongs to (merged targets hold several).
@@ -113,8 +128,9 @@ std::string target_name(const std::string& listing_id);
 // that changes meaning or collides in a shared crate or binary: crate-level
 // attributes (lint levels are fine), exported macros, `crate::` paths, symbol
 // and section attributes, global allocators and panic handlers, `mod x;` files,
-// and what observes its own place (file!, line!, module_path!, type names,
-// the program's arguments).
+// what observes its own place (file!, line!, module_path!, type names, the
+// program's arguments), `super` naming the module around it, and code whose
+// lexing does not finish (which would stop rustc for every member).
 bool can_merge(const ScratchSource& source);
 
 // Writes the workspace holding exactly `units` (its members are their

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 namespace snipcheck::e2e {
 namespace {
@@ -20,7 +21,7 @@ std::pair<std::string, std::string> block(int k, bool edited)
 {
   const int n = k;
   const std::string print_tag = edited && k % 97 == 0 ? fmt::format("edited {}", n) : fmt::format("block {}", n);
-  switch (k % 29) {
+  switch (k % 41) {
   case 0:
     return {"rust,compile_fail,E0308", fmt::format("let x{}: i32 = \"text\";", n)};
   case 1:
@@ -93,6 +94,32 @@ std::pair<std::string, std::string> block(int k, bool edited)
     return {"rust,no_run", fmt::format("unsafe extern \"C\" {{\n    fn undefined_elsewhere_{}();\n}}\n"
                                        "fn main() {{ unsafe {{ undefined_elsewhere_{}() }} }}",
                                        n, n)};
+  // What failing batches settle, or must not (issue 21): each fails alone as it does in a batch.
+  case 27:
+    return {"rust,compile_fail,E0425", fmt::format("let t{} = missing_{} + 1;", n, n)};
+  case 28:
+    return {"rust,compile_fail,E0597", "let r;\n{\n    let x = 5;\n    r = &x;\n}\nprintln!(\"{}\", r);"};
+  case 29:
+    return {"rust,compile_fail", "#![deny(unused_variables)]\nfn main() {\n    let unused = 1;\n}"}; // a lint's error only
+  case 30:
+    return {"rust,compile_fail", fmt::format("let fine{} = 1;", n)}; // compiles
+  case 31:
+    return {"", fmt::format("$ cargo build\n   Compiling block{} v0.1.0", n)}; // shell output is Rust to mdBook
+  case 32:
+    return {"", "$ cargo add windows --target 'cfg(windows)'"}; // an unterminated character literal
+  case 33:
+    return {"rust", "fn main() {}\ncargo test --all"}; // not an item: rustc stops after parsing
+  case 34:
+    return {"rust", "use super::Missing;\nfn main() {}"}; // names the module around the listing
+  case 35:
+    return {"rust,edition2015", "mod shapes {\n    pub struct Square(pub u32);\n}\nuse shapes::Square;\n"
+                                "fn main() {\n    let s: Square = 4;\n}"}; // 2015's `use` starts at the crate root
+  case 36:
+    return {"rust", fmt::format("fn main() {{\n    let a{} = ;\n    let b: u8 = \"b\";\n}}", n)};
+  case 37:
+    return {"rust", "fn main() {\n    let s = String::from(\"x\");\n    let t = s;\n    println!(\"{} {}\", s, nope);\n}"};
+  case 38:
+    return {"rust", "println!(\"it's);"}; // a string left open
   default:
     return {"rust", fmt::format("fn value() -> u64 {{ {} }}\nprintln!(\"{}: {{}}\", value());", n, print_tag)};
   }
@@ -147,8 +174,20 @@ std::map<std::string, std::string> verdicts(const fs::path& report)
     }
     // The verdict and what decided it; warnings may differ in wording between a module and a crate.
     const auto actual = entry.value("actual", json(nullptr));
+    // Errors as the compiler placed them: a failure settled in its batch must say what it says alone.
+    std::set<std::string> errors_placed;
+    if (actual.is_object() && actual.contains("diagnostics")) {
+      for (const auto& d : actual["diagnostics"]) {
+        if (d.value("level", "") == "error") {
+          errors_placed.insert(fmt::format("{} {}:{} {}", d.value("code", json(nullptr)).dump(),
+                                           d.value("book_line", json(nullptr)).dump(),
+                                           d.value("column", json(nullptr)).dump(), d.value("message", json(nullptr)).dump()));
+        }
+      }
+    }
     json decided = actual.is_object() ? json{{"outcome", actual["outcome"]},
                                              {"errors", actual["errors"]},
+                                             {"placed", errors_placed},
                                              {"exit_code", actual.value("exit_code", json(nullptr))},
                                              {"stdout", without_timings(actual.value("stdout", json(nullptr)))}}
                                       : json(nullptr);

@@ -52,7 +52,8 @@ public:
   }
 
   int builds = 0;
-  std::vector<std::string> ran; // "module-or-program: status"
+  std::vector<std::size_t> targets; // per build, how many targets it was asked for
+  std::vector<std::string> ran;     // "module-or-program: status"
 
 private:
   cargo::CommandResult build(const cargo::Command& command)
@@ -63,6 +64,7 @@ private:
         wanted.insert(command.argv[k + 1]);
       }
     }
+    targets.push_back(wanted.size());
     const std::filesystem::path target_dir = command.set_env.at("CARGO_TARGET_DIR");
     std::string out;
     bool failed = false;
@@ -95,23 +97,65 @@ private:
         failed = true;
         continue;
       }
-      for (std::size_t k = 0; k < lines.size(); ++k) {
+      const auto message_at = [&](int line, const std::string& level, const nlohmann::json& code, bool placed,
+                                  std::string text = "broken") {
+        nlohmann::json span = {{"file_name", relative}, {"line_start", line}, {"line_end", line},
+                               {"column_start", 1},     {"column_end", 2},    {"is_primary", true}};
+        nlohmann::json message = {{"reason", "compiler-message"},
+                                  {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
+                                  {"message",
+                                   {{"level", level},
+                                    {"message", placed ? text : "linking with `cc` failed"},
+                                    {"code", code},
+                                    {"spans", placed ? nlohmann::json::array({span}) : nlohmann::json::array()},
+                                    {"children", nlohmann::json::array()},
+                                    {"rendered", level + ": broken\n"}}}};
+        out += message.dump() + "\n";
+      };
+      bool fatal = false;
+      bool lacks_main = false;
+      for (std::size_t k = 0; k < lines.size() && !fatal; ++k) {
         const int line = static_cast<int>(k) + 1;
-        if (lines[k].find("BROKEN") != std::string::npos || lines[k].find("LINKFAIL") != std::string::npos) {
+        // BROKEN: an error at that line (BROKEN(E0432): with that code); LINTERR: a lint's error;
+        // FATAL: an error after which rustc stops (its analysis marker never warns).
+        if (const auto broken = lines[k].find("BROKEN"); broken != std::string::npos) {
           has_error = true;
-          nlohmann::json span = {{"file_name", relative}, {"line_start", line}, {"line_end", line},
-                                 {"column_start", 1},     {"column_end", 2},    {"is_primary", true}};
-          const bool linking = lines[k].find("LINKFAIL") != std::string::npos;
-          nlohmann::json message = {{"reason", "compiler-message"},
-                                    {"target", {{"src_path", path.string()}, {"name", path.stem().string()}}},
-                                    {"message",
-                                     {{"level", "error"},
-                                      {"message", linking ? "linking with `cc` failed" : "broken"},
-                                      {"code", nullptr},
-                                      {"spans", linking ? nlohmann::json::array() : nlohmann::json::array({span})},
-                                      {"children", nlohmann::json::array()},
-                                      {"rendered", "error: broken\n"}}}};
-          out += message.dump() + "\n";
+          const bool coded = lines[k].compare(broken + 6, 1, "(") == 0;
+          // As rustc names an item of a batch member: by its path from the batch's root.
+          message_at(line, "error", coded ? nlohmann::json{{"code", lines[k].substr(broken + 7, 5)}} : nlohmann::json(),
+                     true, fmt::format("expected `{}Thing`", module.empty() ? "" : module + "::"));
+        }
+        if (lines[k].find("LINKFAIL") != std::string::npos) {
+          has_error = true;
+          message_at(line, "error", nullptr, false);
+        }
+        if (lines[k].find("LINTERR") != std::string::npos) {
+          has_error = true;
+          message_at(line, "error", {{"code", "unused_variables"}}, true);
+        }
+        if (lines[k].find("CRASH") != std::string::npos) { // an ICE, which ends rustc there
+          has_error = fatal = true;
+          message_at(line, "error", nullptr, true, "internal compiler error: broken MIR");
+        }
+        if (lines[k].find("FATAL") != std::string::npos) {
+          has_error = fatal = true;
+          message_at(line, "error", nullptr, true);
+        }
+        // NOMAIN: rustc's error about the member's `main`, in the glue that wraps it.
+        if (lines[k].find("NOMAIN") != std::string::npos) {
+          lacks_main = !module.empty();
+          if (module.empty()) { // alone: rustc says so at the crate
+            has_error = true;
+            message_at(line, "error", {{"code", "E0601"}}, true);
+          }
+        }
+        if (lines[k].find("fn snipcheck_entry") != std::string::npos && lacks_main) {
+          has_error = true;
+          lacks_main = false;
+          message_at(line, "error", {{"code", "E0425"}}, true);
+        }
+        if (lines[k].starts_with("fn snipcheck_analysis_marker")) {
+          message_at(line + 2, "warning", {{"code", "unreachable_code"}}, true);
         }
         if (lines[k].starts_with("pub mod ")) {
           module = lines[k].substr(8, lines[k].find(' ', 8) - 8);
@@ -189,7 +233,7 @@ protected:
     m_settings.run.jobs = 1;
     m_toolchain.name = "stable";
   }
-  void TearDown() override { std::filesystem::remove_all(m_build); }
+  void TearDown() override { if (!std::getenv("KEEP_BUILD_STAGE")) std::filesystem::remove_all(m_build); }
 
   // Listings that all run; `code_of(k)` is listing k's body.
   void add_runnable(int count, const std::function<std::string(int)>& code_of)
@@ -204,7 +248,7 @@ protected:
     std::vector<build::BuildItem> result;
     for (const auto& listing : m_listings) {
       build::BuildItem item;
-      item.unit = {&listing, scratch::wrap_listing(listing, {}), scratch::CrateType::bin, "2021", {}};
+      item.unit = {&listing, scratch::wrap_listing(listing, {}), scratch::CrateType::bin, m_edition, {}};
       item.runs = true;
       item.mergeable = scratch::can_merge(item.unit.source);
       result.push_back(std::move(item));
@@ -217,7 +261,7 @@ protected:
   {
     testing::FakeRunner runner([&](const cargo::Command& command) { return cargo(command); });
     build::build_cell(
-        items, {&m_toolchain, "2021"}, m_settings, runner, [](const std::string&) {}, {}, accept, finished);
+        items, {&m_toolchain, m_edition}, m_settings, runner, [](const std::string&) {}, {}, accept, finished);
   }
 
   static bool ran_cleanly(const build::BuildItem& item)
@@ -229,6 +273,7 @@ protected:
   std::filesystem::path m_build;
   build::BuildSettings m_settings;
   check::ToolchainInfo m_toolchain;
+  std::string m_edition = "2021";
   std::deque<book::Listing> m_listings; // stable addresses: units point at them
 };
 
@@ -327,6 +372,86 @@ TEST_F(BuildStage, ABrokenListingDoesNotMakeItsBatchRunStaleBinaries)
     }
   }
   EXPECT_EQ(cargo.builds, 2); // the batch, then the broken one alone and the other nine together
+}
+
+TEST_F(BuildStage, FailuresABatchSettlesAreNotBuiltAgainAlone)
+{
+  // Issue 21: a book whose failing listings were each built alone spent most of its time there.
+  add_runnable(10, [](int k) {
+    return k == 3 || k == 6 ? fmt::format("let x = BROKEN(E0308); // {}", k) : fmt::format("println!(\"{}\");", k);
+  });
+  for (const auto merge : {build::MergeListings::yes, build::MergeListings::no}) {
+    m_settings.merge = merge;
+    auto built = items();
+    FakeCargo cargo;
+    build(built, cargo);
+    for (std::size_t k = 0; k < built.size(); ++k) {
+      if (k == 3 || k == 6) {
+        EXPECT_EQ(built[k].observed.build, check::Observed::Build::failed);
+        ASSERT_EQ(built[k].observed.diagnostics.size(), 1u) << "its own error, no other member's";
+        EXPECT_EQ(built[k].observed.diagnostics.front().code, "E0308");
+        EXPECT_EQ(built[k].observed.diagnostics.front().book_line, 10);
+        EXPECT_EQ(built[k].observed.diagnostics.front().message, "expected `Thing`") << "as alone";
+      } else {
+        EXPECT_TRUE(ran_cleanly(built[k])) << k;
+      }
+    }
+    if (merge == build::MergeListings::yes) {
+      // The batch, then only the eight that compiled, as one batch: the two failures stand.
+      EXPECT_EQ(cargo.targets, (std::vector<std::size_t>{1, 1}));
+    }
+  }
+}
+
+TEST_F(BuildStage, FailuresAreBuiltAloneWhenTheBatchCannotSettleThem)
+{
+  // A fatal error (its analysis marker never warned), a crash, a lint's error only (alone, the later lints
+  // would run too), a post-monomorphization error: each may hide or owe something to the batch.
+  for (const auto* culprit : {"FATAL", "CRASH", "LINTERR", "BROKEN(E0080)"}) {
+    m_listings.clear();
+    add_runnable(6, [&](int k) {
+      return k == 2 ? fmt::format("let x = {};", culprit)
+                    : k == 4 ? std::string("let y = BROKEN;") : fmt::format("println!(\"{}\");", k);
+    });
+    auto built = items();
+    FakeCargo cargo;
+    build(built, cargo);
+    EXPECT_EQ(built[2].observed.build, check::Observed::Build::failed) << culprit;
+    EXPECT_EQ(built[4].observed.build, check::Observed::Build::failed) << culprit;
+    // Round two: the culprit alone, the rest as one batch. After a fatal error the other failure
+    // was not reported at all, so the rest fails once more, and that batch settles it.
+    const bool fatal = std::string_view(culprit) == "FATAL" || std::string_view(culprit) == "CRASH";
+    EXPECT_EQ(cargo.targets, fatal ? (std::vector<std::size_t>{1, 2, 1}) : (std::vector<std::size_t>{1, 2})) << culprit;
+  }
+}
+
+TEST_F(BuildStage, AnErrorInTheGlueAroundOneMemberSendsOnlyThatMemberAlone)
+{
+  add_runnable(6, [](int k) {
+    return k == 1 ? std::string("let NOMAIN = 1;") : k == 3 ? std::string("let y = BROKEN;") : "println!(\"w\");";
+  });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  EXPECT_EQ(built[1].observed.build, check::Observed::Build::failed);
+  EXPECT_EQ(built[3].observed.build, check::Observed::Build::failed);
+  // The member without a `main` alone, the four that compiled as one batch; the other failure stands.
+  EXPECT_EQ(cargo.targets, (std::vector<std::size_t>{1, 2}));
+}
+
+TEST_F(BuildStage, InEdition2015APathThatDidNotResolveInABatchIsConfirmedAlone)
+{
+  // 2015's `use a::b` starts at the crate root, which in a batch is the batch's.
+  add_runnable(4, [](int k) { return k == 1 ? std::string("let x = BROKEN(E0432);") : "println!(\"z\");"; });
+  for (const auto* edition : {"2015", "2021"}) {
+    m_edition = edition;
+    auto built = items();
+    FakeCargo cargo;
+    build(built, cargo);
+    EXPECT_EQ(built[1].observed.build, check::Observed::Build::failed) << edition;
+    EXPECT_EQ(cargo.targets, m_edition == "2015" ? (std::vector<std::size_t>{1, 2}) : (std::vector<std::size_t>{1, 1}))
+        << edition;
+  }
 }
 
 TEST_F(BuildStage, AListingCargoDidNotGetToWhileANeighbourFailedGetsItsOwnVerdict)
@@ -490,6 +615,36 @@ TEST(Batches, NamesFollowTheirMembersContent)
   EXPECT_EQ(scratch::batch_name({&a, &b}), scratch::batch_name({&a, &b}));
   EXPECT_NE(scratch::batch_name({&a, &b}), scratch::batch_name({&a, &c}));
   EXPECT_NE(scratch::batch_name({&a, &b}), scratch::batch_name({&a}));
+}
+
+TEST(BuildPlan, CompileFailListingsShareBatchesOnlyWithEachOther)
+{
+  const auto listing = make_listing("ch01/1.1-1", "let x: u8 = \"s\";");
+  std::vector<build::BuildItem> items(5);
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    items[k].unit = {&listing, scratch::wrap_listing(listing, {}), scratch::CrateType::bin, "2021", {}};
+    items[k].mergeable = true;
+    items[k].expected_to_fail = k % 2 == 1;
+  }
+  const auto plan = build::plan_targets(items);
+  EXPECT_EQ(plan, (std::vector<build::PlannedTarget>{{{0, 2, 4}, true}, {{1, 3}, true}}));
+}
+
+TEST(Batches, CodeThatStopsTheLexerOrNamesTheModuleAroundItStaysOutOfBatches)
+{
+  // An open literal, comment or delimiter ends rustc's work on the whole file, every member's.
+  for (const auto* code : {"let s = \"open;", "let c = ')';\n/* open", "fn main() { let v = vec![1, 2; }",
+                           "fn main() {}\n}", "use super::Sibling;\nfn main() {}", "pub(super) fn f() {}\nfn main() {}",
+                           "fn main() { super::helper(); }",
+                           "cargo add windows --target 'cfg(windows)'"}) {
+    const auto listing = make_listing("ch01/1.1-1", code);
+    EXPECT_FALSE(scratch::can_merge(scratch::wrap_listing(listing, {}))) << code;
+  }
+  for (const auto* code : {"mod inner { use super::*; }\nfn main() {}", "let c = '\"'; let l: &'static str = \"}\";",
+                           "mod a { mod b { pub(super) fn f() {} } }\nfn main() {}"}) {
+    const auto listing = make_listing("ch01/1.1-1", code);
+    EXPECT_TRUE(scratch::can_merge(scratch::wrap_listing(listing, {}))) << code;
+  }
 }
 
 TEST(Batches, BinaryWideAttributesAndSelfObservingCodeStayOutOfBatches)
