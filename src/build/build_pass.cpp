@@ -264,16 +264,18 @@ bool is_lint_error(const cargo::CompilerMessage& message)
 }
 
 // Errors a member may owe to its place in a batch rather than to its code.
-bool may_come_from_the_batch(const cargo::CompilerMessage& message, const std::string& edition)
+bool may_come_from_the_batch(const cargo::CompilerMessage& message, const scratch::WrittenUnit& member)
 {
   if (message.code == "E0080") {
     return true;
   }
   // In edition 2015 `use a::b` and `::a::b` start at the crate root, the batch's: an import or
   // path that did not resolve (or resolved to something private or ambiguous) may owe it to the
-  // batch. Plain names and other paths resolve from the listing's own scopes, in a batch too.
+  // batch, when the member has such paths. Plain names and other paths resolve from the
+  // listing's own scopes, in a batch too (`Queue::new()` with no `Queue` fails alike).
   static const std::set<std::string> from_the_crate_root{"E0432", "E0433", "E0603", "E0659"};
-  return edition == "2015" && from_the_crate_root.contains(message.code);
+  return member.unit->edition == "2015" && from_the_crate_root.contains(message.code) &&
+         scratch::names_paths_from_the_crate_root(member.unit->source.text);
 }
 
 } // namespace
@@ -312,7 +314,7 @@ BatchSettlement failures_settled_in_batch(const std::vector<const scratch::Writt
     if (owner == members.end()) { // an error of the batch's own (its dispatching main, a link, the compile-time limit)
       return {{}, fmt::format("an error is no member's: {}", message->message.substr(0, message->message.find('\n')))};
     }
-    if (!(*owner)->holds_line(message->span->line) || may_come_from_the_batch(*message, (*owner)->unit->edition)) {
+    if (!(*owner)->holds_line(message->span->line) || may_come_from_the_batch(*message, **owner)) {
       // In the glue around the member (its `main` has no place alone), or owed to its place.
       unsettled.insert(*owner);
     } else if (!is_lint_error(*message)) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <cctype>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,50 @@ bool has_top_level_super(std::string_view code, const std::vector<Token>& tokens
 }
 
 } // namespace
+
+namespace {
+
+// Keywords a path can follow (`return ::std::u8::MAX`), where `::` starts one.
+bool is_keyword_before_a_path(std::string_view word)
+{
+  static const std::set<std::string_view> keywords{
+      "as",   "async", "box",  "break",  "const", "continue", "dyn",   "else",   "enum",   "extern", "fn",
+      "for",  "if",    "impl", "in",     "let",   "loop",     "match", "mod",    "move",   "mut",    "pub",
+      "ref",  "return", "static", "struct", "trait", "type",  "unsafe", "where", "while",  "yield"};
+  return keywords.contains(word);
+}
+
+} // namespace
+
+bool names_paths_from_the_crate_root(std::string_view code)
+{
+  const auto tokens = lex_rust(code);
+  if (!tokens) {
+    return true; // unknown, so assumed
+  }
+  const auto is = [&](const Token& t, std::string_view text) { return code.substr(t.begin, t.end - t.begin) == text; };
+  for (std::size_t k = 0; k < tokens->size(); ++k) {
+    const auto& token = (*tokens)[k];
+    if (token.kind == TokenKind::word && is(token, "use")) {
+      return true;
+    }
+    // `::` is two `:` tokens side by side; it continues a path after a name or a `>`
+    // (`Vec::<u8>::new`, `<T as Tr>::f`), and starts one at the crate root anywhere else.
+    const bool path_separator = token.kind == TokenKind::punct && is(token, ":") && k + 1 < tokens->size() &&
+                                is((*tokens)[k + 1], ":") && (*tokens)[k + 1].begin == token.end;
+    if (path_separator) {
+      const auto& before = (*tokens)[k > 0 ? k - 1 : k];
+      const bool continues = k > 0 && ((before.kind == TokenKind::word && !is_keyword_before_a_path(
+                                                                             code.substr(before.begin, before.end - before.begin))) ||
+                                       is(before, ">"));
+      if (!continues) {
+        return true;
+      }
+      ++k; // the pair's second `:`
+    }
+  }
+  return false;
+}
 
 bool can_merge(const ScratchSource& source)
 {

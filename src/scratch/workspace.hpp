@@ -133,6 +133,11 @@ std::string target_name(const std::string& listing_id);
 // lexing does not finish (which would stop rustc for every member).
 bool can_merge(const ScratchSource& source);
 
+// Whether code may name a path that edition 2015 starts at the crate root: a
+// `use` declaration, or a path that begins with `::`. Every other path starts
+// in the scope the code is in, a batch member's module as well as a crate root.
+bool names_paths_from_the_crate_root(std::string_view code);
+
 // Writes the workspace holding exactly `units` (its members are their
 // packages); throws Fatal when the folder cannot be written and InputError
 // when two listings of a package ask for incompatible crates.

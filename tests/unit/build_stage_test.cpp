@@ -442,7 +442,7 @@ TEST_F(BuildStage, AnErrorInTheGlueAroundOneMemberSendsOnlyThatMemberAlone)
 TEST_F(BuildStage, InEdition2015APathThatDidNotResolveInABatchIsConfirmedAlone)
 {
   // 2015's `use a::b` starts at the crate root, which in a batch is the batch's.
-  add_runnable(4, [](int k) { return k == 1 ? std::string("let x = BROKEN(E0432);") : "println!(\"z\");"; });
+  add_runnable(4, [](int k) { return k == 1 ? std::string("use a::b;\nlet x = BROKEN(E0432);") : "println!(\"z\");"; });
   for (const auto* edition : {"2015", "2021"}) {
     m_edition = edition;
     auto built = items();
@@ -452,6 +452,21 @@ TEST_F(BuildStage, InEdition2015APathThatDidNotResolveInABatchIsConfirmedAlone)
     EXPECT_EQ(cargo.targets, m_edition == "2015" ? (std::vector<std::size_t>{1, 2}) : (std::vector<std::size_t>{1, 1}))
         << edition;
   }
+}
+
+TEST_F(BuildStage, InEdition2015APathOfTheListingsOwnScopeThatDidNotResolveIsSettled)
+{
+  // No `use` and no `::a` path: every path starts in the member's own scope, alone or in a batch.
+  add_runnable(4, [](int k) {
+    return k == 1 ? std::string("let q = Queue::new();\nlet v = Vec::<u8>::new();\nlet x = BROKEN(E0433);")
+                  : "println!(\"z\");";
+  });
+  m_edition = "2015";
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  EXPECT_EQ(built[1].observed.build, check::Observed::Build::failed);
+  EXPECT_EQ(cargo.targets, (std::vector<std::size_t>{1, 1})); // the batch, then its passers: no lone build
 }
 
 TEST_F(BuildStage, AListingCargoDidNotGetToWhileANeighbourFailedGetsItsOwnVerdict)
@@ -644,6 +659,19 @@ TEST(Batches, CodeThatStopsTheLexerOrNamesTheModuleAroundItStaysOutOfBatches)
                            "mod a { mod b { pub(super) fn f() {} } }\nfn main() {}"}) {
     const auto listing = make_listing("ch01/1.1-1", code);
     EXPECT_TRUE(scratch::can_merge(scratch::wrap_listing(listing, {}))) << code;
+  }
+}
+
+TEST(Batches, PathsThatEdition2015StartsAtTheCrateRootAreFound)
+{
+  for (const auto* code : {"use std::fmt;", "fn main() { ::std::process::exit(0); }", "let x: ::std::u8 = 1;",
+                           "fn f() -> u8 { return ::std::u8::MAX; }", "let v = vec![::a::b()];",
+                           "mod m { pub use self::x::y; }", "let s = \"open"}) {
+    EXPECT_TRUE(scratch::names_paths_from_the_crate_root(code)) << code;
+  }
+  for (const auto* code : {"let q = Queue::new();", "let v = Vec::<u8>::new();", "<u8 as Default>::default();",
+                           "let s = \"use ::x\"; // use ::y", "fn user() { self::helper(); super::x(); }"}) {
+    EXPECT_FALSE(scratch::names_paths_from_the_crate_root(code)) << code;
   }
 }
 
