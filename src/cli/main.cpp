@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cargo/process.hpp"
+#include "report/escape.hpp"
 #include "util/errors.hpp"
 #include "util/version.hpp"
 
@@ -107,7 +108,8 @@ std::function<void(const std::string&)> verbose_log(const app::Options& options)
   return [verbose = options.verbose, quiet = options.quiet](const std::string& note) {
     const bool notice = note.starts_with("notice:") || note.starts_with("waiting");
     if (verbose || (notice && !quiet)) {
-      fmt::print(stderr, "{}{}\n", notice ? "" : "     Running ", note);
+      // Notes quote compiler messages and paths from the book: hostile text, escaped like a report's.
+      fmt::print(stderr, "{}{}\n", notice ? "" : "     Running ", report::continued_lines(note, "     "));
     }
   };
 }
