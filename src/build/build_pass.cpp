@@ -273,15 +273,56 @@ bool may_come_from_the_batch(const cargo::CompilerMessage& message, const scratc
   // path that did not resolve (or resolved to something private or ambiguous) may owe it to the
   // batch, when the member has such paths. Plain names and other paths resolve from the
   // listing's own scopes, in a batch too (`Queue::new()` with no `Queue` fails alike).
-  static const std::set<std::string> from_the_crate_root{"E0432", "E0433", "E0603", "E0659"};
+  static const std::set<std::string> from_the_crate_root{"E0404", "E0405", "E0432", "E0433", "E0603", "E0659"};
   return member.unit->edition == "2015" && from_the_crate_root.contains(message.code) &&
          scratch::names_paths_from_the_crate_root(member.unit->source.text);
 }
 
 } // namespace
 
+namespace {
+
+// An error rustc raises as fatal wherever it is, cutting short what it would
+// have reported next: the batch's stop may then come before a member's.
+bool is_fatal_on_the_spot(const cargo::CompilerMessage& message)
+{
+  return message.code == "E0275" || message.message.find("overflow") != std::string::npos ||
+         message.message.find("recursion limit") != std::string::npos ||
+         message.message.find("depth limit") != std::string::npos;
+}
+
+bool has_glob_import(std::string_view source)
+{
+  return source.find("::*") != std::string_view::npos || source.find("{*") != std::string_view::npos ||
+         source.find(", *") != std::string_view::npos;
+}
+
+// rustc prints an item by its shortest path when its name is unique in the
+// crate: in a batch, a name another member also defines shows with its path
+// (`ch65_1::main::Opaque`), which without_batch_module turns into
+// `main::Opaque`, where alone, unique, it reads `Opaque`. A message with such
+// a path inside the member's module is not written as alone.
+bool may_print_a_trimmed_path(const cargo::CompilerMessage& message, const scratch::WrittenUnit& member)
+{
+  const auto prefix = member.module + "::";
+  for (auto at = message.message.find(prefix); at != std::string::npos; at = message.message.find(prefix, at + 1)) {
+    auto end = at + prefix.size();
+    while (end < message.message.size() &&
+           (std::isalnum(static_cast<unsigned char>(message.message[end])) != 0 || message.message[end] == '_')) {
+      ++end;
+    }
+    if (message.message.compare(end, 2, "::") == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
 BatchSettlement failures_settled_in_batch(const std::vector<const scratch::WrittenUnit*>& members,
-                                          const CargoPass& pass, const scratch::Workspace& workspace)
+                                          const CargoPass& pass, const scratch::Workspace& workspace,
+                                          const std::function<bool()>& unresolved_trait_stops)
 {
   if (members.empty() || !members.front()->merged()) {
     return {{}, "not a batch"};
@@ -291,22 +332,56 @@ BatchSettlement failures_settled_in_batch(const std::vector<const scratch::Writt
   if (marker == workspace.analysis_markers.end()) {
     return {{}, "it has no analysis marker"};
   }
+  const auto resolution_marker = workspace.resolution_markers.find(path);
+  const auto borrow_check_marker = workspace.borrow_check_markers.find(path);
   const auto in_batch_file = [&](const cargo::SourceSpan& span) { return path.string().ends_with(span.file); };
+  const auto warned_at = [&](const cargo::CompilerMessage& message, std::string_view lint, int line) {
+    return message.level == "warning" && message.code == lint && message.span && in_batch_file(*message.span) &&
+           message.span->line == line;
+  };
   bool analysed = false;
+  bool resolved = false;
+  bool borrow_checked = false;
+  // A glob import that failed (E0432 in a member with `*` imports) hides every
+  // "cannot find" error of the crate, the other members' too.
+  bool glob_import_failed = false;
+  std::set<const scratch::WrittenUnit*> with_failed_import;
+  bool fatal = false;
+  std::string first_error;
   std::set<const scratch::WrittenUnit*> failing;
+  std::set<const scratch::WrittenUnit*> with_unresolved_trait;
+  std::set<const scratch::WrittenUnit*> with_errors;
+  const scratch::WrittenUnit* last_parse_error_owner = nullptr; // matters when rustc stopped before resolving names
+  int last_parse_error_line = 0;
+  // A trait path that did not resolve, or a fatal error: stops type checking.
+  std::set<const scratch::WrittenUnit*> stopping;
   std::set<const scratch::WrittenUnit*> unsettled;
   for (const auto* message : pass.messages_of(path.string())) {
-    if (message->level == "warning" && message->code == scratch::analysis_marker_lint && message->span &&
-        in_batch_file(*message->span) && message->span->line == marker->second) {
+    if (warned_at(*message, scratch::analysis_marker_lint, marker->second)) {
       analysed = true;
+      continue;
+    }
+    if (resolution_marker != workspace.resolution_markers.end() &&
+        warned_at(*message, scratch::resolution_marker_lint, resolution_marker->second)) {
+      resolved = true;
+      continue;
+    }
+    if (borrow_check_marker != workspace.borrow_check_markers.end() &&
+        warned_at(*message, scratch::borrow_check_marker_lint, borrow_check_marker->second)) {
+      borrow_checked = true;
       continue;
     }
     if (!is_error(*message)) {
       continue;
     }
+    if (first_error.empty()) {
+      first_error = message->message.substr(0, message->message.find('\n'));
+    }
     if (message->message.starts_with("internal compiler error")) {
       return {{}, "rustc crashed"}; // what it did not get to is unknown
     }
+    const bool fatal_here = is_fatal_on_the_spot(*message);
+    fatal = fatal || fatal_here;
     const auto placed = message->span && in_batch_file(*message->span);
     const auto owner = !placed ? members.end() : std::find_if(members.begin(), members.end(), [&](const auto* m) {
       return m->module_holds_line(message->span->line);
@@ -319,16 +394,77 @@ BatchSettlement failures_settled_in_batch(const std::vector<const scratch::Writt
       unsettled.insert(*owner);
     } else if (!is_lint_error(*message)) {
       failing.insert(*owner);
+      if (message->code == "E0405") {
+        with_unresolved_trait.insert(*owner);
+      }
+    }
+    with_errors.insert(*owner);
+    if (message->code == "E0432") {
+      with_failed_import.insert(*owner);
+      glob_import_failed = glob_import_failed || has_glob_import((*owner)->unit->source.text);
+    }
+    if (may_print_a_trimmed_path(*message, **owner)) {
+      unsettled.insert(*owner);
+    }
+    if (!message->message.starts_with("unknown start of token") && message->span->line >= last_parse_error_line) {
+      last_parse_error_line = message->span->line;
+      last_parse_error_owner = *owner;
+    }
+    if (message->code == "E0404" || message->code == "E0405" || fatal_here) {
+      stopping.insert(*owner);
     }
   }
-  if (!analysed) {
-    return {{}, "its analysis marker did not warn (rustc stopped early)"};
+  if (glob_import_failed) {
+    // Alone, a member without a failed import of its own would report what the glob hid.
+    for (const auto* member : with_errors) {
+      if (!with_failed_import.contains(member)) {
+        unsettled.insert(member);
+      }
+    }
   }
   BatchSettlement settlement;
-  std::set_difference(failing.begin(), failing.end(), unsettled.begin(), unsettled.end(),
-                      std::inserter(settlement.settled, settlement.settled.end()));
+  if (analysed && !borrow_checked) {
+    return {{}, "rustc stopped before borrow checking"};
+  }
+  if (analysed) {
+    std::set_difference(failing.begin(), failing.end(), unsettled.begin(), unsettled.end(),
+                        std::inserter(settlement.settled, settlement.settled.end()));
+    return settlement.settled.empty() ? BatchSettlement{{}, "no failing member has an error of its own that settles it"}
+                                      : settlement;
+  }
+  // rustc stopped before type checking.
+  if (!resolved) {
+    // A parse error it could not recover from: rustc reads the file's tokens
+    // first, then parses the modules in order, so the member of the last error
+    // that is not a token's is where it stopped; the others are tried again.
+    if (last_parse_error_owner != nullptr) {
+      for (const auto* member : with_errors) {
+        if (member != last_parse_error_owner) {
+          settlement.retried_together.insert(member);
+        }
+      }
+    }
+    settlement.none_because = fmt::format("rustc stopped before its names were resolved (after: {})", first_error);
+    return settlement;
+  }
+  // Once past name resolution, a member with a trait that did not resolve
+  // stops alone where the batch stopped (unresolved_trait_stops_before_type_checking),
+  // after the same errors: it is settled, unless a fatal error may have cut the batch short.
+  if (!with_unresolved_trait.empty() && !fatal && unresolved_trait_stops()) {
+    std::set_difference(with_unresolved_trait.begin(), with_unresolved_trait.end(), unsettled.begin(),
+                        unsettled.end(), std::inserter(settlement.settled, settlement.settled.end()));
+  }
+  // Without the members that stopped it, the others may type-check together:
+  // tried once more as a batch, when that leaves some out.
+  if (!settlement.settled.empty() || !stopping.empty()) {
+    for (const auto* member : with_errors) {
+      if (!stopping.contains(member) && !settlement.settled.contains(member)) {
+        settlement.retried_together.insert(member);
+      }
+    }
+  }
   if (settlement.settled.empty()) {
-    settlement.none_because = "no failing member has an error of its own that settles it";
+    settlement.none_because = fmt::format("rustc stopped before type checking (after: {})", first_error);
   }
   return settlement;
 }

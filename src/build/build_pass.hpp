@@ -65,13 +65,25 @@ bool is_error(const cargo::CompilerMessage& message);
 //    post-monomorphization error (E0080, from a code generation the batch
 //    may have cut short) or, in edition 2015, where `use` paths start at the
 //    crate root, a path that did not resolve.
+//
+// When rustc stopped before type checking, only a trait that did not resolve
+// settles: if the resolution marker warned (every name was resolved), no
+// error is one rustc raises as fatal on the spot (an overflow), and this
+// rustc was seen to stop there (`unresolved_trait_stops`, asked only then:
+// cargo::unresolved_trait_stops_before_type_checking), then a member with an
+// E0405 of its own stops alone where the batch stopped, and is settled.
 struct BatchSettlement
 {
   std::set<const scratch::WrittenUnit*> settled;
   std::string none_because; // when it settles none at all: why (for -v)
+  // rustc stopped before type checking at a member's unresolved trait: the
+  // batch's other failures may well type-check together once it is gone, but
+  // for those whose trait path did not resolve either (E0404, E0405).
+  std::set<const scratch::WrittenUnit*> retried_together;
 };
 BatchSettlement failures_settled_in_batch(const std::vector<const scratch::WrittenUnit*>& members,
-                                          const CargoPass& pass, const scratch::Workspace& workspace);
+                                          const CargoPass& pass, const scratch::Workspace& workspace,
+                                          const std::function<bool()>& unresolved_trait_stops);
 
 // What happened to one listing in a cargo pass.
 check::Observed observe(const scratch::WrittenUnit& written, const CargoPass& pass,

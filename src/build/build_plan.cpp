@@ -66,7 +66,8 @@ void add_quarters(const std::vector<std::size_t>& members, std::vector<PlannedTa
 
 std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
                                               const std::set<std::size_t>& members_with_errors,
-                                              const std::set<std::size_t>& settled)
+                                              const std::set<std::size_t>& settled,
+                                              const std::set<std::size_t>& retried_together)
 {
   std::vector<PlannedTarget> parts;
   std::vector<std::size_t> with_errors;
@@ -80,8 +81,19 @@ std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
   // Alone, even when rustc stopped before type-checking the batch: batching
   // them again to find the one that stopped it cost more rounds than it saved
   // on api-guidelines, where many do (`Box<Missing + Send>` stops rustc).
+  // But once the members whose unresolved trait stopped it are settled, the
+  // others are likely to type-check together (`retried_together`).
+  std::vector<std::size_t> together;
   for (const auto member : with_errors) {
-    parts.push_back({{member}, false});
+    if (retried_together.contains(member)) {
+      together.push_back(member);
+    } else {
+      parts.push_back({{member}, false});
+    }
+  }
+  if (!together.empty()) {
+    const bool several = together.size() > 1;
+    parts.push_back({std::move(together), several});
   }
   if (!members_with_errors.empty() || rest.size() < 2) {
     if (!rest.empty()) {

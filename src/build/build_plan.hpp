@@ -57,11 +57,13 @@ std::vector<PlannedTarget> plan_targets(const std::vector<BuildItem>& items, std
 
 // A batch in which rustc reported errors: the members whose failure the
 // batch settled are done (failures_settled_in_batch), the other members the
-// errors point at are built alone, the rest again as one batch; when no error
-// points at a member (a link error, an error in the glue), the batch is bisected.
+// errors point at are built alone (those in `retried_together`: again as one
+// batch), the rest again as one batch; when no error points at a member (a
+// link error, an error in the glue), the batch is bisected.
 std::vector<PlannedTarget> split_failed_batch(const PlannedTarget& batch,
                                               const std::set<std::size_t>& members_with_errors,
-                                              const std::set<std::size_t>& settled = {});
+                                              const std::set<std::size_t>& settled = {},
+                                              const std::set<std::size_t>& retried_together = {});
 
 // A batch whose rustc hit the compile-time limit: every member alone, all in
 // the next pass. The limit is per target, so those built alone in parallel

@@ -3,6 +3,7 @@
 #include "build/build_pass.hpp"
 #include "run/run_programs.hpp"
 #include "cargo/compile_limit.hpp"
+#include "cargo/rustc_probe.hpp"
 #include "scratch/path_crates.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace snipcheck::build {
 
@@ -279,8 +281,8 @@ private:
     const auto observing = util::PhaseTimer::start();
     const auto failed_batches = batches_with_errors(round, workspace, pass);
     const auto timed_out = batches_timed_out(round, workspace, pass);
-    const auto settled = settled_failures(round, workspace, pass, failed_batches, timed_out);
-    auto next = split_failed_batches(round, failed_batches, timed_out, settled);
+    const auto [settled, retried_together] = settled_failures(round, workspace, pass, failed_batches, timed_out);
+    auto next = split_failed_batches(round, failed_batches, timed_out, settled, retried_together);
     const auto built = observe_round(round, workspace, pass, failed_batches, settled, next);
     timed(observing, "observe", round.units.size());
     const auto running = util::PhaseTimer::start();
@@ -382,9 +384,16 @@ private:
     return timed_out;
   }
 
-  // The failing members that their failed batches settle (failures_settled_in_batch).
-  std::set<std::size_t> settled_failures(const Round& round, const scratch::Workspace& workspace, const CargoPass& pass,
-                                         const FailedBatches& failed_batches, const std::set<std::size_t>& timed_out)
+  // The failing members that their failed batches settle (failures_settled_in_batch),
+  // and the failing members built again together (BatchSettlement::retried_together).
+  struct Settlements
+  {
+    std::set<std::size_t> settled;           // items
+    std::set<std::size_t> retried_together;  // items
+  };
+
+  Settlements settled_failures(const Round& round, const scratch::Workspace& workspace, const CargoPass& pass,
+                               const FailedBatches& failed_batches, const std::set<std::size_t>& timed_out)
   {
     std::map<std::size_t, std::vector<const scratch::WrittenUnit*>> members; // target -> its written members
     for (const auto& written : workspace.units) {
@@ -393,29 +402,48 @@ private:
         members[target].push_back(&written);
       }
     }
-    std::set<std::size_t> settled;
+    Settlements settlements;
     for (const auto& [target, units] : members) {
-      const auto settlement = failures_settled_in_batch(units, pass, workspace);
+      const auto settlement = failures_settled_in_batch(units, pass, workspace, [this] { return unresolved_trait_stops(); });
       for (const auto* unit : settlement.settled) {
-        settled.insert(round.item_of(*unit));
+        settlements.settled.insert(round.item_of(*unit));
+      }
+      for (const auto* unit : settlement.retried_together) {
+        // Each retry leaves out the member that stopped rustc; a few, at most,
+        // so that a chapter of prose in `rust` fences costs a few rounds, not one per listing.
+        if (const auto item = round.item_of(*unit); ++m_retries_together[item] <= max_retries_together) {
+          settlements.retried_together.insert(item);
+        }
       }
       if (!settlement.none_because.empty()) {
         m_log(fmt::format("a batch of {} listings settles none of its failures: {}", units.size(),
                           settlement.none_because));
       }
     }
-    return settled;
+    return settlements;
+  }
+
+  // Asked once per cell, and of rustc once per toolchain and build folder.
+  bool unresolved_trait_stops()
+  {
+    if (!m_unresolved_trait_stops) {
+      m_unresolved_trait_stops = cargo::unresolved_trait_stops_before_type_checking(
+          m_runner, m_cell.toolchain->bin, m_cell.toolchain->argument, m_cell.toolchain->rustc_verbose,
+          m_settings.build_dir / "probes");
+    }
+    return *m_unresolved_trait_stops;
   }
 
   std::vector<PlannedTarget> split_failed_batches(const Round& round, const FailedBatches& failed_batches,
                                                   const std::set<std::size_t>& timed_out,
-                                                  const std::set<std::size_t>& settled)
+                                                  const std::set<std::size_t>& settled,
+                                                  const std::set<std::size_t>& retried_together)
   {
     std::vector<PlannedTarget> next;
     for (const auto& [target, with_errors] : failed_batches) {
       const auto& batch = round.targets[target];
       const bool slow = timed_out.contains(target);
-      const auto parts = slow ? split_timed_out_batch(batch) : split_failed_batch(batch, with_errors, settled);
+      const auto parts = slow ? split_timed_out_batch(batch) : split_failed_batch(batch, with_errors, settled, retried_together);
       const auto settled_here = static_cast<std::size_t>(std::count_if(
           batch.members.begin(), batch.members.end(), [&](std::size_t member) { return settled.contains(member); }));
       m_log(fmt::format("{} in a batch of {} listings; {}building {} again as {} targets",
@@ -546,8 +574,11 @@ private:
   int m_finished = 0;
   std::vector<PlannedTarget> m_alone; // not built while neighbours failed: built once more, alone
   std::set<std::size_t> m_retried_alone;
+  static constexpr int max_retries_together = 3;
+  std::map<std::size_t, int> m_retries_together; // item -> times its failure was built again in a batch
   std::mutex m_progress_lock;
   std::set<std::string> m_built_sources;
+  std::optional<bool> m_unresolved_trait_stops; // asked when first needed
 };
 
 } // namespace

@@ -215,6 +215,13 @@ void write_merged_target(const std::vector<const Unit*>& units, const std::strin
                         analysis_marker_lint);
     workspace.analysis_markers[path] = line + 4; // `let _ = 0;`
     line += 5;
+    text += fmt::format("#[warn({})]\nfn snipcheck_resolution_marker() {{\n    ;;\n}}\n", resolution_marker_lint);
+    workspace.resolution_markers[path] = line + 3; // `;;`
+    line += 4;
+    text += fmt::format("#[warn({})]\nfn snipcheck_borrow_check_marker() {{\n    let mut unused = 0;\n    let _ = unused;\n}}\n",
+                        borrow_check_marker_lint);
+    workspace.borrow_check_markers[path] = line + 3; // `let mut unused`
+    line += 5;
   }
   text += fmt::format("fn main() -> std::process::ExitCode {{\n    use std::process::Termination;\n"
                       "    match std::env::args().nth(1).as_deref() {{\n{}"

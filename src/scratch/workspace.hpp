@@ -78,6 +78,16 @@ struct WorkspaceSettings
 // in a function of the batch's own code, at warn level whatever the batch allows.
 inline constexpr std::string_view analysis_marker_lint = "unreachable_code";
 
+// The warning a batch's resolution marker gives (`;;`): rustc's early lints
+// run once the whole crate is parsed, expanded and its names resolved, so it
+// warns even when rustc stops before type checking.
+inline constexpr std::string_view resolution_marker_lint = "redundant_semicolons";
+
+// The warning a batch's borrow-check marker gives (a `mut` never needed):
+// rustc's borrow checker warns there once it has checked every member's
+// functions, which it may skip altogether after some type errors.
+inline constexpr std::string_view borrow_check_marker_lint = "unused_mut";
+
 // How cargo selects and builds a target: `--bin`, `--lib`, `--test`.
 enum class TargetKind { bin, lib, test };
 
@@ -110,6 +120,12 @@ struct Workspace
   // expanded and type-checked, with no fatal error cutting the build short
   // (a build alone then reports a failing member's errors as the batch did).
   std::map<std::filesystem::path, int> analysis_markers;
+  // Batch source -> line of its resolution marker, written with the analysis
+  // marker: its warning shows that rustc got through name resolution.
+  std::map<std::filesystem::path, int> resolution_markers;
+  // Batch source -> line of its borrow-check marker, the last function before
+  // the dispatching `main`: its warning shows every member was borrow-checked.
+  std::map<std::filesystem::path, int> borrow_check_markers;
 
   const WrittenUnit* find_by_source(const std::string& src_path) const;
   // The unit a message at `line` of `src_path` belongs to (merged targets hold several).
