@@ -85,6 +85,15 @@ TEST(FailingBatches, MergedRunsSettleFailuresExactlyAsBuildsAlone)
   EXPECT_EQ(find_result(merged, "ch02/2-7")["actual"]["errors"], json::array({"E0425"}));
   EXPECT_EQ(status("ch03/3-1"), "fail");
   EXPECT_EQ(status("ch03/3-3"), "pass");
+  // Batches rustc stops before type checking (an unresolved trait, prose in a fence, a failed glob
+  // import that hides the others' unresolved names): the same verdicts as alone, compared above.
+  EXPECT_EQ(find_result(merged, "ch04/4-1")["actual"]["errors"], json::array({"E0405"}));
+  EXPECT_EQ(find_result(merged, "ch04/4-5")["actual"]["errors"], json::array({"E0425", "error"}));
+  for (const auto* id : {"ch04/4-2", "ch04/4-3", "ch04/4-6"}) {
+    EXPECT_EQ(status(id), "fail") << id;
+  }
+  EXPECT_EQ(status("ch04/4-7"), "pass");
+  EXPECT_EQ(status("ch04/4-8"), "pass");
 
   // Far fewer targets than listings: the failures were settled inside their batches.
   EXPECT_NE(merged_log.find("failures are settled by the batch"), std::string::npos) << merged_log;

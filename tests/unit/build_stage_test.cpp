@@ -44,6 +44,10 @@ public:
   cargo::CommandResult operator()(const cargo::Command& command)
   {
     const auto& argv = command.argv;
+    if (!argv.empty() && argv.back().ends_with("unresolved-trait-probe.rs")) {
+      ++probes;
+      return probe_answer;
+    }
     if (std::find(argv.begin(), argv.end(), "build") != argv.end()) {
       ++builds;
       return build(command);
@@ -52,6 +56,11 @@ public:
   }
 
   int builds = 0;
+  int probes = 0; // rustc asked what it does at an unresolved trait (cargo::unresolved_trait_stops_before_type_checking)
+  // What rustc 1.95 answers the probe: the trait, the well-formedness error, the early lint; nothing type-checked.
+  cargo::CommandResult probe_answer = exited(
+      1, "", "{\"code\":{\"code\":\"E0405\"},\"level\":\"error\"}\n{\"code\":{\"code\":\"redundant_semicolons\"},"
+             "\"level\":\"warning\"}\n{\"code\":{\"code\":\"E0392\"},\"level\":\"error\"}\n");
   std::vector<std::size_t> targets; // per build, how many targets it was asked for
   std::vector<std::string> ran;     // "module-or-program: status"
 
@@ -114,6 +123,8 @@ private:
       };
       bool fatal = false;
       bool lacks_main = false;
+      bool type_checked = true;  // UNRESOLVED_TRAIT: rustc stops before type checking
+      bool borrow_checked = true; // NO_BORROWCK: rustc stops before borrow checking
       for (std::size_t k = 0; k < lines.size() && !fatal; ++k) {
         const int line = static_cast<int>(k) + 1;
         // BROKEN: an error at that line (BROKEN(E0432): with that code); LINTERR: a lint's error;
@@ -154,8 +165,26 @@ private:
           lacks_main = false;
           message_at(line, "error", {{"code", "E0425"}}, true);
         }
-        if (lines[k].starts_with("fn snipcheck_analysis_marker")) {
+        // UNRESOLVED_TRAIT: E0405, after which rustc stops before type checking (what the probe shows);
+        // NO_BORROWCK: a type error after which it borrow-checks nothing.
+        if (lines[k].find("UNRESOLVED_TRAIT") != std::string::npos) {
+          has_error = true;
+          type_checked = borrow_checked = false;
+          message_at(line, "error", {{"code", "E0405"}}, true, "cannot find trait `Missing` in this scope");
+        }
+        if (lines[k].find("NO_BORROWCK") != std::string::npos) {
+          has_error = true;
+          borrow_checked = false;
+          message_at(line, "error", {{"code", "E0277"}}, true, "the trait bound is not satisfied");
+        }
+        if (lines[k].starts_with("fn snipcheck_analysis_marker") && type_checked) {
           message_at(line + 2, "warning", {{"code", "unreachable_code"}}, true);
+        }
+        if (lines[k].starts_with("fn snipcheck_resolution_marker")) {
+          message_at(line + 1, "warning", {{"code", "redundant_semicolons"}}, true);
+        }
+        if (lines[k].starts_with("fn snipcheck_borrow_check_marker") && borrow_checked) {
+          message_at(line + 1, "warning", {{"code", "unused_mut"}}, true);
         }
         if (lines[k].starts_with("pub mod ")) {
           module = lines[k].substr(8, lines[k].find(' ', 8) - 8);
@@ -423,6 +452,76 @@ TEST_F(BuildStage, FailuresAreBuiltAloneWhenTheBatchCannotSettleThem)
     const bool fatal = std::string_view(culprit) == "FATAL" || std::string_view(culprit) == "CRASH";
     EXPECT_EQ(cargo.targets, fatal ? (std::vector<std::size_t>{1, 2, 1}) : (std::vector<std::size_t>{1, 2})) << culprit;
   }
+}
+
+TEST_F(BuildStage, AMemberWhoseTraitDidNotResolveIsSettledWhereRustcStoppedAndTheOthersAreRetriedTogether)
+{
+  // rustc-dev-guide: a bound naming a trait the listing never defines stops rustc before type checking,
+  // crate-wide, so the batch's other failures were never type-checked.
+  add_runnable(8, [](int k) {
+    return k == 1   ? std::string("fn f<T: UNRESOLVED_TRAIT>() {}")
+           : k == 4 ? std::string("let y = BROKEN(E0308);")
+           : k == 6 ? std::string("let z = BROKEN(E0308);")
+                    : fmt::format("println!(\"{}\");", k);
+  });
+  for (const bool rustc_stops_there : {true, false}) {
+    std::filesystem::remove_all(m_build); // the probe's answer is kept there
+    auto built = items();
+    FakeCargo cargo;
+    if (!rustc_stops_there) { // a rustc that type-checks on: the probe's mismatch is reported
+      cargo.probe_answer.err += "{\"code\":{\"code\":\"E0308\"},\"level\":\"error\"}\n";
+    }
+    build(built, cargo);
+    for (const std::size_t k : {1u, 4u, 6u}) {
+      EXPECT_EQ(built[k].observed.build, check::Observed::Build::failed) << k;
+    }
+    ASSERT_EQ(built[1].observed.diagnostics.size(), 1u);
+    EXPECT_EQ(built[1].observed.diagnostics.front().code, "E0405");
+    EXPECT_EQ(cargo.probes, 1);
+    // Round two: the two type errors together (settled there), the five that compiled as a batch;
+    // a rustc not seen to stop there builds the trait's listing alone as well.
+    EXPECT_EQ(cargo.targets, rustc_stops_there ? (std::vector<std::size_t>{1, 2})
+                                               : (std::vector<std::size_t>{1, 3}))
+        << rustc_stops_there;
+  }
+  // The answer is kept: a second run does not ask again.
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  EXPECT_EQ(cargo.probes, 0);
+}
+
+TEST_F(BuildStage, ABatchThatWasNotBorrowCheckedSettlesNothing)
+{
+  // A member's error can stop rustc before borrow checking: another member's borrow-check error,
+  // which alone it reports, was then never looked for.
+  add_runnable(6, [](int k) {
+    return k == 2 ? std::string("let x = NO_BORROWCK;")
+                  : k == 4 ? std::string("let y = BROKEN(E0308);") : fmt::format("println!(\"{}\");", k);
+  });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  EXPECT_EQ(built[2].observed.build, check::Observed::Build::failed);
+  EXPECT_EQ(built[4].observed.build, check::Observed::Build::failed);
+  EXPECT_EQ(cargo.targets, (std::vector<std::size_t>{1, 3})); // both alone, the four others as a batch
+}
+
+TEST_F(BuildStage, AFailedGlobImportSettlesOnlyTheMembersWithAFailedImport)
+{
+  // rustc hides every "cannot find" error of the crate once a glob import failed: another member's
+  // E0425, reported alone, was missing from the batch.
+  add_runnable(6, [](int k) {
+    return k == 1   ? std::string("use std::nothing_here::*;\nlet q = BROKEN(E0432);")
+           : k == 3 ? std::string("let y = BROKEN(E0308);")
+                    : fmt::format("println!(\"{}\");", k);
+  });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  EXPECT_EQ(built[1].observed.build, check::Observed::Build::failed);
+  EXPECT_EQ(built[3].observed.build, check::Observed::Build::failed);
+  EXPECT_EQ(cargo.targets, (std::vector<std::size_t>{1, 2})); // the other failure alone, the four as a batch
 }
 
 TEST_F(BuildStage, AnErrorInTheGlueAroundOneMemberSendsOnlyThatMemberAlone)
