@@ -351,8 +351,7 @@ BatchSettlement failures_settled_in_batch(const std::vector<const scratch::Writt
   std::set<const scratch::WrittenUnit*> failing;
   std::set<const scratch::WrittenUnit*> with_unresolved_trait;
   std::set<const scratch::WrittenUnit*> with_errors;
-  const scratch::WrittenUnit* last_parse_error_owner = nullptr; // matters when rustc stopped before resolving names
-  int last_parse_error_line = 0;
+  const scratch::WrittenUnit* last_error_owner = nullptr; // matters when rustc stopped before resolving names
   // A trait path that did not resolve, or a fatal error: stops type checking.
   std::set<const scratch::WrittenUnit*> stopping;
   std::set<const scratch::WrittenUnit*> unsettled;
@@ -406,21 +405,20 @@ BatchSettlement failures_settled_in_batch(const std::vector<const scratch::Writt
     if (may_print_a_trimmed_path(*message, **owner)) {
       unsettled.insert(*owner);
     }
-    if (!message->message.starts_with("unknown start of token") && message->span->line >= last_parse_error_line) {
-      last_parse_error_line = message->span->line;
-      last_parse_error_owner = *owner;
-    }
+    last_error_owner = *owner;
     if (message->code == "E0404" || message->code == "E0405" || fatal_here) {
       stopping.insert(*owner);
     }
   }
   if (glob_import_failed) {
-    // Alone, a member without a failed import of its own would report what the glob hid.
+    // Alone, a member without a failed import of its own would report what the glob hid;
+    // retried without the members whose imports failed, it reports it.
     for (const auto* member : with_errors) {
       if (!with_failed_import.contains(member)) {
         unsettled.insert(member);
       }
     }
+    stopping.insert(with_failed_import.begin(), with_failed_import.end());
   }
   BatchSettlement settlement;
   if (analysed && !borrow_checked) {
@@ -434,12 +432,13 @@ BatchSettlement failures_settled_in_batch(const std::vector<const scratch::Writt
   }
   // rustc stopped before type checking.
   if (!resolved) {
-    // A parse error it could not recover from: rustc reads the file's tokens
-    // first, then parses the modules in order, so the member of the last error
-    // that is not a token's is where it stopped; the others are tried again.
-    if (last_parse_error_owner != nullptr) {
+    // A parse error it could not recover from: rustc reads the whole file's
+    // tokens first (their errors come first), then parses the modules in
+    // order, so the member of the last error is where it stopped; the others
+    // are tried again.
+    if (last_error_owner != nullptr) {
       for (const auto* member : with_errors) {
-        if (member != last_parse_error_owner) {
+        if (member != last_error_owner) {
           settlement.retried_together.insert(member);
         }
       }
