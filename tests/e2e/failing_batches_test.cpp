@@ -45,18 +45,26 @@ long cargo_targets(const json& report)
   return targets;
 }
 
+// A `-v` run of `book` with a JSON report, in `folder/name`: the report and the log. The books
+// have wrong listings, so exit 1.
+std::pair<json, std::string> check_book(const fs::path& book, const fs::path& folder, const std::string& name,
+                                        const std::string& flags)
+{
+  const auto report = folder / (name + ".json");
+  const auto run =
+      run_shell(fmt::format("'{}' --book '{}' --build-dir '{}' -v --color never --report json='{}' {}",
+                            binary.string(), book.string(), (folder / name).string(), report.string(), flags),
+                folder, folder);
+  EXPECT_EQ(run.exit_code, 1) << name << "\n" << run.out << run.err;
+  return {json::parse(text::read_file(report)), run.err};
+}
+
 TEST(FailingBatches, MergedRunsSettleFailuresExactlyAsBuildsAlone)
 {
   const auto folder = fresh_test_folder("failing-batches");
   const auto book = source_dir / "tests/e2e/books/failing-batches";
   const auto check = [&](const std::string& name, const std::string& flags) {
-    const auto report = folder / (name + ".json");
-    const auto run =
-        run_shell(fmt::format("'{}' --book '{}' --build-dir '{}' -v --color never --report json='{}' {}",
-                              binary.string(), book.string(), (folder / name).string(), report.string(), flags),
-                  folder, folder);
-    EXPECT_EQ(run.exit_code, 1) << name << "\n" << run.out << run.err; // the book has wrong listings
-    return std::pair{json::parse(text::read_file(report)), run.err};
+    return check_book(book, folder, name, flags);
   };
   const auto [merged, merged_log] = check("merged", "--no-cache");
   const auto [alone, alone_log] = check("alone", "--no-cache --no-merge");
@@ -105,13 +113,7 @@ TEST(FailingBatches, BatchesRustcStoppedBeforeTypeCheckingSettleExactlyAsBuildsA
   const auto folder = fresh_test_folder("stopped-batches");
   const auto book = source_dir / "tests/e2e/books/stopped-batches";
   const auto check = [&](const std::string& name, const std::string& flags) {
-    const auto report = folder / (name + ".json");
-    const auto run =
-        run_shell(fmt::format("'{}' --book '{}' --build-dir '{}' -v --color never --report json='{}' {}",
-                              binary.string(), book.string(), (folder / name).string(), report.string(), flags),
-                  folder, folder);
-    EXPECT_EQ(run.exit_code, 1) << name << "\n" << run.out << run.err;
-    return std::pair{json::parse(text::read_file(report)), run.err};
+    return check_book(book, folder, name, flags);
   };
   const auto [merged, merged_log] = check("merged", "--no-cache");
   const auto [alone, alone_log] = check("alone", "--no-cache --no-merge");
