@@ -360,13 +360,38 @@ private:
           continue;
         }
         auto& with_errors = failed_batches[round.item_target.at(item)];
-        // An error in the glue around a member (about its `main`) is that member's too.
+        // An error in the glue around a member (about its `main`) is that member's too; so is one
+        // no member's lines hold that names the member's items by their path from the batch
+        // (an overflow about `ch56_1::Trait`), so that it is built alone rather than found by bisection.
         if (message->span && written.module_holds_line(message->span->line)) {
+          with_errors.insert(item);
+        } else if (names_module(message->message, written.module) &&
+                   !held_by_a_member(*message, written.path, workspace)) {
           with_errors.insert(item);
         }
       }
     }
     return failed_batches;
+  }
+
+  // Whether `text` holds a path starting at `module` (`ch5_1::T`, not `ch15_1::T`).
+  static bool names_module(const std::string& text, const std::string& module)
+  {
+    const auto prefix = module + "::";
+    for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+      if (at == 0 || !(std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static bool held_by_a_member(const cargo::CompilerMessage& message, const std::filesystem::path& batch,
+                               const scratch::Workspace& workspace)
+  {
+    return message.span && std::any_of(workspace.units.begin(), workspace.units.end(), [&](const auto& unit) {
+             return unit.path == batch && unit.module_holds_line(message.span->line);
+           });
   }
 
   // Batches whose rustc hit the compile-time limit (they are among the failed ones too).

@@ -140,6 +140,12 @@ private:
           has_error = true;
           message_at(line, "error", nullptr, false);
         }
+        if (lines[k].find("OVERFLOW") != std::string::npos) { // no span, but the member's path in its text
+          has_error = true;
+          message_at(line, "error", {{"code", "E0275"}}, false);
+          out.insert(out.rfind("linking with `cc` failed"), fmt::format("overflow evaluating `<() as {}Trait>::A` ",
+                                                                           module.empty() ? "" : module + "::"));
+        }
         if (lines[k].find("LINTERR") != std::string::npos) {
           has_error = true;
           message_at(line, "error", {{"code", "unused_variables"}}, true);
@@ -599,6 +605,19 @@ TEST_F(BuildStage, ALinkErrorThatPointsAtNoListingIsFoundByBisection)
     }
   }
   EXPECT_LE(cargo.builds, 3); // 8 -> 2+2+2+2 -> 1+1: a few builds, not one per listing
+}
+
+TEST_F(BuildStage, AnErrorWithoutAPlaceThatNamesAMembersPathSendsThatMemberAlone)
+{
+  // rustc-dev-guide: an overflow whose span is in no member, naming `<() as ch56_1::Trait>`.
+  add_runnable(8, [](int k) { return std::string(k == 5 ? "// OVERFLOW\nprintln!(\"x\");" : "println!(\"y\");"); });
+  auto built = items();
+  FakeCargo cargo;
+  build(built, cargo);
+  for (std::size_t k = 0; k < built.size(); ++k) {
+    EXPECT_EQ(built[k].observed.build == check::Observed::Build::failed, k == 5) << k;
+  }
+  EXPECT_EQ(cargo.targets, (std::vector<std::size_t>{1, 2})); // it alone, the rest as a batch: no bisection
 }
 
 TEST_F(BuildStage, ARunThatIsNotAcceptedInsideABatchIsConfirmedAlone)
